@@ -1,0 +1,72 @@
+pragma circom 2.1.6;
+
+// Gadgets for fixed-point inference. Every value a prover supplies with `<--` is pinned down by
+// constraints in the same template: bits are boolean and recombine to the value they claim to be.
+
+// Proves -2^(n-1) <= in < 2^(n-1): in + 2^(n-1) is decomposed into n boolean bits.
+// nonneg is the top bit of that offset value, so it is 1 exactly when in >= 0.
+template SignedRangeCheck(n) {
+    signal input in;
+    signal output nonneg;
+    signal bits[n];
+
+    var offset = 1 << (n - 1);
+    var shifted = in + offset;
+    var sum = 0;
+    for (var i = 0; i < n; i++) {
+        bits[i] <-- (shifted >> i) & 1;
+        bits[i] * (bits[i] - 1) === 0;
+        sum += bits[i] * (1 << i);
+    }
+    sum === in + offset;
+    nonneg <== bits[n - 1];
+}
+
+// out = floor((in + 2^(shift-1)) / 2^shift), i.e. in / 2^shift rounded half up, with out proven to lie in
+// [-2^(width-1), 2^(width-1)). Quotient and remainder are both given as constrained bits, so
+// q * 2^shift + r takes 2^(width+shift) < p distinct values and no other (q, r) satisfies the sum.
+template RescaleRangeCheck(shift, width) {
+    signal input in;
+    signal output out;
+    signal output nonneg;
+    signal rbits[shift];
+    signal qbits[width];
+
+    var offset = 1 << (width - 1);
+    var t = in + (1 << (shift - 1)) + offset * (1 << shift);
+    var r = 0;
+    for (var i = 0; i < shift; i++) {
+        rbits[i] <-- (t >> i) & 1;
+        rbits[i] * (rbits[i] - 1) === 0;
+        r += rbits[i] * (1 << i);
+    }
+    var q = 0;
+    for (var i = 0; i < width; i++) {
+        qbits[i] <-- (t >> (shift + i)) & 1;
+        qbits[i] * (qbits[i] - 1) === 0;
+        q += qbits[i] * (1 << i);
+    }
+    q * (1 << shift) + r === t;
+    out <== q - offset;
+    nonneg <== qbits[width - 1];
+}
+
+// max(round(in / 2^shift), 0) from one decomposition.
+template RescaleRelu(shift, width) {
+    signal input in;
+    signal output out;
+
+    component rescale = RescaleRangeCheck(shift, width);
+    rescale.in <== in;
+    out <== rescale.out * rescale.nonneg;
+}
+
+// max(in, 0) for in proven to lie in [-2^(width-1), 2^(width-1)).
+template Relu(width) {
+    signal input in;
+    signal output out;
+
+    component range = SignedRangeCheck(width);
+    range.in <== in;
+    out <== in * range.nonneg;
+}

@@ -1,0 +1,88 @@
+import path from "path";
+
+/** Per-model settings in `hardhat.config.ts` under `zkml.models.<name>`. */
+export interface ZkmlModelUserConfig {
+  /** Path to the ONNX file, relative to the project root. */
+  onnx: string;
+  scaleBits?: number;
+  inputBits?: number;
+}
+
+export interface ZkmlUserConfig {
+  models?: Record<string, ZkmlModelUserConfig>;
+  /** Fixed-point fraction bits (default 12). */
+  scaleBits?: number;
+  /** Range of quantized inputs, in bits including the sign (default 24). */
+  inputBits?: number;
+  /** Circuit and key artifacts (default "zkml-build"). */
+  buildDir?: string;
+  /** Generated verifier contracts (default "contracts/zkml"). */
+  verifiersDir?: string;
+  /** A ceremony powers-of-tau file; without it a development-only one is generated and cached. */
+  ptau?: string;
+  /** Cache of generated development .ptau files (default ~/.cache/hardhat-zkml/ptau). */
+  ptauCacheDir?: string;
+}
+
+export interface ZkmlModelConfig {
+  onnx: string;
+  scaleBits: number;
+  inputBits: number;
+}
+
+export interface ZkmlConfig {
+  models: Record<string, ZkmlModelConfig>;
+  buildDir: string;
+  verifiersDir: string;
+  ptau?: string;
+  ptauCacheDir?: string;
+}
+
+export const DEFAULT_SCALE_BITS = 12;
+export const DEFAULT_INPUT_BITS = 24;
+
+/** Validates the user's `zkml` section; returns a list of problems instead of throwing. */
+export function resolveZkmlConfig(user: ZkmlUserConfig | undefined, root: string): { config: ZkmlConfig; errors: string[] } {
+  const errors: string[] = [];
+  const u = user ?? {};
+  const int = (v: unknown, what: string, lo: number, hi: number, dflt: number): number => {
+    if (v === undefined) return dflt;
+    if (typeof v !== "number" || !Number.isInteger(v) || v < lo || v > hi) errors.push(`${what} must be an integer from ${lo} to ${hi}, got ${JSON.stringify(v)}`);
+    return v as number;
+  };
+  const str = (v: unknown, what: string): string | undefined => {
+    if (v === undefined) return undefined;
+    if (typeof v !== "string" || v.length === 0) errors.push(`${what} must be a non-empty string`);
+    return v as string;
+  };
+  const scaleBits = int(u.scaleBits, "zkml.scaleBits", 1, 32, DEFAULT_SCALE_BITS);
+  const inputBits = int(u.inputBits, "zkml.inputBits", 2, 128, DEFAULT_INPUT_BITS);
+  const abs = (p: string | undefined) => (p === undefined ? undefined : path.resolve(root, p));
+  const models: Record<string, ZkmlModelConfig> = {};
+  if (u.models !== undefined && (typeof u.models !== "object" || u.models === null)) errors.push("zkml.models must be an object");
+  for (const [name, m] of Object.entries(u.models ?? {})) {
+    const where = `zkml.models.${name}`;
+    if (!/^[A-Za-z0-9_-]+$/.test(name)) errors.push(`${where}: model names may contain only letters, digits, "_" and "-"`);
+    if (typeof m !== "object" || m === null) {
+      errors.push(`${where} must be an object with an "onnx" path`);
+      continue;
+    }
+    const known = new Set(["onnx", "scaleBits", "inputBits"]);
+    for (const k of Object.keys(m)) if (!known.has(k)) errors.push(`${where}: unknown setting "${k}"`);
+    const onnx = str(m.onnx, `${where}.onnx`);
+    if (onnx === undefined) errors.push(`${where}.onnx is required`);
+    models[name] = {
+      onnx: abs(onnx) ?? "",
+      scaleBits: int(m.scaleBits, `${where}.scaleBits`, 1, 32, scaleBits),
+      inputBits: int(m.inputBits, `${where}.inputBits`, 2, 128, inputBits),
+    };
+  }
+  const config: ZkmlConfig = {
+    models,
+    buildDir: abs(str(u.buildDir, "zkml.buildDir") ?? "zkml-build")!,
+    verifiersDir: abs(str(u.verifiersDir, "zkml.verifiersDir") ?? "contracts/zkml")!,
+    ptau: abs(str(u.ptau, "zkml.ptau")),
+    ptauCacheDir: abs(str(u.ptauCacheDir, "zkml.ptauCacheDir")),
+  };
+  return { config, errors };
+}

@@ -1,0 +1,131 @@
+import fs from "fs";
+import path from "path";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import { defaultPtauCache } from "../backend/ptau";
+import { Groth16Proof } from "../backend/snarkjs";
+import { fail } from "../errors";
+import { CompiledModel, compileModel } from "../pipeline/compile";
+import { loadManifest, Manifest } from "../pipeline/manifest";
+import { ProveOptions, proveModel, ProveResult, verifyModelProof, VerifyResult, writeProof } from "../pipeline/prove";
+import { ZkmlConfig, ZkmlModelConfig } from "./config";
+
+export interface CompileRequest {
+  /** A model from `zkml.models`; with `onnx` too, the name to give an ad-hoc model. */
+  name?: string;
+  /** An ONNX file not listed in the config. */
+  onnx?: string;
+  force?: boolean;
+  ptau?: string;
+  scaleBits?: number;
+  inputBits?: number;
+  log?: (msg: string) => void;
+  verbose?: boolean;
+}
+
+/** `hre.zkml`: the typed API the tasks, scripts and tests share. */
+export class ZkmlRuntime {
+  constructor(private readonly hre: HardhatRuntimeEnvironment) {}
+
+  private get config(): ZkmlConfig {
+    return this.hre.config.zkml;
+  }
+
+  modelNames(): string[] {
+    return Object.keys(this.config.models);
+  }
+
+  modelDir(name: string): string {
+    return path.join(this.config.buildDir, name);
+  }
+
+  manifest(name: string): Manifest {
+    return loadManifest(this.modelDir(name));
+  }
+
+  /** Compiles one model (by name or ad-hoc ONNX path), or every configured model when given neither. */
+  async compile(req: CompileRequest = {}): Promise<CompiledModel[]> {
+    const log = req.log ?? (() => undefined);
+    const targets: [string, ZkmlModelConfig][] = [];
+    if (req.onnx) {
+      const onnx = path.resolve(this.hre.config.paths.root, req.onnx);
+      const name = req.name ?? defaultModelName(onnx);
+      const base = this.config.models[name];
+      targets.push([name, { onnx, scaleBits: base?.scaleBits ?? 12, inputBits: base?.inputBits ?? 24 }]);
+    } else if (req.name) {
+      targets.push([req.name, this.modelConfig(req.name)]);
+    } else {
+      if (this.modelNames().length === 0) fail("no models configured: add zkml.models to hardhat.config.ts or pass --model <file.onnx>");
+      for (const name of this.modelNames()) targets.push([name, this.config.models[name]]);
+    }
+    const results: CompiledModel[] = [];
+    for (const [name, m] of targets) {
+      results.push(
+        await compileModel({
+          name,
+          onnx: m.onnx,
+          buildDir: this.config.buildDir,
+          verifiersDir: this.config.verifiersDir,
+          quant: { scaleBits: req.scaleBits ?? m.scaleBits, inputBits: req.inputBits ?? m.inputBits },
+          ptau: req.ptau ? path.resolve(this.hre.config.paths.root, req.ptau) : this.config.ptau,
+          ptauCacheDir: this.config.ptauCacheDir ?? defaultPtauCache(),
+          force: req.force,
+          log,
+          verbose: req.verbose,
+        }),
+      );
+    }
+    return results;
+  }
+
+  /** Proves an inference; `input` is a parsed JSON object or a path to a JSON file. */
+  async prove(name: string, input: unknown, opts: ProveOptions & { out?: string } = {}): Promise<ProveResult> {
+    const raw = typeof input === "string" ? readJsonFile(input) : input;
+    const result = await proveModel(this.compiledDir(name), raw, opts);
+    if (opts.out) await writeProof(opts.out, result);
+    return result;
+  }
+
+  async verify(name: string, proof: Groth16Proof, publicSignals: string[]): Promise<VerifyResult> {
+    return verifyModelProof(this.compiledDir(name), proof, publicSignals);
+  }
+
+  /** Deploys the model's generated verifier (Solidity compiled by Hardhat) with ethers. */
+  async deployVerifier(name: string) {
+    const m = this.manifest(name);
+    const factory = await (this.hre as any).ethers.getContractFactory(m.contractName); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const verifier = await factory.deploy();
+    await verifier.waitForDeployment();
+    return verifier;
+  }
+
+  private modelConfig(name: string): ZkmlModelConfig {
+    const m = this.config.models[name];
+    if (!m) fail(`unknown model "${name}"; configured models: ${this.modelNames().join(", ") || "none"}`);
+    return m;
+  }
+
+  private compiledDir(name: string): string {
+    const dir = this.modelDir(name);
+    if (!fs.existsSync(path.join(dir, "manifest.json"))) {
+      if (!this.config.models[name] && !fs.existsSync(dir)) fail(`unknown model "${name}"; configured models: ${this.modelNames().join(", ") || "none"}`);
+      fail(`model "${name}" is not compiled yet; run \`npx hardhat zkml:compile --name ${name}\``);
+    }
+    return dir;
+  }
+}
+
+export function readJsonFile(file: string): unknown {
+  if (!fs.existsSync(file)) fail(`file not found: ${file}`);
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    fail(`${file} is not valid JSON (${(e as Error).message})`);
+  }
+}
+
+/** "models/mnist/network.onnx" -> "mnist" (EZKL's layout); "path/lenet.onnx" -> "lenet". */
+export function defaultModelName(onnxFile: string): string {
+  const base = path.basename(onnxFile).replace(/\.onnx$/i, "");
+  const name = ["network", "model"].includes(base) ? path.basename(path.dirname(onnxFile)) : base;
+  return name.replace(/[^A-Za-z0-9_-]/g, "_");
+}

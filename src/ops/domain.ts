@@ -1,0 +1,42 @@
+/**
+ * Every op is written once, against this interface, and run in three numeric domains:
+ *  - `IntervalDomain` (quantize/interval.ts): static bounds, which size every range check;
+ *  - `IntegerDomain` (quantize/evaluate.ts): the bit-exact reference evaluator;
+ *  - `ExprDomain` (lower/expr.ts): the lowering to circuit gadgets over linear expressions.
+ * Because all three run the same op code in the same order, the n-th non-linear step in one domain is
+ * the n-th in the others: that index (the "site") links a gadget to its bounds and to its ONNX node.
+ */
+export interface Domain<T> {
+  constant(c: bigint): T;
+  add(a: T, b: T): T;
+  mulConst(a: T, c: bigint): T;
+  /** sum(ws[i] * xs[i]) + bias: the hot loop of every linear layer. */
+  affine(xs: T[], ws: bigint[], bias: bigint): T;
+  /** round-half-up(a / 2^shift), proven to fit the site's signed width. */
+  rescale(a: T, shift: number, site: SiteInfo): T;
+  /** max(a, 0), the sign taken from a constrained decomposition of a. */
+  relu(a: T, site: SiteInfo): T;
+  /** max(round-half-up(a / 2^shift), 0) with a single decomposition. */
+  rescaleRelu(a: T, shift: number, site: SiteInfo): T;
+}
+
+/** Where a non-linear step comes from, for error messages and the audit's signal map. */
+export interface SiteInfo {
+  node: string;
+  index: number;
+}
+
+/** A quantized tensor: real value = data[i] / 2^scale. */
+export interface QValue<T> {
+  shape: number[];
+  scale: number;
+  data: T[];
+}
+
+/** Fixed-point settings shared by every stage. */
+export interface QuantParams {
+  /** Activations and weights are kept at scale 2^scaleBits. */
+  scaleBits: number;
+  /** Quantized inputs must lie in [-2^(inputBits-1), 2^(inputBits-1)): a range check in-circuit. */
+  inputBits: number;
+}

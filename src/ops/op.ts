@@ -1,0 +1,53 @@
+import { fail } from "../errors";
+import { describeNode, Node, Tensor } from "../ir/graph";
+import { Domain, QuantParams, QValue } from "./domain";
+
+/** An op input: a folded constant (weights, shapes) or a value computed from the graph inputs. */
+export type Arg<T> = { kind: "const"; tensor: Tensor } | { kind: "value"; value: QValue<T> };
+
+export interface ShapeArg {
+  shape: number[];
+  /** Present when the input is a compile-time constant. */
+  tensor?: Tensor;
+}
+
+export interface OpContext<T> {
+  dom: Domain<T>;
+  quant: QuantParams;
+}
+
+/** Everything hardhat-zkml knows about one ONNX op type. Adding an op means adding one of these. */
+export interface OpDef {
+  /** Output shapes; throws a ZkmlError naming the node when the inputs do not fit. */
+  inferShapes(node: Node, inputs: ShapeArg[]): number[][];
+  /** Float evaluation when every input is constant: constant folding of shape-only subgraphs. */
+  fold?(node: Node, inputs: Tensor[]): Tensor[];
+  /** Quantized semantics in any numeric domain (evaluator, bounds, circuit). */
+  apply<T>(ctx: OpContext<T>, node: Node, inputs: Arg<T>[]): QValue<T>[];
+}
+
+export function valueInput<T>(node: Node, args: Arg<T>[], i: number, role: string): QValue<T> {
+  const a = args[i];
+  if (!a) fail(`${describeNode(node)}: missing input ${i} (${role})`);
+  if (a.kind !== "value") fail(`${describeNode(node)}: input ${i} (${role}) is a constant; expected a computed value`);
+  return a.value;
+}
+
+export function constInput<T>(node: Node, args: Arg<T>[], i: number, role: string): Tensor {
+  const a = args[i];
+  if (!a) fail(`${describeNode(node)}: missing input ${i} (${role})`);
+  if (a.kind !== "const")
+    fail(`${describeNode(node)}: input ${i} (${role}) must be a constant initializer; computed ${role} are not supported yet`);
+  return a.tensor;
+}
+
+/** Brings a value down to at most `target` fractional bits, through range-checked rescales. */
+export function atMostScale<T>(ctx: OpContext<T>, node: Node, v: QValue<T>, target: number): QValue<T> {
+  if (v.scale <= target) return v;
+  const shift = v.scale - target;
+  return {
+    shape: v.shape,
+    scale: target,
+    data: v.data.map((x, index) => ctx.dom.rescale(x, shift, { node: node.name, index })),
+  };
+}

@@ -1,0 +1,19 @@
+import { fail } from "../errors";
+import { describeNode, Node } from "../ir/graph";
+import { Add, Sub } from "./elementwise";
+import { Gemm, MatMul } from "./linear";
+import { OpDef } from "./op";
+import { Relu } from "./relu";
+import { Cast, Constant, Flatten, Identity, Reshape } from "./shape-ops";
+
+const OPS: Record<string, OpDef> = { Gemm, MatMul, Add, Sub, Relu, Flatten, Reshape, Identity, Cast, Constant };
+
+export function supportedOps(): string[] {
+  return Object.keys(OPS).sort();
+}
+
+export function opFor(node: Node): OpDef {
+  const op = Object.prototype.hasOwnProperty.call(OPS, node.op) ? OPS[node.op] : undefined;
+  if (!op) fail(`unsupported op: ${describeNode(node)} (${node.op}). Supported ops: ${supportedOps().join(", ")}`);
+  return op;
+}

@@ -1,0 +1,142 @@
+import crypto from "crypto";
+import fs from "fs";
+import path from "path";
+import { compileCircuit, circomCommand } from "../backend/circom";
+import { exportSolidityVerifier, setupGroth16 } from "../backend/groth16";
+import { choosePtau, requiredPower } from "../backend/ptau";
+import { readR1cs } from "../backend/r1cs";
+import { emitCircom } from "../emit/circom";
+import { fail } from "../errors";
+import { size } from "../ir/graph";
+import { lowerModel } from "../lower";
+import { importOnnx } from "../onnx/import";
+import { QuantParams } from "../ops/domain";
+import { quantizeModel } from "../quantize";
+import { writeDirAtomically, writeFileAtomically, writeJson } from "./files";
+import { loadManifest, Manifest, MANIFEST_FILE, verifierContractName } from "./manifest";
+
+export const CIRCUIT_LIB_DIR = path.resolve(__dirname, "..", "..", "circuits", "lib");
+const PACKAGE_VERSION: string = require("../../package.json").version;
+
+export interface CompileOptions {
+  name: string;
+  onnx: string;
+  /** The model's artifacts go to <buildDir>/<name>. */
+  buildDir: string;
+  /** Where <Name>Verifier.sol is written for Hardhat to compile (omit to skip). */
+  verifiersDir?: string;
+  quant: QuantParams;
+  /** A ceremony .ptau; without it a cached development-only file is used. */
+  ptau?: string;
+  ptauCacheDir: string;
+  force?: boolean;
+  log: (msg: string) => void;
+  verbose?: boolean;
+}
+
+export interface CompiledModel {
+  dir: string;
+  manifest: Manifest;
+  cached: boolean;
+}
+
+export async function compileModel(opts: CompileOptions): Promise<CompiledModel> {
+  if (!/^[A-Za-z0-9_-]+$/.test(opts.name)) fail(`model name "${opts.name}" may contain only letters, digits, "_" and "-"`);
+  if (!fs.existsSync(opts.onnx)) fail(`ONNX file not found: ${opts.onnx}`);
+  checkQuant(opts.quant);
+  const dir = path.join(opts.buildDir, opts.name);
+  const onnxBytes = fs.readFileSync(opts.onnx);
+  const buildKey = sha256(onnxBytes, JSON.stringify(opts.quant), opts.ptau ?? "dev", PACKAGE_VERSION, circomCommand().label, fs.readFileSync(path.join(CIRCUIT_LIB_DIR, "zkml.circom")));
+
+  if (!opts.force && fs.existsSync(path.join(dir, MANIFEST_FILE))) {
+    const manifest = loadManifest(dir);
+    if (manifest.buildKey === buildKey) {
+      opts.log(`${opts.name}: up to date (${manifest.circuit.constraints} constraints)`);
+      writeVerifier(dir, manifest, opts.verifiersDir);
+      return { dir, manifest, cached: true };
+    }
+  }
+
+  const timings: Record<string, number> = {};
+  const step = async <T>(label: string, fn: () => T | Promise<T>): Promise<T> => {
+    const t0 = Date.now();
+    opts.log(`${opts.name}: ${label}...`);
+    const r = await fn();
+    timings[label] = Date.now() - t0;
+    return r;
+  };
+
+  const manifest = await writeDirAtomically(dir, async (tmp) => {
+    const graph = await step("import", () => importOnnx(onnxBytes, path.basename(opts.onnx)));
+    const qmodel = await step("quantize", () => quantizeModel(graph, opts.quant));
+    const program = await step("lower", () => lowerModel(qmodel));
+    const circuitSrc = emitCircom(program, `model "${opts.name}" from ${path.basename(opts.onnx)}, scale 2^${opts.quant.scaleBits}, inputs ${opts.quant.inputBits} bits`);
+    fs.writeFileSync(path.join(tmp, "model.onnx"), onnxBytes);
+    fs.writeFileSync(path.join(tmp, "model.circom"), circuitSrc);
+    const art = await step("circom", () => compileCircuit(path.join(tmp, "model.circom"), tmp, [CIRCUIT_LIB_DIR]));
+    const r1cs = readR1cs(art.r1cs);
+    const nPublic = r1cs.nPubOut + r1cs.nPubIn;
+    const power = requiredPower(r1cs.nConstraints, nPublic);
+    opts.log(`${opts.name}: ${r1cs.nConstraints} constraints, ${r1cs.nWires} wires, ${nPublic} public signals (needs 2^${power})`);
+    const ptau = await step("ptau", () => choosePtau(power, { ptau: opts.ptau, cacheDir: opts.ptauCacheDir, log: opts.log }));
+    const vkey = await step("setup", () => setupGroth16(art.r1cs, ptau.file, path.join(tmp, "model.zkey"), opts.log, opts.verbose));
+    writeJson(path.join(tmp, "vkey.json"), vkey);
+    const contractName = verifierContractName(opts.name);
+    const verifierSrc = await step("verifier", () => exportSolidityVerifier(path.join(tmp, "model.zkey"), contractName));
+    fs.writeFileSync(path.join(tmp, `${contractName}.sol`), verifierSrc);
+
+    const outCount = program.outputs.length;
+    const rel = (f: string) => path.relative(tmp, f);
+    const m: Manifest = {
+      format: "hardhat-zkml/manifest@1",
+      name: opts.name,
+      contractName,
+      modelHash: "0x" + sha256(onnxBytes, JSON.stringify(opts.quant), circuitSrc),
+      buildKey,
+      quant: opts.quant,
+      inputs: graph.inputs,
+      outputs: graph.outputs,
+      publicSignals: {
+        count: nPublic,
+        outputs: { offset: 0, count: outCount, scaleBits: opts.quant.scaleBits },
+        inputs: { offset: outCount, count: graph.inputs.reduce((n, vi) => n + size(vi.shape), 0), scaleBits: opts.quant.scaleBits },
+      },
+      circuit: { constraints: r1cs.nConstraints, wires: r1cs.nWires, gadgets: program.gadgets.length, compiler: circomCommand().label },
+      ptau: { power: ptau.power, development: ptau.development, file: ptau.file },
+      files: {
+        onnx: "model.onnx", circuit: "model.circom", r1cs: rel(art.r1cs), sym: rel(art.sym), wasm: rel(art.wasm),
+        witnessCalculator: rel(art.witnessCalculator), zkey: "model.zkey", vkey: "vkey.json", verifier: `${contractName}.sol`,
+      },
+      timingsMs: timings,
+    };
+    if (m.publicSignals.count !== m.publicSignals.outputs.count + m.publicSignals.inputs.count)
+      fail(`internal error: circuit has ${nPublic} public signals, the manifest expects ${outCount} outputs + ${m.publicSignals.inputs.count} inputs`);
+    writeJson(path.join(tmp, MANIFEST_FILE), m);
+    return m;
+  });
+  writeVerifier(dir, manifest, opts.verifiersDir);
+  if (manifest.ptau.development)
+    opts.log(`${opts.name}: NOTE the trusted setup used a locally generated powers of tau: development only, not for production`);
+  return { dir, manifest, cached: false };
+}
+
+function writeVerifier(dir: string, m: Manifest, verifiersDir: string | undefined): void {
+  if (!verifiersDir) return;
+  const dest = path.join(verifiersDir, `${m.contractName}.sol`);
+  const src = fs.readFileSync(path.join(dir, m.files.verifier));
+  if (!fs.existsSync(dest) || !fs.readFileSync(dest).equals(src)) writeFileAtomically(dest, src);
+}
+
+function checkQuant(q: QuantParams): void {
+  if (!Number.isInteger(q.scaleBits) || q.scaleBits < 1 || q.scaleBits > 32) fail(`scaleBits must be an integer from 1 to 32, got ${q.scaleBits}`);
+  if (!Number.isInteger(q.inputBits) || q.inputBits < 2 || q.inputBits > 128) fail(`inputBits must be an integer from 2 to 128, got ${q.inputBits}`);
+}
+
+function sha256(...parts: (string | Uint8Array)[]): string {
+  const h = crypto.createHash("sha256");
+  for (const p of parts) {
+    h.update(p);
+    h.update("\0");
+  }
+  return h.digest("hex");
+}

@@ -1,0 +1,58 @@
+import { fail } from "../errors";
+import { size, ValueInfo } from "../ir/graph";
+import { QuantParams } from "../ops/domain";
+import { dequantize, quantizeReal } from "../quantize/fixed-point";
+
+/**
+ * Reads model inputs as flat float lists, one per graph input, from either
+ *  - EZKL's format: { "input_data": [[...flat...], ...] }, one list per graph input, or
+ *  - named tensors: { "<inputName>": nested or flat array }.
+ */
+export function readModelInput(raw: unknown, inputs: ValueInfo[]): number[][] {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) fail("input must be a JSON object");
+  const obj = raw as Record<string, unknown>;
+  if ("input_data" in obj) {
+    const lists = obj.input_data;
+    if (!Array.isArray(lists)) fail(`"input_data" must be an array with one list per model input`);
+    if (lists.length !== inputs.length)
+      fail(`"input_data" has ${lists.length} list(s); the model has ${inputs.length} input(s): ${inputs.map((i) => i.name).join(", ")}`);
+    return inputs.map((vi, i) => flatValues(lists[i], vi));
+  }
+  const unknown = Object.keys(obj).filter((k) => !inputs.some((vi) => vi.name === k));
+  if (unknown.length > 0)
+    fail(`unknown input name(s) ${unknown.map((k) => `"${k}"`).join(", ")}; the model's inputs are ${inputs.map((i) => `"${i.name}"`).join(", ")}`);
+  return inputs.map((vi) => {
+    if (!(vi.name in obj)) fail(`missing input "${vi.name}" (shape [${vi.shape}])`);
+    return flatValues(obj[vi.name], vi);
+  });
+}
+
+function flatValues(v: unknown, vi: ValueInfo): number[] {
+  const out: number[] = [];
+  const walk = (x: unknown) => {
+    if (Array.isArray(x)) x.forEach(walk);
+    else if (typeof x === "number") out.push(x);
+    else fail(`input "${vi.name}" contains ${JSON.stringify(x)}; only numbers are allowed`);
+  };
+  walk(v);
+  if (out.length !== size(vi.shape))
+    fail(`input "${vi.name}" has ${out.length} values; its shape [${vi.shape}] needs ${size(vi.shape)}`);
+  out.forEach((x, i) => {
+    if (!Number.isFinite(x)) fail(`input "${vi.name}" element ${i} is ${x}; inputs must be finite numbers`);
+  });
+  return out;
+}
+
+/** Quantizes inputs, refusing values outside the range the circuit range-checks. */
+export function quantizeInputs(values: number[][], inputs: ValueInfo[], quant: QuantParams): bigint[][] {
+  const half = 1n << BigInt(quant.inputBits - 1);
+  return values.map((list, i) =>
+    list.map((x, j) => {
+      const q = quantizeReal(x, quant.scaleBits, `input "${inputs[i].name}" element ${j}`);
+      if (q < -half || q >= half)
+        fail(`input "${inputs[i].name}" element ${j} = ${x} is outside the provable range ` +
+          `[${dequantize(-half, quant.scaleBits)}, ${dequantize(half, quant.scaleBits)}) (inputBits=${quant.inputBits}, scaleBits=${quant.scaleBits})`);
+      return q;
+    }),
+  );
+}

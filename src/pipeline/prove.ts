@@ -1,0 +1,129 @@
+import fs from "fs";
+import path from "path";
+import { Groth16Calldata, groth16Calldata, proveGroth16, verifyGroth16 } from "../backend/groth16";
+import { Groth16Proof } from "../backend/snarkjs";
+import { fail } from "../errors";
+import { importOnnx } from "../onnx/import";
+import { evaluateQuantized, quantizeModel } from "../quantize";
+import { dequantize, FIELD_MODULUS, fromField, toField } from "../quantize/fixed-point";
+import { writeDirAtomically, writeJson } from "./files";
+import { quantizeInputs, readModelInput } from "./input";
+import { artifact, loadManifest, Manifest } from "./manifest";
+import { runOnnxRuntime } from "./reference";
+
+export interface ProvedOutput {
+  name: string;
+  shape: number[];
+  /** Dequantized values the proof attests to. */
+  values: number[];
+}
+
+export interface ProveResult {
+  model: string;
+  modelHash: string;
+  proof: Groth16Proof;
+  publicSignals: string[];
+  outputs: ProvedOutput[];
+  /** onnxruntime's float outputs on the same input, and the largest absolute difference. */
+  reference?: { outputs: number[][]; maxAbsError: number };
+  calldata: Groth16Calldata;
+}
+
+export interface ProveOptions {
+  /** Compare with onnxruntime (default true). */
+  reference?: boolean;
+  log?: (msg: string) => void;
+}
+
+/** Proves one inference of a compiled model, after checking the evaluator and the circuit agree. */
+export async function proveModel(dir: string, rawInput: unknown, opts: ProveOptions = {}): Promise<ProveResult> {
+  const log = opts.log ?? (() => undefined);
+  const m = loadManifest(dir);
+  const graph = importOnnx(fs.readFileSync(artifact(dir, m, "onnx")), m.name);
+  const values = readModelInput(rawInput, graph.inputs);
+  const q = quantizeInputs(values, graph.inputs, m.quant);
+  const expected = evaluateQuantized(quantizeModel(graph, m.quant), q).flatMap((v) => v.data);
+
+  log(`${m.name}: proving...`);
+  const { proof, publicSignals } = await proveGroth16({ in: q.flat().map(String) }, artifact(dir, m, "wasm"), artifact(dir, m, "zkey"));
+  const proved = decodeOutputs(m, publicSignals);
+  const mismatch = proved.findIndex((v, i) => v !== expected[i]);
+  if (mismatch >= 0)
+    fail(`internal error: circuit output ${mismatch} is ${proved[mismatch]}, the reference evaluator says ${expected[mismatch]}`);
+
+  const outputs = splitOutputs(m, proved.map((v) => dequantize(v, m.publicSignals.outputs.scaleBits)));
+  let reference: ProveResult["reference"];
+  if (opts.reference !== false) {
+    const ref = await runOnnxRuntime(artifact(dir, m, "onnx"), graph.inputs, values);
+    const maxAbsError = Math.max(0, ...outputs.flatMap((o, i) => o.values.map((v, j) => Math.abs(v - ref[i][j]))));
+    reference = { outputs: ref, maxAbsError };
+  }
+  return { model: m.name, modelHash: m.modelHash, proof, publicSignals, outputs, reference, calldata: await groth16Calldata(proof, publicSignals) };
+}
+
+/** Writes proof.json, public.json, output.json and calldata.json into `outDir` (atomically). */
+export async function writeProof(outDir: string, r: ProveResult): Promise<void> {
+  await writeDirAtomically(outDir, async (tmp) => {
+    writeJson(path.join(tmp, "proof.json"), r.proof);
+    writeJson(path.join(tmp, "public.json"), r.publicSignals);
+    writeJson(path.join(tmp, "output.json"), { model: r.model, modelHash: r.modelHash, outputs: r.outputs, reference: r.reference });
+    writeJson(path.join(tmp, "calldata.json"), r.calldata);
+  });
+}
+
+export interface VerifyResult {
+  valid: boolean;
+  reason?: string;
+  outputs?: ProvedOutput[];
+}
+
+/** Off-chain verification against the model's verification key and public-signal layout. */
+export async function verifyModelProof(dir: string, proof: Groth16Proof, publicSignals: string[]): Promise<VerifyResult> {
+  const m = loadManifest(dir);
+  if (!Array.isArray(publicSignals) || publicSignals.length !== m.publicSignals.count)
+    return { valid: false, reason: `expected ${m.publicSignals.count} public signals for model "${m.name}", got ${Array.isArray(publicSignals) ? publicSignals.length : "none"}` };
+  if (publicSignals.some((s) => !/^[0-9]+$/.test(String(s)) || BigInt(s) >= FIELD_MODULUS))
+    return { valid: false, reason: "a public signal is not a field element" };
+  const vkey = JSON.parse(fs.readFileSync(artifact(dir, m, "vkey"), "utf8"));
+  if (!(await verifyGroth16(vkey, publicSignals, proof))) return { valid: false, reason: `the proof does not verify for model "${m.name}"` };
+  const outs = decodeOutputs(m, publicSignals).map((v) => dequantize(v, m.publicSignals.outputs.scaleBits));
+  return { valid: true, outputs: splitOutputs(m, outs) };
+}
+
+export async function verifyProofDir(modelDir: string, proofDir: string): Promise<VerifyResult> {
+  const read = (f: string) => {
+    const file = path.join(proofDir, f);
+    if (!fs.existsSync(file)) fail(`${file} not found`);
+    try {
+      return JSON.parse(fs.readFileSync(file, "utf8"));
+    } catch {
+      fail(`${file} is not valid JSON`);
+    }
+  };
+  const m = loadManifest(modelDir);
+  const meta = fs.existsSync(path.join(proofDir, "output.json")) ? read("output.json") : undefined;
+  if (meta?.modelHash && meta.modelHash !== m.modelHash)
+    return { valid: false, reason: `the proof was made for model "${meta.model}" (${meta.modelHash}), not "${m.name}" (${m.modelHash})` };
+  return verifyModelProof(modelDir, read("proof.json"), read("public.json"));
+}
+
+/** Signed integers encoded by the output part of the public signals. */
+export function decodeOutputs(m: Manifest, publicSignals: string[]): bigint[] {
+  const { offset, count } = m.publicSignals.outputs;
+  return publicSignals.slice(offset, offset + count).map((s) => fromField(BigInt(s)));
+}
+
+/** Public signals (field elements, as decimal strings) for quantized inputs and outputs. */
+export function encodeSignals(values: bigint[]): string[] {
+  return values.map((v) => toField(v).toString());
+}
+
+function splitOutputs(m: Manifest, flat: number[]): ProvedOutput[] {
+  let at = 0;
+  return m.outputs.map((o) => {
+    const n = o.shape.reduce((a, b) => a * b, 1);
+    const values = flat.slice(at, at + n);
+    at += n;
+    return { name: o.name, shape: o.shape, values };
+  });
+}

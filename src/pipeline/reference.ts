@@ -1,0 +1,16 @@
+import { ValueInfo } from "../ir/graph";
+
+/** The float reference: onnxruntime's CPU execution of the original ONNX file. */
+export async function runOnnxRuntime(onnxFile: string, inputs: ValueInfo[], values: number[][]): Promise<number[][]> {
+  // Loaded lazily: the native binding is only needed when a reference run is asked for.
+  const ort = await import("onnxruntime-node");
+  const session = await ort.InferenceSession.create(onnxFile);
+  try {
+    const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {};
+    inputs.forEach((vi, i) => (feeds[vi.name] = new ort.Tensor("float32", Float32Array.from(values[i]), vi.shape)));
+    const result = await session.run(feeds);
+    return session.outputNames.map((name) => Array.from(result[name].data as Float32Array, Number));
+  } finally {
+    await session.release();
+  }
+}

@@ -1,0 +1,48 @@
+import { fail } from "../errors";
+import { Domain, SiteInfo } from "../ops/domain";
+import { roundShift } from "./fixed-point";
+import { Site } from "./interval";
+
+/**
+ * The bit-exact reference: plain integer arithmetic with the circuit's rounding. It also enforces the
+ * widths the circuit range-checks, so a value the circuit could not prove is reported here first.
+ */
+export class IntegerDomain implements Domain<bigint> {
+  private next = 0;
+
+  constructor(private readonly sites: Site[]) {}
+
+  constant(c: bigint): bigint {
+    return c;
+  }
+  add(a: bigint, b: bigint): bigint {
+    return a + b;
+  }
+  mulConst(a: bigint, c: bigint): bigint {
+    return a * c;
+  }
+  affine(xs: bigint[], ws: bigint[], bias: bigint): bigint {
+    let acc = bias;
+    for (let i = 0; i < xs.length; i++) acc += xs[i] * ws[i];
+    return acc;
+  }
+  rescale(a: bigint, shift: number, _site: SiteInfo): bigint {
+    return this.fits(roundShift(a, shift));
+  }
+  relu(a: bigint, _site: SiteInfo): bigint {
+    this.fits(a);
+    return a > 0n ? a : 0n;
+  }
+  rescaleRelu(a: bigint, shift: number, _site: SiteInfo): bigint {
+    const q = this.fits(roundShift(a, shift));
+    return q > 0n ? q : 0n;
+  }
+
+  private fits(v: bigint): bigint {
+    const site = this.sites[this.next++];
+    if (!site) fail("internal error: evaluator and bounds pass disagree on the number of non-linear steps");
+    const half = 1n << BigInt(site.width - 1);
+    if (v < -half || v >= half) fail(`internal error: value ${v} at node "${site.node}" exceeds its proven ${site.width}-bit bound`);
+    return v;
+  }
+}

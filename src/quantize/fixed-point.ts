@@ -1,0 +1,45 @@
+import { fail } from "../errors";
+
+/** The BN254 scalar field modulus: every circuit value lives in this field. */
+export const FIELD_MODULUS = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+
+/** No bound may reach this, so no sum or product of in-range values can wrap around the field. */
+export const MAX_SAFE_BITS = 250;
+
+/** round-half-up(x * 2^scale) as an integer, refusing non-finite input. */
+export function quantizeReal(x: number, scale: number, what: string): bigint {
+  if (!Number.isFinite(x)) fail(`${what} is ${x}; only finite numbers can be quantized`);
+  return BigInt(Math.floor(x * 2 ** scale + 0.5));
+}
+
+export function dequantize(q: bigint, scale: number): number {
+  return Number(q) / 2 ** scale;
+}
+
+/** floor(a / 2^shift) for any sign (BigInt's `/` truncates toward zero). */
+export function floorShift(a: bigint, shift: number): bigint {
+  return a >> BigInt(shift); // arithmetic shift on BigInt is a floor division
+}
+
+/** round-half-up(a / 2^shift): the rescale every layer uses, identical in circuit and evaluator. */
+export function roundShift(a: bigint, shift: number): bigint {
+  if (shift === 0) return a;
+  return floorShift(a + (1n << BigInt(shift - 1)), shift);
+}
+
+/** Smallest w such that -2^(w-1) <= lo and hi < 2^(w-1). */
+export function signedWidth(lo: bigint, hi: bigint): number {
+  let w = 1;
+  while (lo < -(1n << BigInt(w - 1)) || hi >= 1n << BigInt(w - 1)) w++;
+  return w;
+}
+
+export function toField(v: bigint): bigint {
+  const m = v % FIELD_MODULUS;
+  return m < 0n ? m + FIELD_MODULUS : m;
+}
+
+/** Field element -> the signed integer it encodes (values above p/2 are negative). */
+export function fromField(v: bigint): bigint {
+  return v > FIELD_MODULUS / 2n ? v - FIELD_MODULUS : v;
+}

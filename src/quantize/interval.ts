@@ -1,0 +1,65 @@
+import { fail } from "../errors";
+import { Domain, SiteInfo } from "../ops/domain";
+import { MAX_SAFE_BITS, roundShift, signedWidth } from "./fixed-point";
+
+export interface Interval {
+  lo: bigint;
+  hi: bigint;
+}
+
+/** A non-linear step as the interval pass sees it: the width its range check needs. */
+export interface Site extends SiteInfo {
+  kind: "rescale" | "relu" | "rescaleRelu";
+  shift: number;
+  width: number;
+}
+
+const LIMIT = 1n << BigInt(MAX_SAFE_BITS);
+
+/**
+ * Worst-case bounds over every input in the declared range. They size each range check exactly, so
+ * an honest input can always be proven and no intermediate value can wrap around the field.
+ */
+export class IntervalDomain implements Domain<Interval> {
+  readonly sites: Site[] = [];
+
+  constant(c: bigint): Interval {
+    return { lo: c, hi: c };
+  }
+  add(a: Interval, b: Interval): Interval {
+    return this.check({ lo: a.lo + b.lo, hi: a.hi + b.hi });
+  }
+  mulConst(a: Interval, c: bigint): Interval {
+    return this.check(c >= 0n ? { lo: a.lo * c, hi: a.hi * c } : { lo: a.hi * c, hi: a.lo * c });
+  }
+  affine(xs: Interval[], ws: bigint[], bias: bigint): Interval {
+    let lo = bias;
+    let hi = bias;
+    for (let i = 0; i < xs.length; i++) {
+      const w = ws[i];
+      if (w >= 0n) { lo += xs[i].lo * w; hi += xs[i].hi * w; }
+      else { lo += xs[i].hi * w; hi += xs[i].lo * w; }
+    }
+    return this.check({ lo, hi });
+  }
+  rescale(a: Interval, shift: number, site: SiteInfo): Interval {
+    const out = { lo: roundShift(a.lo, shift), hi: roundShift(a.hi, shift) };
+    this.sites.push({ ...site, kind: "rescale", shift, width: signedWidth(out.lo, out.hi) });
+    return out;
+  }
+  relu(a: Interval, site: SiteInfo): Interval {
+    this.sites.push({ ...site, kind: "relu", shift: 0, width: signedWidth(a.lo, a.hi) });
+    return { lo: a.lo > 0n ? a.lo : 0n, hi: a.hi > 0n ? a.hi : 0n };
+  }
+  rescaleRelu(a: Interval, shift: number, site: SiteInfo): Interval {
+    const q = { lo: roundShift(a.lo, shift), hi: roundShift(a.hi, shift) };
+    this.sites.push({ ...site, kind: "rescaleRelu", shift, width: signedWidth(q.lo, q.hi) });
+    return { lo: q.lo > 0n ? q.lo : 0n, hi: q.hi > 0n ? q.hi : 0n };
+  }
+
+  private check(v: Interval): Interval {
+    if (v.lo <= -LIMIT || v.hi >= LIMIT)
+      fail(`an intermediate value may exceed 2^${MAX_SAFE_BITS} and wrap around the field; lower scaleBits or inputBits`);
+    return v;
+  }
+}

@@ -1,0 +1,30 @@
+import { fail } from "../errors";
+import { describeNode, Graph } from "../ir/graph";
+import { Domain, QuantParams, QValue } from "../ops/domain";
+import { Arg, atMostScale, OpContext } from "../ops/op";
+import { opFor } from "../ops/registry";
+
+/**
+ * Runs a graph in one numeric domain. Inputs arrive quantized at `scaleBits`; every graph output is
+ * brought back to `scaleBits` so the manifest has one scale for all outputs.
+ */
+export function runGraph<T>(graph: Graph, dom: Domain<T>, quant: QuantParams, inputs: T[][]): QValue<T>[] {
+  const ctx: OpContext<T> = { dom, quant };
+  const values = new Map<string, QValue<T>>();
+  graph.inputs.forEach((vi, i) => values.set(vi.name, { shape: vi.shape, scale: quant.scaleBits, data: inputs[i] }));
+  for (const node of graph.nodes) {
+    const args: Arg<T>[] = node.inputs.map((name) => {
+      const tensor = graph.constants.get(name);
+      if (tensor) return { kind: "const", tensor };
+      const value = values.get(name);
+      if (!value) fail(`${describeNode(node)} reads "${name}", which has no value`);
+      return { kind: "value", value };
+    });
+    const outs = opFor(node).apply(ctx, node, args);
+    node.outputs.forEach((name, j) => outs[j] && values.set(name, outs[j]));
+  }
+  return graph.outputs.map((vi) => {
+    const v = values.get(vi.name)!;
+    return atMostScale(ctx, { op: "Output", name: vi.name, inputs: [], outputs: [], attrs: {} }, v, quant.scaleBits);
+  });
+}
