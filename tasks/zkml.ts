@@ -33,7 +33,9 @@ task("zkml:compile", "Compiles ONNX models to circuits, Groth16 keys and Solidit
   .setAction(async (args, hre) =>
     guarded(async () => {
       const log = progress();
-      const built = await hre.zkml.compile({ onnx: args.model, name: args.name, ptau: args.ptau, scaleBits: args.scaleBits, inputBits: args.inputBits, force: args.force, verbose: args.snarkjsLog, log });
+      // Paths given on the command line are relative to the shell's directory; config paths to the project root.
+      const abs = (p?: string) => (p ? path.resolve(p) : undefined);
+      const built = await hre.zkml.compile({ onnx: abs(args.model), name: args.name, ptau: abs(args.ptau), scaleBits: args.scaleBits, inputBits: args.inputBits, force: args.force, verbose: args.snarkjsLog, log });
       if (!args.noSolidity) await hre.run("compile", { quiet: true });
       console.log("");
       console.table(

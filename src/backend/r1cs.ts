@@ -71,18 +71,33 @@ export function readR1cs(file: string, withConstraints = false): R1cs {
 }
 
 /** Indices of the constraints a witness violates (empty: the witness satisfies the R1CS). */
-export function unsatisfiedConstraints(r1cs: R1cs, witness: bigint[]): number[] {
+export function unsatisfiedConstraints(r1cs: R1cs, witness: bigint[], only?: Iterable<number>): number[] {
   if (!r1cs.constraints) fail("R1CS was read without its constraints");
   if (witness.length !== r1cs.nWires) fail(`witness has ${witness.length} wires, the R1CS ${r1cs.nWires}`);
+  const bad: number[] = [];
+  for (const i of only ?? r1cs.constraints.keys()) if (!constraintHolds(r1cs, i, witness)) bad.push(i);
+  return bad;
+}
+
+/** For each wire, the constraints it appears in: a witness change only needs those re-checked. */
+export function constraintsByWire(r1cs: R1cs): number[][] {
+  if (!r1cs.constraints) fail("R1CS was read without its constraints");
+  const index: number[][] = Array.from({ length: r1cs.nWires }, () => []);
+  r1cs.constraints.forEach((c, i) => {
+    const wires = new Set([...c.a.keys(), ...c.b.keys(), ...c.c.keys()]);
+    for (const w of wires) index[w].push(i);
+  });
+  return index;
+}
+
+/** Whether constraint `i` holds for `witness`. */
+export function constraintHolds(r1cs: R1cs, i: number, witness: bigint[]): boolean {
+  const c = r1cs.constraints![i];
   const p = r1cs.prime;
   const dot = (lc: LinearCombination) => {
     let s = 0n;
     for (const [w, k] of lc) s += k * witness[w];
     return s % p;
   };
-  const bad: number[] = [];
-  r1cs.constraints.forEach((c, i) => {
-    if ((dot(c.a) * dot(c.b) - dot(c.c)) % p !== 0n) bad.push(i);
-  });
-  return bad;
+  return (dot(c.a) * dot(c.b) - dot(c.c)) % p === 0n;
 }

@@ -32,6 +32,9 @@ export interface ZkmlModelConfig {
 
 export interface ZkmlConfig {
   models: Record<string, ZkmlModelConfig>;
+  /** Defaults for models compiled without an entry in `models` (e.g. `zkml:compile --model x.onnx`). */
+  scaleBits: number;
+  inputBits: number;
   buildDir: string;
   verifiersDir: string;
   ptau?: string;
@@ -79,6 +82,8 @@ export function resolveZkmlConfig(user: ZkmlUserConfig | undefined, root: string
   }
   const config: ZkmlConfig = {
     models,
+    scaleBits,
+    inputBits,
     buildDir: abs(str(u.buildDir, "zkml.buildDir") ?? "zkml-build")!,
     verifiersDir: abs(str(u.verifiersDir, "zkml.verifiersDir") ?? "contracts/zkml")!,
     ptau: abs(str(u.ptau, "zkml.ptau")),

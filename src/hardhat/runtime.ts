@@ -50,7 +50,7 @@ export class ZkmlRuntime {
       const onnx = path.resolve(this.hre.config.paths.root, req.onnx);
       const name = req.name ?? defaultModelName(onnx);
       const base = this.config.models[name];
-      targets.push([name, { onnx, scaleBits: base?.scaleBits ?? 12, inputBits: base?.inputBits ?? 24 }]);
+      targets.push([name, { onnx, scaleBits: base?.scaleBits ?? this.config.scaleBits, inputBits: base?.inputBits ?? this.config.inputBits }]);
     } else if (req.name) {
       targets.push([req.name, this.modelConfig(req.name)]);
     } else {

@@ -1,17 +1,17 @@
 import crypto from "crypto";
 import fs from "fs";
 import path from "path";
-import { compileCircuit, circomCommand } from "../backend/circom";
+import { CircomArtifacts, compileCircuit, circomCommand } from "../backend/circom";
 import { exportSolidityVerifier, setupGroth16 } from "../backend/groth16";
 import { choosePtau, requiredPower } from "../backend/ptau";
 import { readR1cs } from "../backend/r1cs";
 import { emitCircom } from "../emit/circom";
 import { fail } from "../errors";
-import { size } from "../ir/graph";
-import { lowerModel } from "../lower";
+import { Graph, size } from "../ir/graph";
+import { CircuitProgram, lowerModel } from "../lower";
 import { importOnnx } from "../onnx/import";
 import { QuantParams } from "../ops/domain";
-import { quantizeModel } from "../quantize";
+import { QuantizedModel, quantizeModel } from "../quantize";
 import { writeDirAtomically, writeFileAtomically, writeJson } from "./files";
 import { loadManifest, Manifest, MANIFEST_FILE, verifierContractName } from "./manifest";
 
@@ -67,13 +67,9 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
   };
 
   const manifest = await writeDirAtomically(dir, async (tmp) => {
-    const graph = await step("import", () => importOnnx(onnxBytes, path.basename(opts.onnx)));
-    const qmodel = await step("quantize", () => quantizeModel(graph, opts.quant));
-    const program = await step("lower", () => lowerModel(qmodel));
-    const circuitSrc = emitCircom(program, `model "${opts.name}" from ${path.basename(opts.onnx)}, scale 2^${opts.quant.scaleBits}, inputs ${opts.quant.inputBits} bits`);
+    const built = await buildCircuit(opts.name, onnxBytes, path.basename(opts.onnx), opts.quant, tmp, step);
+    const { graph, program, circuitSrc, artifacts: art } = built;
     fs.writeFileSync(path.join(tmp, "model.onnx"), onnxBytes);
-    fs.writeFileSync(path.join(tmp, "model.circom"), circuitSrc);
-    const art = await step("circom", () => compileCircuit(path.join(tmp, "model.circom"), tmp, [CIRCUIT_LIB_DIR]));
     const r1cs = readR1cs(art.r1cs);
     const nPublic = r1cs.nPubOut + r1cs.nPubIn;
     const power = requiredPower(r1cs.nConstraints, nPublic);
@@ -118,6 +114,28 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
   if (manifest.ptau.development)
     opts.log(`${opts.name}: NOTE the trusted setup used a locally generated powers of tau: development only, not for production`);
   return { dir, manifest, cached: false };
+}
+
+export interface BuiltCircuit {
+  graph: Graph;
+  qmodel: QuantizedModel;
+  program: CircuitProgram;
+  circuitSrc: string;
+  artifacts: CircomArtifacts;
+}
+
+type Step = <T>(label: string, fn: () => T | Promise<T>) => Promise<T>;
+const untimed: Step = async (_label, fn) => fn();
+
+/** ONNX bytes -> circom circuit compiled in `dir` (no trusted setup): what tests and the audit need. */
+export async function buildCircuit(name: string, onnxBytes: Uint8Array, source: string, quant: QuantParams, dir: string, step: Step = untimed): Promise<BuiltCircuit> {
+  const graph = await step("import", () => importOnnx(onnxBytes, source));
+  const qmodel = await step("quantize", () => quantizeModel(graph, quant));
+  const program = await step("lower", () => lowerModel(qmodel));
+  const circuitSrc = emitCircom(program, `model "${name}" from ${source}, scale 2^${quant.scaleBits}, inputs ${quant.inputBits} bits`);
+  fs.writeFileSync(path.join(dir, "model.circom"), circuitSrc);
+  const artifacts = await step("circom", () => compileCircuit(path.join(dir, "model.circom"), dir, [CIRCUIT_LIB_DIR]));
+  return { graph, qmodel, program, circuitSrc, artifacts };
 }
 
 function writeVerifier(dir: string, m: Manifest, verifiersDir: string | undefined): void {

@@ -82,8 +82,11 @@ export async function verifyModelProof(dir: string, proof: Groth16Proof, publicS
   const m = loadManifest(dir);
   if (!Array.isArray(publicSignals) || publicSignals.length !== m.publicSignals.count)
     return { valid: false, reason: `expected ${m.publicSignals.count} public signals for model "${m.name}", got ${Array.isArray(publicSignals) ? publicSignals.length : "none"}` };
-  if (publicSignals.some((s) => !/^[0-9]+$/.test(String(s)) || BigInt(s) >= FIELD_MODULUS))
-    return { valid: false, reason: "a public signal is not a field element" };
+  // Decimal (snarkjs) or 0x-hex (calldata) strings; anything else, or a value >= p, is refused.
+  const parsed = publicSignals.map((s) => (/^(0x[0-9a-fA-F]+|[0-9]+)$/.test(String(s)) ? BigInt(s) : undefined));
+  const bad = parsed.findIndex((v) => v === undefined || v >= FIELD_MODULUS);
+  if (bad >= 0) return { valid: false, reason: `public signal ${bad} (${publicSignals[bad]}) is not an element of the BN254 scalar field` };
+  publicSignals = parsed.map((v) => v!.toString());
   const vkey = JSON.parse(fs.readFileSync(artifact(dir, m, "vkey"), "utf8"));
   if (!(await verifyGroth16(vkey, publicSignals, proof))) return { valid: false, reason: `the proof does not verify for model "${m.name}"` };
   const outs = decodeOutputs(m, publicSignals).map((v) => dequantize(v, m.publicSignals.outputs.scaleBits));

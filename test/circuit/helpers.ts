@@ -1,0 +1,81 @@
+import fs from "fs";
+import os from "os";
+import path from "path";
+import { computeWitness } from "../../src/backend/circom";
+import { constraintsByWire, R1cs, readR1cs, unsatisfiedConstraints } from "../../src/backend/r1cs";
+import { readSym } from "../../src/backend/sym";
+import { size } from "../../src/ir/graph";
+import { QuantParams } from "../../src/ops/domain";
+import { BuiltCircuit, buildCircuit, CIRCUIT_LIB_DIR } from "../../src/pipeline/compile";
+import { compileCircuit } from "../../src/backend/circom";
+
+export const MODELS_DIR = process.env.ZKML_MODELS_DIR ?? path.resolve(__dirname, "..", "..", "..", "shared", "models", "ezkl");
+
+/** A reference model from ../shared (or $ZKML_MODELS_DIR). Missing data is a failure, never a skip. */
+export function sharedModel(name: string): string {
+  const file = path.join(MODELS_DIR, name, "network.onnx");
+  if (!fs.existsSync(file)) throw new Error(`reference model not found: ${file} (clone the repo beside ../shared or set ZKML_MODELS_DIR)`);
+  return file;
+}
+
+/** Deterministic PRNG (mulberry32): tests draw the same "random" inputs on every run. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface TestCircuit {
+  r1cs: R1cs;
+  byWire: number[][];
+  sym: Map<string, number>;
+  witness(input: Record<string, unknown>): Promise<bigint[]>;
+}
+
+export function tmpDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `zkml-${prefix}-`));
+}
+
+async function load(artifacts: { r1cs: string; sym: string; wasm: string; witnessCalculator: string }): Promise<TestCircuit> {
+  const r1cs = readR1cs(artifacts.r1cs, true);
+  return {
+    r1cs,
+    byWire: constraintsByWire(r1cs),
+    sym: readSym(artifacts.sym),
+    witness: (input) => computeWitness(artifacts.wasm, artifacts.witnessCalculator, input),
+  };
+}
+
+/** Compiles a model's circuit (no trusted setup) in a temporary directory. */
+export async function modelCircuit(name: string, onnxFile: string, quant: QuantParams): Promise<TestCircuit & { built: BuiltCircuit }> {
+  const built = await buildCircuit(name, fs.readFileSync(onnxFile), path.basename(onnxFile), quant, tmpDir(name));
+  return { ...(await load(built.artifacts)), built };
+}
+
+/** Compiles a hand-written test circuit that includes the gadget library. */
+export async function sourceCircuit(name: string, source: string): Promise<TestCircuit> {
+  const dir = tmpDir(name);
+  const file = path.join(dir, `${name}.circom`);
+  fs.writeFileSync(file, source);
+  return load(compileCircuit(file, dir, [CIRCUIT_LIB_DIR]));
+}
+
+/** The constraints violated after replacing some wires of a satisfying witness. */
+export function violatedAfter(c: TestCircuit, honest: bigint[], changes: Map<number, bigint>): number[] {
+  const w = [...honest];
+  const touched = new Set<number>();
+  for (const [wire, v] of changes) {
+    w[wire] = ((v % c.r1cs.prime) + c.r1cs.prime) % c.r1cs.prime;
+    c.byWire[wire].forEach((i) => touched.add(i));
+  }
+  return unsatisfiedConstraints(c.r1cs, w, touched);
+}
+
+export function flatSize(shapes: { shape: number[] }[]): number {
+  return shapes.reduce((n, s) => n + size(s.shape), 0);
+}

@@ -1,0 +1,68 @@
+// Shared by scripts/demo.ts and test/e2e/*.test.ts. Contains no tests; mocha loading it is harmless.
+import type { Groth16Calldata } from "../../src/backend/groth16";
+import type { Groth16Proof } from "../../src/backend/snarkjs";
+import type { Manifest } from "../../src/pipeline/manifest";
+
+/** The BN254 scalar field modulus (kept local so a test checks src/'s constant rather than reusing it). */
+export const BN254_P = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+
+export { ensureExampleModel, EXAMPLE_MODEL, exampleModelDir } from "../../scripts/lib/example-models";
+
+/** Field element (decimal string or bigint) -> the signed integer it encodes: values above p/2 are negative. */
+export function fieldToSigned(v: string | bigint): bigint {
+  const x = BigInt(v);
+  if (x < 0n || x >= BN254_P) throw new Error(`${v} is not a field element`);
+  return x > BN254_P / 2n ? x - BN254_P : x;
+}
+
+/**
+ * Decodes public signals with the manifest's layout (outputs first, then inputs), dequantized with
+ * each part's scaleBits. Independent of src/pipeline/prove.ts's decoder on purpose.
+ */
+export function decodePublicSignals(m: Manifest, signals: readonly (string | bigint)[]): { outputs: number[]; inputs: number[] } {
+  if (signals.length !== m.publicSignals.count) throw new Error(`expected ${m.publicSignals.count} public signals, got ${signals.length}`);
+  const part = (p: { offset: number; count: number; scaleBits: number }) =>
+    signals.slice(p.offset, p.offset + p.count).map((s) => Number(fieldToSigned(s)) / 2 ** p.scaleBits);
+  return { outputs: part(m.publicSignals.outputs), inputs: part(m.publicSignals.inputs) };
+}
+
+export const argmax = (v: readonly number[]): number => v.reduce((best, x, i) => (x > v[best] ? i : best), 0);
+
+/** credit_mlp's logits are [reject, approve]. */
+export const decision = (logits: readonly number[]): "approve" | "reject" => (argmax(logits) === 1 ? "approve" : "reject");
+
+/** Deep copy so tampering never touches the original calldata. */
+export function cloneCalldata(cd: Groth16Calldata): Groth16Calldata {
+  return JSON.parse(JSON.stringify(cd));
+}
+
+export function cloneProof(p: Groth16Proof): Groth16Proof {
+  return JSON.parse(JSON.stringify(p));
+}
+
+/** The BN254 base field modulus: the coordinates of the proof points a, b, c live in this field. */
+export const BN254_Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
+
+/** (v + delta) mod `modulus` for a decimal or 0x string, as a decimal string. */
+export function addMod(v: string, delta: bigint, modulus: bigint): string {
+  return String((((BigInt(v) + delta) % modulus) + modulus) % modulus);
+}
+
+/** The calldata arguments in the order verifyProof(a, b, c, pubSignals) takes them. */
+export function verifyArgs(cd: Groth16Calldata): [Groth16Calldata["a"], Groth16Calldata["b"], Groth16Calldata["c"], string[]] {
+  return [cd.a, cd.b, cd.c, cd.publicSignals];
+}
+
+/**
+ * Calls verifyProof via eth_call. Returns the boolean it returned, or "revert" when the call reverted
+ * (a malformed point can make the precompile fail, which some verifiers surface as a revert).
+ */
+export async function callVerify(verifier: any, cd: Groth16Calldata): Promise<boolean | "revert"> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  try {
+    return Boolean(await verifier.verifyProof(...verifyArgs(cd)));
+  } catch (e) {
+    const msg = String((e as Error).message ?? e);
+    if (/revert|CALL_EXCEPTION|invalid opcode|out of gas/i.test(msg) || (e as { code?: string }).code === "CALL_EXCEPTION") return "revert";
+    throw e;
+  }
+}
