@@ -55,15 +55,19 @@ export function resolveZkmlConfig(user: ZkmlUserConfig | undefined, root: string
   };
   const str = (v: unknown, what: string): string | undefined => {
     if (v === undefined) return undefined;
-    if (typeof v !== "string" || v.length === 0) errors.push(`${what} must be a non-empty string`);
-    return v as string;
+    if (typeof v === "string" && v.length > 0) return v;
+    errors.push(`${what} must be a non-empty string`);
+    return undefined;
   };
   const scaleBits = int(u.scaleBits, "zkml.scaleBits", 1, 32, DEFAULT_SCALE_BITS);
   const inputBits = int(u.inputBits, "zkml.inputBits", 2, 128, DEFAULT_INPUT_BITS);
-  const abs = (p: string | undefined) => (p === undefined ? undefined : path.resolve(root, p));
+  const abs = (p: string | undefined) => (typeof p === "string" ? path.resolve(root, p) : undefined);
+  const knownTop = new Set(["models", "scaleBits", "inputBits", "buildDir", "verifiersDir", "ptau", "ptauCacheDir"]);
+  for (const k of Object.keys(u)) if (!knownTop.has(k)) errors.push(`zkml: unknown setting "${k}" (known: ${[...knownTop].join(", ")})`);
   const models: Record<string, ZkmlModelConfig> = {};
-  if (u.models !== undefined && (typeof u.models !== "object" || u.models === null)) errors.push("zkml.models must be an object");
-  for (const [name, m] of Object.entries(u.models ?? {})) {
+  const modelsOk = u.models === undefined || (typeof u.models === "object" && u.models !== null && !Array.isArray(u.models));
+  if (!modelsOk) errors.push("zkml.models must be an object mapping model names to { onnx: ... }");
+  for (const [name, m] of Object.entries(modelsOk ? u.models ?? {} : {})) {
     const where = `zkml.models.${name}`;
     if (!/^[A-Za-z0-9_-]+$/.test(name)) errors.push(`${where}: model names may contain only letters, digits, "_" and "-"`);
     if (typeof m !== "object" || m === null) {
@@ -73,7 +77,7 @@ export function resolveZkmlConfig(user: ZkmlUserConfig | undefined, root: string
     const known = new Set(["onnx", "scaleBits", "inputBits"]);
     for (const k of Object.keys(m)) if (!known.has(k)) errors.push(`${where}: unknown setting "${k}"`);
     const onnx = str(m.onnx, `${where}.onnx`);
-    if (onnx === undefined) errors.push(`${where}.onnx is required`);
+    if (m.onnx === undefined) errors.push(`${where}.onnx is required`);
     models[name] = {
       onnx: abs(onnx) ?? "",
       scaleBits: int(m.scaleBits, `${where}.scaleBits`, 1, 32, scaleBits),

@@ -39,6 +39,9 @@ export function importOnnx(bytes: Uint8Array, source = "model"): Graph {
   g.node.forEach((np, i) => {
     const node = nodeFromProto(np, i);
     const op = opFor(node);
+    const [min, max] = op.arity;
+    if (node.inputs.length > max || node.inputs.slice(0, min).some((n) => n === "") || node.inputs.length < min)
+      fail(`${describeNode(node)} has inputs [${node.inputs.map((n) => `"${n}"`).join(", ")}]; ${node.op} takes ${min === max ? min : `${min} to ${max}`}`);
     const args: ShapeArg[] = node.inputs.map((name) => {
       if (name === "") return { shape: [] };
       const tensor = constants.get(name);

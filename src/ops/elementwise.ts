@@ -8,6 +8,7 @@ import { Arg, OpContext, OpDef, ShapeArg } from "./op";
 /** Add and Sub with ONNX broadcasting. Both are linear, so they cost no constraints. */
 function makeAddSub(sign: 1n | -1n): OpDef {
   return {
+    arity: [2, 2],
     inferShapes(node, [a, b]: ShapeArg[]) {
       return [broadcastShapes(a.shape, b.shape, describeNode(node))];
     },

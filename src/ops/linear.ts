@@ -49,6 +49,7 @@ function applyAffine<T>(
 }
 
 export const MatMul: OpDef = {
+  arity: [2, 2],
   inferShapes(node, [a, b]: ShapeArg[]) {
     return [matmulShape(node, a.shape, b.shape)];
   },
@@ -70,6 +71,7 @@ function gemmDims(node: Node, a: number[], b: number[]) {
 }
 
 export const Gemm: OpDef = {
+  arity: [2, 3],
   inferShapes(node, [a, b, c]: ShapeArg[]) {
     const { M, N } = gemmDims(node, a.shape, b.shape);
     if (c) broadcastShapes(c.shape, [M, N], describeNode(node));

@@ -18,6 +18,8 @@ export interface OpContext<T> {
 
 /** Everything hardhat-zkml knows about one ONNX op type. Adding an op means adding one of these. */
 export interface OpDef {
+  /** Required and maximum input count (ONNX marks an omitted optional input with ""). */
+  arity: [min: number, max: number];
   /** Output shapes; throws a ZkmlError naming the node when the inputs do not fit. */
   inferShapes(node: Node, inputs: ShapeArg[]): number[][];
   /** Float evaluation when every input is constant: constant folding of shape-only subgraphs. */

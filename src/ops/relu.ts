@@ -5,6 +5,7 @@ import { OpDef, valueInput } from "./op";
  * decomposition both bounds the quotient and yields the sign.
  */
 export const Relu: OpDef = {
+  arity: [1, 1],
   inferShapes: (_node, [x]) => [x.shape],
   fold: (_node, [x]) => [{ dims: x.dims, data: x.data.map((v) => Math.max(v, 0)) }],
   apply(ctx, node, args) {

@@ -31,8 +31,9 @@ function reshapeShape(node: Node, dims: number[], target: Tensor | undefined): n
   return out;
 }
 
-function relabel(shapeOf: (node: Node, ins: ShapeArg[]) => number[]): OpDef {
+function relabel(arity: [number, number], shapeOf: (node: Node, ins: ShapeArg[]) => number[]): OpDef {
   return {
+    arity,
     inferShapes: (node, ins) => [shapeOf(node, ins)],
     fold: (node, ins) => [{ dims: shapeOf(node, ins.map((t) => ({ shape: t.dims, tensor: t }))), data: ins[0].data }],
     apply(_ctx, node, args) {
@@ -44,15 +45,16 @@ function relabel(shapeOf: (node: Node, ins: ShapeArg[]) => number[]): OpDef {
   };
 }
 
-export const Identity = relabel((_n, [x]) => x.shape);
-export const Flatten = relabel((n, [x]) => flattenShape(n, x.shape));
-export const Reshape = relabel((n, [x, s]) => reshapeShape(n, x.shape, s?.tensor));
+export const Identity = relabel([1, 1], (_n, [x]) => x.shape);
+export const Flatten = relabel([1, 1], (n, [x]) => flattenShape(n, x.shape));
+export const Reshape = relabel([2, 2], (n, [x, s]) => reshapeShape(n, x.shape, s?.tensor));
 
 const FLOAT_TYPES = new Set([1, 10, 11, 16]); // FLOAT, FLOAT16, DOUBLE, BFLOAT16
 const INT_TYPES = new Set([2, 3, 4, 5, 6, 7, 12, 13]);
 
 /** Cast between float types is the identity on fixed-point values; to integers only when constant. */
 export const Cast: OpDef = {
+  arity: [1, 1],
   inferShapes: (_n, [x]) => [x.shape],
   fold(node, [x]) {
     const to = attrInt(node, "to", 1);
@@ -72,6 +74,7 @@ export const Cast: OpDef = {
 
 /** Constant has no inputs, so it is always folded at import. */
 export const Constant: OpDef = {
+  arity: [0, 0],
   inferShapes: (node) => [constantValue(node).dims],
   fold: (node) => [constantValue(node)],
   apply: (_ctx, node) => fail(`${describeNode(node)}: Constant must be folded at import`),

@@ -1,7 +1,7 @@
 import { fail } from "../errors";
 import { size, ValueInfo } from "../ir/graph";
 import { QuantParams } from "../ops/domain";
-import { dequantize, quantizeReal } from "../quantize/fixed-point";
+import { quantizeReal } from "../quantize/fixed-point";
 
 /**
  * Reads model inputs as flat float lists, one per graph input, from either
@@ -27,7 +27,20 @@ export function readModelInput(raw: unknown, inputs: ValueInfo[]): number[][] {
   });
 }
 
+/** Dims of a rectangular nested array (a ragged one is an error). */
+function nestedDims(v: unknown, vi: ValueInfo): number[] {
+  if (!Array.isArray(v)) return [];
+  const inner = v.map((x) => JSON.stringify(nestedDims(x, vi)));
+  if (new Set(inner).size > 1) fail(`input "${vi.name}" is a ragged array; it must have shape [${vi.shape}]`);
+  return [v.length, ...(v.length > 0 ? nestedDims(v[0], vi) : [])];
+}
+
 function flatValues(v: unknown, vi: ValueInfo): number[] {
+  // A flat list is read row-major; a nested one must have the input's shape (a leading batch of 1 may be left out).
+  const dims = nestedDims(v, vi);
+  const strip = (d: number[]) => d.slice(d.findIndex((x) => x !== 1) >= 0 ? d.findIndex((x) => x !== 1) : d.length);
+  if (dims.length > 1 && JSON.stringify(strip(dims)) !== JSON.stringify(strip(vi.shape)))
+    fail(`input "${vi.name}" has shape [${dims}]; the model expects [${vi.shape}]`);
   const out: number[] = [];
   const walk = (x: unknown) => {
     if (Array.isArray(x)) x.forEach(walk);
@@ -50,8 +63,9 @@ export function quantizeInputs(values: number[][], inputs: ValueInfo[], quant: Q
     list.map((x, j) => {
       const q = quantizeReal(x, quant.scaleBits, `input "${inputs[i].name}" element ${j}`);
       if (q < -half || q >= half)
-        fail(`input "${inputs[i].name}" element ${j} = ${x} is outside the provable range ` +
-          `[${dequantize(-half, quant.scaleBits)}, ${dequantize(half, quant.scaleBits)}) (inputBits=${quant.inputBits}, scaleBits=${quant.scaleBits})`);
+        fail(`input "${inputs[i].name}" element ${j} = ${x} is outside the provable range: rounded to a multiple of ` +
+          `2^-${quant.scaleBits} it must lie in [${-Number(half) / 2 ** quant.scaleBits}, ${(Number(half) - 1) / 2 ** quant.scaleBits}] ` +
+          `(inputBits=${quant.inputBits}, scaleBits=${quant.scaleBits})`);
       return q;
     }),
   );

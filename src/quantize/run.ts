@@ -13,14 +13,15 @@ export function runGraph<T>(graph: Graph, dom: Domain<T>, quant: QuantParams, in
   const values = new Map<string, QValue<T>>();
   graph.inputs.forEach((vi, i) => values.set(vi.name, { shape: vi.shape, scale: quant.scaleBits, data: inputs[i] }));
   for (const node of graph.nodes) {
-    const args: Arg<T>[] = node.inputs.map((name) => {
+    const args = node.inputs.map((name): Arg<T> | undefined => {
+      if (name === "") return undefined; // an omitted optional input
       const tensor = graph.constants.get(name);
       if (tensor) return { kind: "const", tensor };
       const value = values.get(name);
       if (!value) fail(`${describeNode(node)} reads "${name}", which has no value`);
       return { kind: "value", value };
     });
-    const outs = opFor(node).apply(ctx, node, args);
+    const outs = opFor(node).apply(ctx, node, args as Arg<T>[]);
     node.outputs.forEach((name, j) => outs[j] && values.set(name, outs[j]));
   }
   return graph.outputs.map((vi) => {

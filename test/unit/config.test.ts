@@ -1,0 +1,158 @@
+import { expect } from "chai";
+import path from "path";
+import { DEFAULT_INPUT_BITS, DEFAULT_SCALE_BITS, resolveZkmlConfig, ZkmlUserConfig } from "../../src/hardhat/config";
+
+const ROOT = path.resolve("/project/root");
+
+/** resolveZkmlConfig on a config that is deliberately not type-correct. */
+function resolveUntyped(user: unknown) {
+  return resolveZkmlConfig(user as ZkmlUserConfig, ROOT);
+}
+
+describe("resolveZkmlConfig", () => {
+  describe("defaults", () => {
+    it("resolves an absent zkml section to no models and default directories", () => {
+      const { config, errors } = resolveZkmlConfig(undefined, ROOT);
+      expect(errors).to.deep.equal([]);
+      expect(config).to.deep.equal({
+        models: {},
+        scaleBits: 12,
+        inputBits: 24,
+        buildDir: path.join(ROOT, "zkml-build"),
+        verifiersDir: path.join(ROOT, "contracts", "zkml"),
+        ptau: undefined,
+        ptauCacheDir: undefined,
+      });
+    });
+
+    it("gives models scaleBits 12 and inputBits 24 unless set", () => {
+      expect([DEFAULT_SCALE_BITS, DEFAULT_INPUT_BITS]).to.deep.equal([12, 24]);
+      const { config, errors } = resolveZkmlConfig({ models: { m: { onnx: "m.onnx" } } }, ROOT);
+      expect(errors).to.deep.equal([]);
+      expect(config.models.m).to.deep.equal({ onnx: path.join(ROOT, "m.onnx"), scaleBits: 12, inputBits: 24 });
+    });
+
+    it("lets top-level bits set each model's default and a model override them", () => {
+      const { config, errors } = resolveZkmlConfig(
+        { scaleBits: 10, inputBits: 30, models: { a: { onnx: "a.onnx" }, b: { onnx: "b.onnx", scaleBits: 16 }, c: { onnx: "c.onnx", inputBits: 2 } } },
+        ROOT,
+      );
+      expect(errors).to.deep.equal([]);
+      expect(config).to.include({ scaleBits: 10, inputBits: 30 }); // for models compiled by path
+      expect(config.models.a).to.include({ scaleBits: 10, inputBits: 30 });
+      expect(config.models.b).to.include({ scaleBits: 16, inputBits: 30 });
+      expect(config.models.c).to.include({ scaleBits: 10, inputBits: 2 });
+    });
+  });
+
+  describe("paths", () => {
+    it("resolves relative paths against the project root", () => {
+      const { config, errors } = resolveZkmlConfig(
+        {
+          models: { m: { onnx: "models/m/network.onnx" } },
+          buildDir: "out/build",
+          verifiersDir: "contracts/generated",
+          ptau: "keys/pot.ptau",
+          ptauCacheDir: "../cache",
+        },
+        ROOT,
+      );
+      expect(errors).to.deep.equal([]);
+      expect(config.models.m.onnx).to.equal(path.join(ROOT, "models", "m", "network.onnx"));
+      expect(config.buildDir).to.equal(path.join(ROOT, "out", "build"));
+      expect(config.verifiersDir).to.equal(path.join(ROOT, "contracts", "generated"));
+      expect(config.ptau).to.equal(path.join(ROOT, "keys", "pot.ptau"));
+      expect(config.ptauCacheDir).to.equal(path.resolve(ROOT, "..", "cache"));
+    });
+
+    it("keeps absolute paths", () => {
+      const abs = path.resolve("/elsewhere/model.onnx");
+      const { config } = resolveZkmlConfig({ models: { m: { onnx: abs } }, buildDir: path.resolve("/tmp/b") }, ROOT);
+      expect(config.models.m.onnx).to.equal(abs);
+      expect(config.buildDir).to.equal(path.resolve("/tmp/b"));
+    });
+  });
+
+  describe("errors", () => {
+    it("reports an unknown model setting", () => {
+      const { errors } = resolveUntyped({ models: { m: { onnx: "m.onnx", scalebits: 10 } } });
+      expect(errors).to.deep.equal(['zkml.models.m: unknown setting "scalebits"']);
+    });
+
+    for (const bad of [0, 33, 12.5, -1, "12", null, NaN]) {
+      it(`reports scaleBits = ${JSON.stringify(bad)} (${typeof bad}) with the allowed range`, () => {
+        expect(resolveUntyped({ scaleBits: bad }).errors).to.deep.equal([
+          `zkml.scaleBits must be an integer from 1 to 32, got ${JSON.stringify(bad)}`,
+        ]);
+        expect(resolveUntyped({ models: { m: { onnx: "m.onnx", scaleBits: bad } } }).errors).to.deep.equal([
+          `zkml.models.m.scaleBits must be an integer from 1 to 32, got ${JSON.stringify(bad)}`,
+        ]);
+      });
+    }
+
+    it("accepts the ends of the scaleBits and inputBits ranges", () => {
+      expect(resolveUntyped({ scaleBits: 1, inputBits: 128 }).errors).to.deep.equal([]);
+      expect(resolveUntyped({ scaleBits: 32, inputBits: 2 }).errors).to.deep.equal([]);
+    });
+
+    it("reports inputBits outside 2..128", () => {
+      expect(resolveUntyped({ inputBits: 1 }).errors).to.deep.equal(["zkml.inputBits must be an integer from 2 to 128, got 1"]);
+      expect(resolveUntyped({ models: { m: { onnx: "m.onnx", inputBits: 129 } } }).errors).to.deep.equal([
+        "zkml.models.m.inputBits must be an integer from 2 to 128, got 129",
+      ]);
+    });
+
+    it("reports a model without an onnx path", () => {
+      expect(resolveUntyped({ models: { m: {} } }).errors).to.deep.equal(["zkml.models.m.onnx is required"]);
+      expect(resolveUntyped({ models: { m: { scaleBits: 8 } } }).errors).to.deep.equal(["zkml.models.m.onnx is required"]);
+    });
+
+    it("reports an empty onnx path", () => {
+      expect(resolveUntyped({ models: { m: { onnx: "" } } }).errors).to.deep.equal(["zkml.models.m.onnx must be a non-empty string"]);
+    });
+
+    it("reports a model that is not an object", () => {
+      expect(resolveUntyped({ models: { m: "m.onnx" } }).errors).to.deep.equal(['zkml.models.m must be an object with an "onnx" path']);
+      expect(resolveUntyped({ models: { m: null } }).errors).to.deep.equal(['zkml.models.m must be an object with an "onnx" path']);
+    });
+
+    it("reports models that is not an object", () => {
+      const msg = "zkml.models must be an object mapping model names to { onnx: ... }";
+      expect(resolveUntyped({ models: null }).errors).to.deep.equal([msg]);
+      expect(resolveUntyped({ models: 5 }).errors).to.deep.equal([msg]);
+      expect(resolveUntyped({ models: [{ onnx: "a.onnx" }] }).errors).to.deep.equal([msg]);
+    });
+
+    it("reports unknown top-level settings and non-string paths without throwing", () => {
+      expect(resolveUntyped({ scalebits: 10 }).errors).to.deep.equal([
+        'zkml: unknown setting "scalebits" (known: models, scaleBits, inputBits, buildDir, verifiersDir, ptau, ptauCacheDir)',
+      ]);
+      expect(resolveUntyped({ models: { m: { onnx: 5 } } }).errors).to.deep.equal(["zkml.models.m.onnx must be a non-empty string"]);
+      expect(resolveUntyped({ ptau: {} }).errors).to.deep.equal(["zkml.ptau must be a non-empty string"]);
+    });
+
+    it("reports model names that are not identifiers", () => {
+      const { errors } = resolveUntyped({ models: { "my model": { onnx: "a.onnx" }, "ok_name-2": { onnx: "b.onnx" } } });
+      expect(errors).to.deep.equal(['zkml.models.my model: model names may contain only letters, digits, "_" and "-"']);
+    });
+
+    it("reports an empty directory setting", () => {
+      expect(resolveUntyped({ buildDir: "" }).errors).to.deep.equal(["zkml.buildDir must be a non-empty string"]);
+    });
+
+    it("collects every problem instead of stopping at the first", () => {
+      const { errors } = resolveUntyped({
+        scaleBits: 0,
+        models: { a: { onnx: "a.onnx", extra: 1 }, b: {}, "c d": { onnx: "c.onnx", inputBits: 999 } },
+      });
+      expect(errors).to.have.members([
+        "zkml.scaleBits must be an integer from 1 to 32, got 0",
+        'zkml.models.a: unknown setting "extra"',
+        "zkml.models.b.onnx is required",
+        'zkml.models.c d: model names may contain only letters, digits, "_" and "-"',
+        "zkml.models.c d.inputBits must be an integer from 2 to 128, got 999",
+      ]);
+      expect(errors).to.have.length(5);
+    });
+  });
+});
