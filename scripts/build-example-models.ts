@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as ort from "onnxruntime-node";
 import { encodeModel } from "./lib/onnx-writer";
+import { mulberry32 } from "./lib/prng";
 
 const N_IN = 6;
 const N_HIDDEN = 8;
@@ -17,17 +18,6 @@ const LEARNING_RATE = 0.5;
 const N_CALIBRATION = 16;
 const TOLERANCE = 1e-4;
 
-// Small seeded PRNG: Math.random can't be seeded, and we need reproducible bytes.
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Vec = number[];
 type Mat = number[][]; // [out][in], the PyTorch/ONNX Gemm transB=1 layout

@@ -18,17 +18,7 @@ export function sharedModel(name: string): string {
   return file;
 }
 
-/** Deterministic PRNG (mulberry32): tests draw the same "random" inputs on every run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 as rng } from "../../scripts/lib/prng";
 
 export interface TestCircuit {
   r1cs: R1cs;

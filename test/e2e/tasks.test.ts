@@ -115,7 +115,10 @@ describe("zkml tasks", () => {
 
   it("the CLI exits 0 for a valid proof and 1 with a one-line error for an invalid one", async () => {
     ensureExampleModel(ROOT);
-    const run = (args: string[]) => spawnSync("npx", ["hardhat", ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, DISPLAY: ":0" } });
+    // As on a user's terminal: Hardhat prints stack traces (and picocolors colours) when it detects CI.
+    const env: NodeJS.ProcessEnv = { ...process.env, DISPLAY: ":0", NO_COLOR: "1" };
+    delete env.CI;
+    const run = (args: string[]) => spawnSync("npx", ["hardhat", ...args], { cwd: ROOT, encoding: "utf8", env });
     const compile = run(["zkml:compile", "--name", "credit_mlp", "--no-solidity"]);
     expect(compile.status, compile.stderr).to.equal(0);
     const proofDir = path.join(work, "cli-proof");

@@ -45,17 +45,7 @@ export function expectZkmlError(fn: () => unknown, ...patterns: (string | RegExp
 // ---------------------------------------------------------------------------------------------
 // Randomness: seeded, so every failure is reproducible.
 
-/** mulberry32: a tiny seeded PRNG returning floats in [0, 1). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 as rng } from "../../scripts/lib/prng";
 
 export function randomArray(rand: () => number, n: number, lo = -1, hi = 1): number[] {
   return Array.from({ length: n }, () => lo + (hi - lo) * rand());
