@@ -1,8 +1,10 @@
 import path from "path";
 import { task, types } from "hardhat/config";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { HardhatPluginError } from "hardhat/plugins";
 import { releaseSnarkjs } from "../src/backend/snarkjs";
 import { ZkmlError } from "../src/errors";
+import { listrSteps } from "../src/hardhat/progress";
 
 /** One error line for bad input (no stack trace), snarkjs's worker threads always released. */
 async function guarded<T>(fn: () => Promise<T>): Promise<T> {
@@ -35,7 +37,7 @@ task("zkml:compile", "Compiles ONNX models to circuits, Groth16 keys and Solidit
       const log = progress();
       // Paths given on the command line are relative to the shell's directory; config paths to the project root.
       const abs = (p?: string) => (p ? path.resolve(p) : undefined);
-      const built = await hre.zkml.compile({ onnx: abs(args.model), name: args.name, ptau: abs(args.ptau), scaleBits: args.scaleBits, inputBits: args.inputBits, force: args.force, verbose: args.snarkjsLog, log });
+      const built = await hre.zkml.compile({ onnx: abs(args.model), name: args.name, ptau: abs(args.ptau), scaleBits: args.scaleBits, inputBits: args.inputBits, force: args.force, verbose: args.snarkjsLog, log, progress: listrSteps() });
       if (!args.noSolidity) await hre.run("compile", { quiet: true });
       console.log("");
       console.table(
@@ -61,11 +63,8 @@ task("zkml:prove", "Proves one inference of a compiled model")
   .addFlag("noReference", "Skip the onnxruntime comparison")
   .setAction(async (args, hre) =>
     guarded(async () => {
-      const log = progress();
       const out = args.out ? path.resolve(args.out) : path.join(hre.config.zkml.buildDir, "proofs", args.model);
-      const t0 = Date.now();
-      const r = await hre.zkml.prove(args.model, path.resolve(args.input), { out, reference: !args.noReference, log });
-      log(`proved in ${((Date.now() - t0) / 1000).toFixed(2)} s`);
+      const r = await listrSteps()(`${args.model}: prove`, () => hre.zkml.prove(args.model, path.resolve(args.input), { out, reference: !args.noReference }));
       r.outputs.forEach((o, i) => {
         console.log(`output "${o.name}" [${o.shape}]: ${o.values.map((v) => +v.toFixed(6)).join(", ")}`);
         if (r.reference) console.log(`  onnxruntime:       ${r.reference.outputs[i].map((v) => +v.toFixed(6)).join(", ")}`);
@@ -87,5 +86,52 @@ task("zkml:verify", "Verifies a proof off-chain; fails unless it is valid for th
       console.log(`valid proof for model "${args.model}"`);
       r.outputs?.forEach((o) => console.log(`output "${o.name}": ${o.values.join(", ")}`));
       return r;
+    }),
+  );
+
+/** Phase-2 steps replace the key: the verifier in contracts/ must follow, and old proofs stop verifying. */
+async function afterKeyChange(hre: HardhatRuntimeEnvironment, model: string): Promise<void> {
+  const { writeVerifier } = await import("../src/pipeline/compile");
+  writeVerifier(hre.zkml.modelDir(model), hre.zkml.manifest(model), hre.config.zkml.verifiersDir);
+  await hre.run("compile", { quiet: true });
+  console.log("the verification key changed: redeploy the verifier; proofs made before this step no longer verify");
+}
+
+task("zkml:contribute", "Adds a phase-2 contribution to a compiled model's Groth16 key")
+  .addParam("model", "Model name")
+  .addOptionalParam("participant", "Contributor name recorded in the key", "anonymous")
+  .addOptionalParam("entropy", "Extra entropy (default: 32 random bytes)")
+  .setAction(async (args, hre) =>
+    guarded(async () => {
+      const { contributeModel } = await import("../src/pipeline/phase2");
+      const { step } = await listrSteps()(`${args.model}: contribute`, () => contributeModel(hre.zkml.modelDir(args.model), args.participant, args.entropy));
+      console.log(`contribution "${step.name}" hash: ${step.hash}`);
+      await afterKeyChange(hre, args.model);
+    }),
+  );
+
+task("zkml:beacon", "Finishes a model's phase-2 ceremony with a public random beacon")
+  .addParam("model", "Model name")
+  .addParam("beacon", "Beacon as hex (e.g. a future block hash, announced in advance)")
+  .addOptionalParam("iterations", "log2 of the beacon's hash iterations", 10, types.int)
+  .setAction(async (args, hre) =>
+    guarded(async () => {
+      const { beaconModel } = await import("../src/pipeline/phase2");
+      const { step } = await listrSteps()(`${args.model}: beacon`, () => beaconModel(hre.zkml.modelDir(args.model), "final beacon", args.beacon, args.iterations));
+      console.log(`beacon applied, hash: ${step.hash}`);
+      await afterKeyChange(hre, args.model);
+    }),
+  );
+
+task("zkml:verify-setup", "Checks a model's Groth16 key against its circuit and powers of tau (snarkjs zkey verify)")
+  .addParam("model", "Model name")
+  .setAction(async (args, hre) =>
+    guarded(async () => {
+      const { verifySetup } = await import("../src/pipeline/phase2");
+      const ok = await listrSteps()(`${args.model}: verify setup`, () => verifySetup(hre.zkml.modelDir(args.model)));
+      if (!ok) throw new ZkmlError(`the Groth16 key of "${args.model}" does NOT match its circuit and powers of tau`);
+      const m = hre.zkml.manifest(args.model);
+      console.log(`key verified: ${1 + (m.phase2?.length ?? 0)} phase-2 step(s) after the initial key; ptau ${m.ptau.ceremony ?? (m.ptau.development ? "development-only (local)" : "user-supplied")}`);
+      return ok;
     }),
   );

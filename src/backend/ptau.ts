@@ -3,6 +3,7 @@ import fs from "fs";
 import os from "os";
 import path from "path";
 import { fail } from "../errors";
+import { checkCeremonyPtau } from "./ceremony";
 import { snarkjs } from "./snarkjs";
 
 /** The smallest power of two whose domain fits a circuit, as snarkjs's `zkey new` computes it. */
@@ -19,6 +20,8 @@ export interface PtauChoice {
   power: number;
   /** True for a locally generated, single-party file: fine for development, never for production. */
   development: boolean;
+  /** A recognised public ceremony ("hermez 2^N"), its hash verified. */
+  ceremony?: string;
 }
 
 /** The power a .ptau file was prepared for, read from its header section. */
@@ -45,7 +48,8 @@ export async function choosePtau(power: number, opts: { ptau?: string; cacheDir:
     if (!fs.existsSync(opts.ptau)) fail(`ptau file not found: ${opts.ptau}`);
     const have = ptauPower(opts.ptau);
     if (have < power) fail(`${opts.ptau} supports 2^${have} constraints; this circuit needs 2^${power}`);
-    return { file: opts.ptau, power: have, development: false };
+    const { ceremony } = await checkCeremonyPtau(opts.ptau);
+    return { file: opts.ptau, power: have, development: false, ceremony };
   }
   const cached = fs.existsSync(opts.cacheDir)
     ? fs.readdirSync(opts.cacheDir).map((f) => /^pot(\d+)_dev\.ptau$/.exec(f)).filter((m): m is RegExpExecArray => !!m)

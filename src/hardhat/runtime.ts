@@ -4,7 +4,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { defaultPtauCache } from "../backend/ptau";
 import { Groth16Proof } from "../backend/snarkjs";
 import { fail } from "../errors";
-import { CompiledModel, compileModel } from "../pipeline/compile";
+import { CompiledModel, compileModel, StepRunner } from "../pipeline/compile";
 import { loadManifest, Manifest } from "../pipeline/manifest";
 import { ProveOptions, proveModel, ProveResult, verifyModelProof, VerifyResult, writeProof } from "../pipeline/prove";
 import { ZkmlConfig, ZkmlModelConfig } from "./config";
@@ -19,6 +19,7 @@ export interface CompileRequest {
   scaleBits?: number;
   inputBits?: number;
   log?: (msg: string) => void;
+  progress?: StepRunner;
   verbose?: boolean;
 }
 
@@ -70,6 +71,7 @@ export class ZkmlRuntime {
           ptauCacheDir: this.config.ptauCacheDir ?? defaultPtauCache(),
           force: req.force,
           log,
+          progress: req.progress,
           verbose: req.verbose,
         }),
       );

@@ -31,8 +31,13 @@ export interface CompileOptions {
   ptauCacheDir: string;
   force?: boolean;
   log: (msg: string) => void;
+  /** Runs each long step with progress display (default: a line per step through `log`). */
+  progress?: StepRunner;
   verbose?: boolean;
 }
+
+/** How a caller shows progress: it runs `fn` as the step called `label` and returns its result. */
+export type StepRunner = <T>(label: string, fn: () => T | Promise<T>) => Promise<T>;
 
 export interface CompiledModel {
   dir: string;
@@ -58,13 +63,14 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
   }
 
   const timings: Record<string, number> = {};
-  const step = async <T>(label: string, fn: () => T | Promise<T>): Promise<T> => {
-    const t0 = Date.now();
-    opts.log(`${opts.name}: ${label}...`);
-    const r = await fn();
-    timings[label] = Date.now() - t0;
-    return r;
-  };
+  const run: StepRunner = opts.progress ?? (async (label, fn) => (opts.log(`${label}...`), fn()));
+  const step = async <T>(label: string, fn: () => T | Promise<T>): Promise<T> =>
+    run(`${opts.name}: ${label}`, async () => {
+      const t0 = Date.now();
+      const r = await fn();
+      timings[label] = Date.now() - t0;
+      return r;
+    });
 
   const manifest = await writeDirAtomically(dir, async (tmp) => {
     const built = await buildCircuit(opts.name, onnxBytes, path.basename(opts.onnx), opts.quant, tmp, step);
@@ -98,7 +104,7 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
         inputs: { offset: outCount, count: graph.inputs.reduce((n, vi) => n + size(vi.shape), 0), scaleBits: opts.quant.scaleBits },
       },
       circuit: { constraints: r1cs.nConstraints, wires: r1cs.nWires, gadgets: program.gadgets.length, compiler: circomCommand().label },
-      ptau: { power: ptau.power, development: ptau.development, file: ptau.file },
+      ptau: { power: ptau.power, development: ptau.development, file: ptau.file, ceremony: ptau.ceremony },
       files: {
         onnx: "model.onnx", circuit: "model.circom", r1cs: rel(art.r1cs), sym: rel(art.sym), wasm: rel(art.wasm),
         witnessCalculator: rel(art.witnessCalculator), zkey: "model.zkey", vkey: "vkey.json", verifier: `${contractName}.sol`,
@@ -124,11 +130,10 @@ export interface BuiltCircuit {
   artifacts: CircomArtifacts;
 }
 
-type Step = <T>(label: string, fn: () => T | Promise<T>) => Promise<T>;
-const untimed: Step = async (_label, fn) => fn();
+const untimed: StepRunner = async (_label, fn) => fn();
 
 /** ONNX bytes -> circom circuit compiled in `dir` (no trusted setup): what tests and the audit need. */
-export async function buildCircuit(name: string, onnxBytes: Uint8Array, source: string, quant: QuantParams, dir: string, step: Step = untimed): Promise<BuiltCircuit> {
+export async function buildCircuit(name: string, onnxBytes: Uint8Array, source: string, quant: QuantParams, dir: string, step: StepRunner = untimed): Promise<BuiltCircuit> {
   const graph = await step("import", () => importOnnx(onnxBytes, source));
   const qmodel = await step("quantize", () => quantizeModel(graph, quant));
   const program = await step("lower", () => lowerModel(qmodel));
@@ -138,7 +143,8 @@ export async function buildCircuit(name: string, onnxBytes: Uint8Array, source: 
   return { graph, qmodel, program, circuitSrc, artifacts };
 }
 
-function writeVerifier(dir: string, m: Manifest, verifiersDir: string | undefined): void {
+/** Copies the model's verifier into the Hardhat sources when it changed. */
+export function writeVerifier(dir: string, m: Manifest, verifiersDir: string | undefined): void {
   if (!verifiersDir) return;
   const dest = path.join(verifiersDir, `${m.contractName}.sol`);
   const src = fs.readFileSync(path.join(dir, m.files.verifier));

@@ -26,9 +26,11 @@ export interface Manifest {
     inputs: { offset: number; count: number; scaleBits: number };
   };
   circuit: { constraints: number; wires: number; gadgets: number; compiler: string };
-  ptau: { power: number; development: boolean; file: string };
+  ptau: { power: number; development: boolean; file: string; ceremony?: string };
   files: { onnx: string; circuit: string; r1cs: string; sym: string; wasm: string; witnessCalculator: string; zkey: string; vkey: string; verifier: string };
   timingsMs: Record<string, number>;
+  /** Phase-2 steps after compile's own random contribution (zkml:contribute, zkml:beacon). */
+  phase2?: import("./phase2").Phase2Step[];
 }
 
 export const MANIFEST_FILE = "manifest.json";

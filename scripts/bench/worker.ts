@@ -1,0 +1,103 @@
+// One benchmark step in its own process, so the parent can measure that step's peak memory.
+//   ts-node scripts/bench/worker.ts circuit <name> <onnx> <dir> <scaleBits> <inputBits>
+//   ts-node scripts/bench/worker.ts setup   <dir> <ptauCacheDir>
+//   ts-node scripts/bench/worker.ts prove   <dir> <onnx> <input.json> <scaleBits> <inputBits>
+// Prints one line `BENCH_RESULT <json>` on success.
+import fs from "fs";
+import path from "path";
+import { exportSolidityVerifier, proveGroth16, setupGroth16 } from "../../src/backend/groth16";
+import { choosePtau, requiredPower } from "../../src/backend/ptau";
+import { readR1cs } from "../../src/backend/r1cs";
+import { releaseSnarkjs } from "../../src/backend/snarkjs";
+import { readSym } from "../../src/backend/sym";
+import { importOnnx } from "../../src/onnx/import";
+import { buildCircuit } from "../../src/pipeline/compile";
+import { quantizeInputs, readModelInput } from "../../src/pipeline/input";
+import { runOnnxRuntime } from "../../src/pipeline/reference";
+
+const emit = (result: object) => console.log(`BENCH_RESULT ${JSON.stringify(result)}`);
+const since = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
+
+/** Constraints per ONNX op kind, attributed through the .sym names of the wires each constraint touches. */
+function constraintsByOp(dir: string, gadgetOps: string[]): Record<string, number> {
+  const r1cs = readR1cs(path.join(dir, "model.r1cs"), true);
+  const owner = new Map<number, string>();
+  for (const [name, wire] of readSym(path.join(dir, "model.sym"))) {
+    const g = /^main\.g(\d+)\./.exec(name);
+    if (g) owner.set(wire, gadgetOps[Number(g[1])]);
+    else if (name.startsWith("main.inRange")) owner.set(wire, "input range check");
+  }
+  const counts: Record<string, number> = {};
+  for (const c of r1cs.constraints!) {
+    const wires = [...c.a.keys(), ...c.b.keys(), ...c.c.keys()];
+    const kind = wires.map((w) => owner.get(w)).find((k) => k !== undefined) ?? "outputs";
+    counts[kind] = (counts[kind] ?? 0) + 1;
+  }
+  return counts;
+}
+
+async function main(): Promise<void> {
+  const [step, ...args] = process.argv.slice(2);
+  if (step === "circuit") {
+    const [name, onnx, dir, scaleBits, inputBits] = args;
+    fs.mkdirSync(dir, { recursive: true });
+    const t0 = process.hrtime.bigint();
+    const built = await buildCircuit(name, fs.readFileSync(onnx), path.basename(onnx), { scaleBits: +scaleBits, inputBits: +inputBits }, dir);
+    const ms = since(t0);
+    const ops = new Map(built.graph.nodes.map((n) => [n.name, n.op]));
+    const gadgetOps = built.program.gadgets.map((g) => ops.get(g.site.node) ?? "output rescale");
+    const r1cs = readR1cs(built.artifacts.r1cs);
+    emit({ ms, constraints: r1cs.nConstraints, publicSignals: r1cs.nPubOut + r1cs.nPubIn, ops: [...new Set(built.graph.nodes.map((n) => n.op))], constraintsByOp: constraintsByOp(dir, gadgetOps) });
+  } else if (step === "setup") {
+    const [dir, ptauCacheDir] = args;
+    const r1cs = readR1cs(path.join(dir, "model.r1cs"));
+    const power = requiredPower(r1cs.nConstraints, r1cs.nPubOut + r1cs.nPubIn);
+    const t0 = process.hrtime.bigint();
+    const ptau = await choosePtau(power, { cacheDir: ptauCacheDir, log: () => undefined });
+    const ptauMs = since(t0);
+    const t1 = process.hrtime.bigint();
+    const vkey = await setupGroth16(path.join(dir, "model.r1cs"), ptau.file, path.join(dir, "model.zkey"), () => undefined);
+    fs.writeFileSync(path.join(dir, "vkey.json"), JSON.stringify(vkey));
+    fs.writeFileSync(path.join(dir, "Verifier.sol"), await exportSolidityVerifier(path.join(dir, "model.zkey"), "BenchVerifier"));
+    emit({ ms: since(t1), ptauMs, power, ptauPower: ptau.power });
+  } else if (step === "prove") {
+    const [dir, onnx, inputFile, scaleBits, inputBits] = args;
+    const graph = importOnnx(fs.readFileSync(onnx));
+    const values = readModelInput(JSON.parse(fs.readFileSync(inputFile, "utf8")), graph.inputs);
+    const q = quantizeInputs(values, graph.inputs, { scaleBits: +scaleBits, inputBits: +inputBits });
+    const wasm = path.join(dir, "model_js", "model.wasm");
+    await proveGroth16({ in: q.flat().map(String) }, wasm, path.join(dir, "model.zkey")); // warm-up: curve init
+    const t0 = process.hrtime.bigint();
+    const { proof, publicSignals } = await proveGroth16({ in: q.flat().map(String) }, wasm, path.join(dir, "model.zkey"));
+    const ms = since(t0);
+    fs.writeFileSync(path.join(dir, "proof.json"), JSON.stringify({ proof, publicSignals }));
+    emit({ ms, inferenceMs: await inferenceTime(onnx, graph.inputs, values) });
+  } else {
+    throw new Error(`unknown step ${step}`);
+  }
+}
+
+/** Median onnxruntime run time (session created once, first run discarded). */
+async function inferenceTime(onnx: string, inputs: { name: string; shape: number[] }[], values: number[][]): Promise<number> {
+  const ort = await import("onnxruntime-node");
+  const session = await ort.InferenceSession.create(onnx);
+  const feeds = Object.fromEntries(inputs.map((vi, i) => [vi.name, new ort.Tensor("float32", Float32Array.from(values[i]), vi.shape)]));
+  await session.run(feeds);
+  const times: number[] = [];
+  for (let i = 0; i < 25; i++) {
+    const t0 = process.hrtime.bigint();
+    await session.run(feeds);
+    times.push(since(t0));
+  }
+  await session.release();
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+main()
+  .catch((e) => {
+    console.error(`BENCH_ERROR ${(e as Error).message.split("\n")[0]}`);
+    process.exitCode = 1;
+  })
+  .finally(releaseSnarkjs);
+

@@ -1,0 +1,62 @@
+import crypto from "crypto";
+import fs from "fs";
+import path from "path";
+import { exportSolidityVerifier } from "../backend/groth16";
+import { snarkjs } from "../backend/snarkjs";
+import { fail } from "../errors";
+import { writeDirAtomically, writeJson } from "./files";
+import { artifact, loadManifest, Manifest, MANIFEST_FILE } from "./manifest";
+
+/**
+ * Phase-2 (circuit-specific) ceremony steps on a compiled model: contributions by participants and a
+ * final public beacon. Each step changes the key's delta, so the zkey, verification key and Solidity
+ * verifier are replaced together (the whole model directory is rebuilt and swapped in atomically).
+ */
+
+export interface Phase2Step {
+  kind: "contribution" | "beacon";
+  name: string;
+  /** Contribution hash printed by snarkjs, for participants to check their contribution is included. */
+  hash: string;
+  date: string;
+}
+
+export async function contributeModel(dir: string, name: string, entropy?: string): Promise<{ manifest: Manifest; step: Phase2Step }> {
+  return replaceKey(dir, "contribution", name, (s, from, to) => s.zKey.contribute(from, to, name, entropy ?? crypto.randomBytes(32).toString("hex")));
+}
+
+/** A beacon (e.g. a future block hash) as the last step makes the final key publicly reproducible. */
+export async function beaconModel(dir: string, name: string, beaconHex: string, iterationsExp = 10): Promise<{ manifest: Manifest; step: Phase2Step }> {
+  if (!/^(0x)?[0-9a-fA-F]{2,}$/.test(beaconHex) || beaconHex.replace(/^0x/, "").length % 2 !== 0) fail(`the beacon must be an even-length hex string, got "${beaconHex}"`);
+  if (!Number.isInteger(iterationsExp) || iterationsExp < 10 || iterationsExp > 63) fail(`beacon iterations exponent must be 10..63, got ${iterationsExp}`);
+  return replaceKey(dir, "beacon", name, (s, from, to) => s.zKey.beacon(from, to, name, beaconHex.replace(/^0x/, ""), iterationsExp));
+}
+
+/** snarkjs's full check of the key against the circuit and the powers of tau it was made from. */
+export async function verifySetup(dir: string): Promise<boolean> {
+  const m = loadManifest(dir);
+  if (!fs.existsSync(m.ptau.file)) fail(`the powers of tau this model was set up with is gone: ${m.ptau.file}`);
+  const logger = { info: () => undefined, debug: () => undefined, warn: () => undefined, error: () => undefined };
+  return snarkjs().zKey.verifyFromR1cs(artifact(dir, m, "r1cs"), m.ptau.file, artifact(dir, m, "zkey"), logger);
+}
+
+type KeyStep = (s: ReturnType<typeof snarkjs>, from: string, to: string) => Promise<Uint8Array>;
+
+async function replaceKey(dir: string, kind: Phase2Step["kind"], name: string, run: KeyStep): Promise<{ manifest: Manifest; step: Phase2Step }> {
+  const m = loadManifest(dir);
+  if (m.phase2?.some((s) => s.kind === "beacon")) fail(`model "${m.name}" already has its final beacon; recompile to start a new phase-2 ceremony`);
+  return writeDirAtomically(dir, async (tmp) => {
+    fs.cpSync(dir, tmp, { recursive: true });
+    const zkey = path.join(tmp, m.files.zkey);
+    const next = `${zkey}.next`;
+    const s = snarkjs();
+    const hash = Buffer.from(await run(s, zkey, next)).toString("hex");
+    fs.renameSync(next, zkey);
+    writeJson(path.join(tmp, m.files.vkey), await s.zKey.exportVerificationKey(zkey));
+    fs.writeFileSync(path.join(tmp, m.files.verifier), await exportSolidityVerifier(zkey, m.contractName));
+    const step: Phase2Step = { kind, name, hash, date: new Date().toISOString() };
+    const manifest: Manifest = { ...m, phase2: [...(m.phase2 ?? []), step] };
+    writeJson(path.join(tmp, MANIFEST_FILE), manifest);
+    return { manifest, step };
+  });
+}
