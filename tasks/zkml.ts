@@ -60,11 +60,19 @@ task("zkml:prove", "Proves one inference of a compiled model")
   .addParam("model", "Model name")
   .addParam("input", "Input JSON: EZKL's {\"input_data\": [[...]]} or {\"<inputName>\": [...]}")
   .addOptionalParam("out", "Output directory (default: <buildDir>/proofs/<model>)")
+  .addOptionalParam("bind", "Values of the model's bound inputs: name=value[,name=value] (e.g. recipient=0xabc...)")
   .addFlag("noReference", "Skip the onnxruntime comparison")
   .setAction(async (args, hre) =>
     guarded(async () => {
       const out = args.out ? path.resolve(args.out) : path.join(hre.config.zkml.buildDir, "proofs", args.model);
-      const r = await listrSteps()(`${args.model}: prove`, () => hre.zkml.prove(args.model, path.resolve(args.input), { out, reference: !args.noReference }));
+      const bindings = Object.fromEntries(
+        (args.bind ?? "").split(",").filter(Boolean).map((kv: string) => {
+          const [k, v] = kv.split("=");
+          if (!k || v === undefined) throw new ZkmlError(`--bind takes name=value pairs, got "${kv}"`);
+          return [k.trim(), v.trim()];
+        }),
+      );
+      const r = await listrSteps()(`${args.model}: prove`, () => hre.zkml.prove(args.model, path.resolve(args.input), { out, reference: !args.noReference, bindings }));
       r.outputs.forEach((o, i) => {
         console.log(`output "${o.name}" [${o.shape}]: ${o.values.map((v) => +v.toFixed(6)).join(", ")}`);
         if (r.reference) console.log(`  onnxruntime:       ${r.reference.outputs[i].map((v) => +v.toFixed(6)).join(", ")}`);

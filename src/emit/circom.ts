@@ -1,7 +1,10 @@
 import { CircuitProgram, Gadget, LinExpr } from "../lower";
 
-/** Circom source of a lowered model. Signal layout: `in` (public model inputs) then `out`. */
-export function emitCircom(program: CircuitProgram, header: string): string {
+/**
+ * Circom source of a lowered model. Public signals, in snarkjs order: `out`, then `in`, then each
+ * binding (e.g. a recipient address or a vault epoch) in the order given.
+ */
+export function emitCircom(program: CircuitProgram, header: string, bindings: string[] = []): string {
   const name = (s: number) => (s < program.inputCount ? `in[${s}]` : `g${s - program.inputCount}.out`);
   const expr = (e: LinExpr) => formatLinExpr(e, name);
   const lines: string[] = [
@@ -14,6 +17,7 @@ export function emitCircom(program: CircuitProgram, header: string): string {
     "template Model() {",
     `    signal input in[${program.inputCount}];`,
     `    signal output out[${program.outputs.length}];`,
+    ...bindings.map((b) => `    signal input ${b};`),
     "",
     "    // Inputs are range-checked so the bounds every later range check relies on hold.",
     `    component inRange[${program.inputCount}];`,
@@ -29,7 +33,13 @@ export function emitCircom(program: CircuitProgram, header: string): string {
   });
   lines.push("");
   program.outputs.forEach((e, i) => lines.push(`    out[${i}] <== ${expr(e)};`));
-  lines.push("}", "", "component main {public [in]} = Model();", "");
+  if (bindings.length > 0) {
+    // A public input in no constraint has a zero verification-key point, so any value would verify:
+    // squaring it puts it in one constraint and binds the proof to it.
+    lines.push("", "    // Bound public inputs: the proof is valid for these values only.");
+    for (const b of bindings) lines.push(`    signal ${b}Squared;`, `    ${b}Squared <== ${b} * ${b};`);
+  }
+  lines.push("}", "", `component main {public [${["in", ...bindings].join(", ")}]} = Model();`, "");
   return lines.join("\n");
 }
 

@@ -6,6 +6,8 @@ export interface ZkmlModelUserConfig {
   onnx: string;
   scaleBits?: number;
   inputBits?: number;
+  /** Extra public inputs each proof is bound to, e.g. ["recipient"] for an NFT mint, ["epoch"] for a vault. */
+  bind?: string[];
 }
 
 export interface ZkmlUserConfig {
@@ -28,6 +30,7 @@ export interface ZkmlModelConfig {
   onnx: string;
   scaleBits: number;
   inputBits: number;
+  bind: string[];
 }
 
 export interface ZkmlConfig {
@@ -59,6 +62,14 @@ export function resolveZkmlConfig(user: ZkmlUserConfig | undefined, root: string
     errors.push(`${what} must be a non-empty string`);
     return undefined;
   };
+  const bindList = (v: unknown, what: string): string[] => {
+    if (v === undefined) return [];
+    if (!Array.isArray(v) || v.some((x) => typeof x !== "string" || !/^[a-z][A-Za-z0-9]{0,30}$/.test(x)) || new Set(v).size !== v.length) {
+      errors.push(`${what} must be a list of distinct lowerCamelCase names, e.g. ["recipient"]`);
+      return [];
+    }
+    return v as string[];
+  };
   const scaleBits = int(u.scaleBits, "zkml.scaleBits", 1, 32, DEFAULT_SCALE_BITS);
   const inputBits = int(u.inputBits, "zkml.inputBits", 2, 128, DEFAULT_INPUT_BITS);
   const abs = (p: string | undefined) => (typeof p === "string" ? path.resolve(root, p) : undefined);
@@ -74,7 +85,7 @@ export function resolveZkmlConfig(user: ZkmlUserConfig | undefined, root: string
       errors.push(`${where} must be an object with an "onnx" path`);
       continue;
     }
-    const known = new Set(["onnx", "scaleBits", "inputBits"]);
+    const known = new Set(["onnx", "scaleBits", "inputBits", "bind"]);
     for (const k of Object.keys(m)) if (!known.has(k)) errors.push(`${where}: unknown setting "${k}"`);
     const onnx = str(m.onnx, `${where}.onnx`);
     if (m.onnx === undefined) errors.push(`${where}.onnx is required`);
@@ -82,6 +93,7 @@ export function resolveZkmlConfig(user: ZkmlUserConfig | undefined, root: string
       onnx: abs(onnx) ?? "",
       scaleBits: int(m.scaleBits, `${where}.scaleBits`, 1, 32, scaleBits),
       inputBits: int(m.inputBits, `${where}.inputBits`, 2, 128, inputBits),
+      bind: bindList(m.bind, `${where}.bind`),
     };
   }
   const config: ZkmlConfig = {

@@ -51,7 +51,7 @@ export class ZkmlRuntime {
       const onnx = path.resolve(this.hre.config.paths.root, req.onnx);
       const name = req.name ?? defaultModelName(onnx);
       const base = this.config.models[name];
-      targets.push([name, { onnx, scaleBits: base?.scaleBits ?? this.config.scaleBits, inputBits: base?.inputBits ?? this.config.inputBits }]);
+      targets.push([name, { onnx, scaleBits: base?.scaleBits ?? this.config.scaleBits, inputBits: base?.inputBits ?? this.config.inputBits, bind: base?.bind ?? [] }]);
     } else if (req.name) {
       targets.push([req.name, this.modelConfig(req.name)]);
     } else {
@@ -67,6 +67,7 @@ export class ZkmlRuntime {
           buildDir: this.config.buildDir,
           verifiersDir: this.config.verifiersDir,
           quant: { scaleBits: req.scaleBits ?? m.scaleBits, inputBits: req.inputBits ?? m.inputBits },
+          bindings: m.bind,
           ptau: req.ptau ? path.resolve(this.hre.config.paths.root, req.ptau) : this.config.ptau,
           ptauCacheDir: this.config.ptauCacheDir ?? defaultPtauCache(),
           force: req.force,

@@ -26,6 +26,8 @@ export interface CompileOptions {
   /** Where <Name>Verifier.sol is written for Hardhat to compile (omit to skip). */
   verifiersDir?: string;
   quant: QuantParams;
+  /** Extra public inputs the proof is bound to (e.g. "recipient", "epoch"), after the model inputs. */
+  bindings?: string[];
   /** A ceremony .ptau; without it a cached development-only file is used. */
   ptau?: string;
   ptauCacheDir: string;
@@ -49,9 +51,11 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
   if (!/^[A-Za-z0-9_-]+$/.test(opts.name)) fail(`model name "${opts.name}" may contain only letters, digits, "_" and "-"`);
   if (!fs.existsSync(opts.onnx)) fail(`ONNX file not found: ${opts.onnx}`);
   checkQuant(opts.quant);
+  const bindings = opts.bindings ?? [];
+  checkBindings(bindings);
   const dir = path.join(opts.buildDir, opts.name);
   const onnxBytes = fs.readFileSync(opts.onnx);
-  const buildKey = sha256(onnxBytes, JSON.stringify(opts.quant), opts.ptau ?? "dev", PACKAGE_VERSION, circomCommand().label, fs.readFileSync(path.join(CIRCUIT_LIB_DIR, "zkml.circom")));
+  const buildKey = sha256(onnxBytes, JSON.stringify(opts.quant), JSON.stringify(bindings), opts.ptau ?? "dev", PACKAGE_VERSION, circomCommand().label, fs.readFileSync(path.join(CIRCUIT_LIB_DIR, "zkml.circom")));
 
   if (!opts.force && fs.existsSync(path.join(dir, MANIFEST_FILE))) {
     const manifest = loadManifest(dir);
@@ -73,7 +77,7 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
     });
 
   const manifest = await writeDirAtomically(dir, async (tmp) => {
-    const built = await buildCircuit(opts.name, onnxBytes, path.basename(opts.onnx), opts.quant, tmp, step);
+    const built = await buildCircuit(opts.name, onnxBytes, path.basename(opts.onnx), opts.quant, tmp, step, bindings);
     const { graph, program, circuitSrc, artifacts: art } = built;
     fs.writeFileSync(path.join(tmp, "model.onnx"), onnxBytes);
     const r1cs = readR1cs(art.r1cs);
@@ -88,12 +92,13 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
     fs.writeFileSync(path.join(tmp, `${contractName}.sol`), verifierSrc);
 
     const outCount = program.outputs.length;
+    const inCount = graph.inputs.reduce((n, vi) => n + size(vi.shape), 0);
     const rel = (f: string) => path.relative(tmp, f);
     const m: Manifest = {
       format: "hardhat-zkml/manifest@1",
       name: opts.name,
       contractName,
-      modelHash: "0x" + sha256(onnxBytes, JSON.stringify(opts.quant), circuitSrc),
+      modelHash: "0x" + sha256(onnxBytes, JSON.stringify(opts.quant), JSON.stringify(bindings), circuitSrc),
       buildKey,
       quant: opts.quant,
       inputs: graph.inputs,
@@ -101,7 +106,8 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
       publicSignals: {
         count: nPublic,
         outputs: { offset: 0, count: outCount, scaleBits: opts.quant.scaleBits },
-        inputs: { offset: outCount, count: graph.inputs.reduce((n, vi) => n + size(vi.shape), 0), scaleBits: opts.quant.scaleBits },
+        inputs: { offset: outCount, count: inCount, scaleBits: opts.quant.scaleBits },
+        bindings: bindings.map((name, i) => ({ name, offset: outCount + inCount + i })),
       },
       circuit: { constraints: r1cs.nConstraints, wires: r1cs.nWires, gadgets: program.gadgets.length, compiler: circomCommand().label },
       ptau: { power: ptau.power, development: ptau.development, file: ptau.file, ceremony: ptau.ceremony },
@@ -111,8 +117,8 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
       },
       timingsMs: timings,
     };
-    if (m.publicSignals.count !== m.publicSignals.outputs.count + m.publicSignals.inputs.count)
-      fail(`internal error: circuit has ${nPublic} public signals, the manifest expects ${outCount} outputs + ${m.publicSignals.inputs.count} inputs`);
+    if (m.publicSignals.count !== outCount + inCount + bindings.length)
+      fail(`internal error: circuit has ${nPublic} public signals, the manifest expects ${outCount} outputs + ${inCount} inputs + ${bindings.length} bindings`);
     writeJson(path.join(tmp, MANIFEST_FILE), m);
     return m;
   });
@@ -133,11 +139,11 @@ export interface BuiltCircuit {
 const untimed: StepRunner = async (_label, fn) => fn();
 
 /** ONNX bytes -> circom circuit compiled in `dir` (no trusted setup): what tests and the audit need. */
-export async function buildCircuit(name: string, onnxBytes: Uint8Array, source: string, quant: QuantParams, dir: string, step: StepRunner = untimed): Promise<BuiltCircuit> {
+export async function buildCircuit(name: string, onnxBytes: Uint8Array, source: string, quant: QuantParams, dir: string, step: StepRunner = untimed, bindings: string[] = []): Promise<BuiltCircuit> {
   const graph = await step("import", () => importOnnx(onnxBytes, source));
   const qmodel = await step("quantize", () => quantizeModel(graph, quant));
   const program = await step("lower", () => lowerModel(qmodel));
-  const circuitSrc = emitCircom(program, `model "${name}" from ${source}, scale 2^${quant.scaleBits}, inputs ${quant.inputBits} bits`);
+  const circuitSrc = emitCircom(program, `model "${name}" from ${source}, scale 2^${quant.scaleBits}, inputs ${quant.inputBits} bits`, bindings);
   fs.writeFileSync(path.join(dir, "model.circom"), circuitSrc);
   const artifacts = await step("circom", () => compileCircuit(path.join(dir, "model.circom"), dir, [CIRCUIT_LIB_DIR]));
   return { graph, qmodel, program, circuitSrc, artifacts };
@@ -149,6 +155,13 @@ export function writeVerifier(dir: string, m: Manifest, verifiersDir: string | u
   const dest = path.join(verifiersDir, `${m.contractName}.sol`);
   const src = fs.readFileSync(path.join(dir, m.files.verifier));
   if (!fs.existsSync(dest) || !fs.readFileSync(dest).equals(src)) writeFileAtomically(dest, src);
+}
+
+export function checkBindings(bindings: string[]): void {
+  for (const b of bindings)
+    if (!/^[a-z][A-Za-z0-9]{0,30}$/.test(b) || ["in", "out", "main", "signal", "input", "output", "component", "template"].includes(b))
+      fail(`binding "${b}" must be a lowerCamelCase identifier (e.g. "recipient", "epoch") other than in/out and circom keywords`);
+  if (new Set(bindings).size !== bindings.length) fail(`bindings must be distinct: ${bindings.join(", ")}`);
 }
 
 function checkQuant(q: QuantParams): void {

@@ -7,7 +7,8 @@ import { QuantParams } from "../ops/domain";
 /**
  * Everything a prover, a verifier or a contract deployer needs to know about a compiled model.
  * The public signals are, in order: every output element, then every input element (snarkjs puts
- * circuit outputs before public inputs), each a field element encoding a signed fixed-point integer.
+ * circuit outputs before public inputs), each a field element encoding a signed fixed-point integer,
+ * then the bindings (e.g. a recipient address), each one field element.
  */
 export interface Manifest {
   format: "hardhat-zkml/manifest@1";
@@ -24,6 +25,8 @@ export interface Manifest {
     count: number;
     outputs: { offset: number; count: number; scaleBits: number };
     inputs: { offset: number; count: number; scaleBits: number };
+    /** Public inputs the proof is bound to (not model inputs), one field element each. */
+    bindings: { name: string; offset: number }[];
   };
   circuit: { constraints: number; wires: number; gadgets: number; compiler: string };
   ptau: { power: number; development: boolean; file: string; ceremony?: string };

@@ -32,6 +32,8 @@ export interface ProveResult {
 export interface ProveOptions {
   /** Compare with onnxruntime (default true). */
   reference?: boolean;
+  /** Values of the model's bound public inputs (e.g. { recipient: "0xabc…" }), as field elements. */
+  bindings?: Record<string, bigint | string | number>;
   log?: (msg: string) => void;
 }
 
@@ -45,7 +47,8 @@ export async function proveModel(dir: string, rawInput: unknown, opts: ProveOpti
   const expected = evaluateQuantized(quantizeModel(graph, m.quant), q).flatMap((v) => v.data);
 
   log(`${m.name}: proving...`);
-  const { proof, publicSignals } = await proveGroth16({ in: q.flat().map(String) }, artifact(dir, m, "wasm"), artifact(dir, m, "zkey"));
+  const circuitInput: Record<string, unknown> = { in: q.flat().map(String), ...bindingInputs(m, opts.bindings ?? {}) };
+  const { proof, publicSignals } = await proveGroth16(circuitInput, artifact(dir, m, "wasm"), artifact(dir, m, "zkey"));
   const proved = decodeOutputs(m, publicSignals);
   const mismatch = proved.findIndex((v, i) => v !== expected[i]);
   if (mismatch >= 0)
@@ -108,6 +111,27 @@ export async function verifyProofDir(modelDir: string, proofDir: string): Promis
   if (meta?.modelHash && meta.modelHash !== m.modelHash)
     return { valid: false, reason: `the proof was made for model "${meta.model}" (${meta.modelHash}), not "${m.name}" (${m.modelHash})` };
   return verifyModelProof(modelDir, read("proof.json"), read("public.json"));
+}
+
+/** Each declared binding as a decimal field element; a missing, unknown or out-of-field value is an error. */
+export function bindingInputs(m: Manifest, values: Record<string, bigint | string | number>): Record<string, string> {
+  const declared = (m.publicSignals.bindings ?? []).map((b) => b.name);
+  const unknown = Object.keys(values).filter((k) => !declared.includes(k));
+  if (unknown.length > 0) fail(`model "${m.name}" has no binding ${unknown.map((k) => `"${k}"`).join(", ")}; its bindings: ${declared.join(", ") || "none"}`);
+  const out: Record<string, string> = {};
+  for (const name of declared) {
+    const v = values[name];
+    if (v === undefined) fail(`model "${m.name}" proofs are bound to "${name}": give its value (e.g. --bind ${name}=0x...)`);
+    let x: bigint;
+    try {
+      x = BigInt(v);
+    } catch {
+      fail(`binding "${name}" = ${JSON.stringify(v)} is not an integer (decimal or 0x-hex)`);
+    }
+    if (x < 0n || x >= FIELD_MODULUS) fail(`binding "${name}" = ${v} is not an element of the BN254 scalar field`);
+    out[name] = x.toString();
+  }
+  return out;
 }
 
 /** Signed integers encoded by the output part of the public signals. */
