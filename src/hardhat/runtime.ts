@@ -101,6 +101,20 @@ export class ZkmlRuntime {
     return verifier;
   }
 
+  /**
+   * Deploys the model's verifier and a {ZkmlModel} adapter configured from the manifest (the one place
+   * the public-signal layout is defined).
+   */
+  async deployModel(name: string) {
+    const m = this.manifest(name);
+    const verifier = await this.deployVerifier(name);
+    const factory = await (this.hre as any).ethers.getContractFactory("ZkmlModel"); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const ps = m.publicSignals;
+    const model = await factory.deploy(await verifier.getAddress(), m.modelHash, ps.outputs.count, ps.inputs.count, (ps.bindings ?? []).length, ps.outputs.scaleBits);
+    await model.waitForDeployment();
+    return { verifier, model, manifest: m };
+  }
+
   private modelConfig(name: string): ZkmlModelConfig {
     const m = this.config.models[name];
     if (!m) fail(`unknown model "${name}"; configured models: ${this.modelNames().join(", ") || "none"}`);
