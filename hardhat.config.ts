@@ -9,6 +9,10 @@ const config: HardhatUserConfig = {
     models: {
       // Built by `npm run build:examples` (scripts/build-example-models.ts); the demo default.
       credit_mlp: { onnx: "examples/models/credit_mlp/network.onnx" },
+      // The ERC-7007 collection's generator: each proof is bound to the NFT's recipient.
+      pixel_gen: { onnx: "examples/models/pixel_gen/network.onnx", bind: ["recipient"] },
+      // The AI vault's forecaster: each proof is bound to the vault's epoch, so it cannot be replayed.
+      price_forecaster: { onnx: "examples/models/price_forecaster/network.onnx", bind: ["epoch"] },
     },
   },
   mocha: { timeout: 600_000 },

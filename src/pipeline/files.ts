@@ -8,6 +8,7 @@ import path from "path";
 export async function writeDirAtomically<T>(dest: string, build: (tmp: string) => Promise<T>): Promise<T> {
   fs.mkdirSync(path.dirname(dest), { recursive: true });
   const tmp = fs.mkdtempSync(path.join(path.dirname(dest), `.${path.basename(dest)}.tmp-`));
+  fs.chmodSync(tmp, 0o755); // mkdtemp makes it private; the result should look like any other directory
   try {
     const result = await build(tmp);
     fs.rmSync(dest, { recursive: true, force: true });
