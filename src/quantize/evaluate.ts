@@ -9,6 +9,8 @@ import { Site } from "./interval";
  */
 export class IntegerDomain implements Domain<bigint> {
   private next = 0;
+  /** The input of every non-linear step, in site order (what the audit needs to forge coherently). */
+  readonly trace: bigint[] = [];
 
   constructor(private readonly sites: Site[]) {}
 
@@ -27,13 +29,16 @@ export class IntegerDomain implements Domain<bigint> {
     return acc;
   }
   rescale(a: bigint, shift: number, _site: SiteInfo): bigint {
+    this.trace.push(a);
     return this.fits(roundShift(a, shift));
   }
   relu(a: bigint, _site: SiteInfo): bigint {
+    this.trace.push(a);
     this.fits(a);
     return a > 0n ? a : 0n;
   }
   rescaleRelu(a: bigint, shift: number, _site: SiteInfo): bigint {
+    this.trace.push(a);
     const q = this.fits(roundShift(a, shift));
     return q > 0n ? q : 0n;
   }

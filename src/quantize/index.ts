@@ -21,5 +21,11 @@ export function quantizeModel(graph: Graph, quant: QuantParams): QuantizedModel 
 
 /** The bit-exact reference evaluation on already-quantized inputs. */
 export function evaluateQuantized(model: QuantizedModel, inputs: bigint[][]): QValue<bigint>[] {
-  return runGraph(model.graph, new IntegerDomain(model.sites), model.quant, inputs);
+  return evaluateTraced(model, inputs).outputs;
+}
+
+/** The evaluation plus the input of every non-linear step, in site order. */
+export function evaluateTraced(model: QuantizedModel, inputs: bigint[][]): { outputs: QValue<bigint>[]; trace: bigint[] } {
+  const dom = new IntegerDomain(model.sites);
+  return { outputs: runGraph(model.graph, dom, model.quant, inputs), trace: dom.trace };
 }

@@ -1,0 +1,87 @@
+// npm run audit: the soundness audit of every model hardhat-zkml supports (the project's examples and
+// the reference models that compile). For each: mutation testing with re-solving (coherent per-gadget
+// forgeries and single-wire mutations of every prover-chosen signal) and a static pass over the R1CS.
+// Prints a table, writes bench/audit.json, exits non-zero if any forgery is found.
+//   AUDIT_MODELS=a,b   only these models      ZKML_MODELS_DIR=...   the reference models
+import fs from "fs";
+import path from "path";
+import { auditCircuit, AuditReport, AuditTarget } from "../src/audit";
+import { computeWitness } from "../src/backend/circom";
+import { constraintsByWire, readR1cs } from "../src/backend/r1cs";
+import { readSym } from "../src/backend/sym";
+import { size } from "../src/ir/graph";
+import { buildCircuit } from "../src/pipeline/compile";
+import { quantizeInputs } from "../src/pipeline/input";
+import { evaluateTraced } from "../src/quantize";
+import { exampleModelOnnx } from "./lib/example-models";
+import { mulberry32 } from "./lib/prng";
+
+const ROOT = path.resolve(__dirname, "..");
+const MODELS_DIR = process.env.ZKML_MODELS_DIR ?? path.resolve(ROOT, "..", "shared", "models", "ezkl");
+const QUANT = { scaleBits: 12, inputBits: 24 };
+const WORK = path.join(ROOT, "zkml-build", "audit");
+
+function models(): { name: string; onnx: string }[] {
+  const examples = fs.readdirSync(path.join(__dirname, "models")).map((f) => f.replace(/\.ts$/, "")).map((name) => ({ name, onnx: exampleModelOnnx(ROOT, name) }));
+  if (!fs.existsSync(MODELS_DIR)) throw new Error(`reference models not found at ${MODELS_DIR}; set ZKML_MODELS_DIR`);
+  const refs = fs.readdirSync(MODELS_DIR).sort().map((name) => ({ name, onnx: path.join(MODELS_DIR, name, "network.onnx") }));
+  const only = process.env.AUDIT_MODELS?.split(",");
+  return [...examples, ...refs].filter((m) => !only || only.includes(m.name));
+}
+
+async function auditModel(name: string, onnx: string): Promise<AuditReport & { constraints: number }> {
+  const dir = path.join(WORK, name);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const built = await buildCircuit(name, fs.readFileSync(onnx), path.basename(onnx), QUANT, dir);
+  const r1cs = readR1cs(built.artifacts.r1cs, true);
+  const names = new Map([...readSym(built.artifacts.sym)].map(([n, w]) => [w, n]));
+  const random = mulberry32(name.length);
+  const half = 2 ** (QUANT.inputBits - 1) / 2 ** QUANT.scaleBits;
+  // Random inputs, and the extremes of the input range (where widths are tightest).
+  const draws: (() => number)[] = [() => random() * 4 - 2, () => random() * 4 - 2, () => -half, () => half - 1];
+  const witnesses: AuditTarget["witnesses"] = [];
+  for (const draw of draws) {
+    const q = quantizeInputs(built.graph.inputs.map((vi) => Array.from({ length: size(vi.shape) }, draw)), built.graph.inputs, QUANT);
+    const witness = await computeWitness(built.artifacts.wasm, built.artifacts.witnessCalculator, { in: q.flat().map(String) });
+    witnesses.push({ witness, trace: evaluateTraced(built.qmodel, q).trace });
+  }
+  const report = auditCircuit({ r1cs, byWire: constraintsByWire(r1cs), names, gadgets: built.program.gadgets, witnesses });
+  return { ...report, constraints: r1cs.nConstraints };
+}
+
+async function main(): Promise<void> {
+  const rows: Record<string, unknown>[] = [];
+  const results: Record<string, unknown>[] = [];
+  let forgeries = 0;
+  for (const m of models()) {
+    process.stdout.write(`auditing ${m.name} ... `);
+    const t0 = Date.now();
+    try {
+      const r = await auditModel(m.name, m.onnx);
+      console.log(`${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      forgeries += r.forgeries.length;
+      rows.push({ model: m.name, constraints: r.constraints, "signals tried": r.signalsTried === r.signalsTotal ? r.signalsTried : `${r.signalsTried} of ${r.signalsTotal}`, mutations: r.mutationsTried, forgeries: r.forgeries.length, "second witnesses": r.alternatives.length, suspects: r.suspects.length });
+      results.push({ model: m.name, status: "audited", constraints: r.constraints, signalsTried: r.signalsTried, signalsTotal: r.signalsTotal, mutationsTried: r.mutationsTried, forgeries: r.forgeries, alternatives: r.alternatives, suspects: r.suspects });
+    } catch (e) {
+      const reason = (e as Error).message.split("\n")[0];
+      console.log(`not compiled: ${reason}`);
+      results.push({ model: m.name, status: "not compiled", reason });
+    }
+  }
+  console.table(rows);
+  for (const r of results) {
+    const findings = [...((r.forgeries as { signal: string; origin: string; detail: string }[]) ?? []), ...((r.suspects as { signal: string; origin: string; detail: string }[]) ?? [])];
+    for (const f of findings.slice(0, 10)) console.log(`${r.model}: ${f.signal} (${f.origin}): ${f.detail}`);
+  }
+  fs.mkdirSync(path.join(ROOT, "bench"), { recursive: true });
+  fs.writeFileSync(path.join(ROOT, "bench", "audit.json"), JSON.stringify({ date: new Date().toISOString(), settings: QUANT, models: results }, null, 2) + "\n");
+  const audited = results.filter((r) => r.status === "audited").length;
+  console.log(`\n${audited} models audited, ${results.length - audited} not compiled (unsupported ops), ${forgeries} forgeries; wrote bench/audit.json`);
+  if (forgeries > 0) process.exitCode = 1;
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});

@@ -1,0 +1,57 @@
+import { Site } from "../quantize/interval";
+import { roundShift, toField } from "../quantize/fixed-point";
+
+/**
+ * Coherent alternatives for one gadget: the values a cheating prover would try (quotient ± 1 with the
+ * remainder moved by ∓2^shift, the sign flipped), written to every wire of the gadget that survived
+ * circom's optimiser. Each must still be rejected once the rest of the witness is re-solved.
+ */
+export interface GadgetMutation {
+  label: string;
+  changes: Map<number, bigint>;
+}
+
+const bitsOf = (v: bigint, n: number) => Array.from({ length: n }, (_, i) => (v >> BigInt(i)) & 1n);
+
+/** `t`: the gadget's input value in the honest evaluation. `wire(name)`: a signal's witness index, if it exists. */
+export function gadgetMutations(k: number, site: Site, t: bigint, wire: (name: string) => number | undefined): GadgetMutation[] {
+  const out: GadgetMutation[] = [];
+  const set = (changes: Map<number, bigint>, name: string, v: bigint) => {
+    const w = wire(name);
+    if (w !== undefined) changes.set(w, toField(v));
+  };
+  const relu = (v: bigint) => (v > 0n ? v : 0n);
+  if (site.kind === "rescale" || site.kind === "rescaleRelu") {
+    const base = site.kind === "rescale" ? `main.g${k}` : `main.g${k}.rescale`;
+    const S = site.shift;
+    const offset = 1n << BigInt(site.width - 1);
+    const shifted = t + (1n << BigInt(S - 1)) + (offset << BigInt(S));
+    const q = roundShift(t, S);
+    for (const dq of [1n, -1n]) {
+      const q2 = q + dq;
+      const r2 = shifted - ((q2 + offset) << BigInt(S)); // the remainder that would balance the sum
+      const changes = new Map<number, bigint>();
+      bitsOf(q2 + offset, site.width).forEach((b, i) => set(changes, `${base}.qbits[${i}]`, b));
+      bitsOf(((r2 % (1n << BigInt(S))) + (1n << BigInt(S))) % (1n << BigInt(S)), S).forEach((b, i) => set(changes, `${base}.rbits[${i}]`, b));
+      set(changes, `${base}.out`, q2);
+      set(changes, `${base}.nonneg`, q2 >= 0n ? 1n : 0n);
+      if (site.kind === "rescaleRelu") set(changes, `main.g${k}.out`, relu(q2));
+      out.push({ label: `quotient ${dq > 0 ? "+" : "-"}1, remainder ${dq > 0 ? "-" : "+"}2^${S}`, changes });
+    }
+    if (site.kind === "rescaleRelu") {
+      const changes = new Map<number, bigint>();
+      set(changes, `${base}.nonneg`, q >= 0n ? 0n : 1n);
+      set(changes, `main.g${k}.out`, q >= 0n ? 0n : q);
+      out.push({ label: "sign flipped", changes });
+    }
+  } else {
+    const changes = new Map<number, bigint>();
+    const nonneg = t >= 0n ? 1n : 0n;
+    set(changes, `main.g${k}.range.nonneg`, 1n - nonneg);
+    set(changes, `main.g${k}.range.bits[${site.width - 1}]`, 1n - nonneg);
+    set(changes, `main.g${k}.out`, nonneg ? 0n : t);
+    out.push({ label: "sign flipped", changes });
+  }
+  return out.filter((m) => m.changes.size > 0);
+}
+

@@ -1,0 +1,109 @@
+import { Constraint, LinearCombination, R1cs } from "../backend/r1cs";
+
+/**
+ * Re-solving after a mutation: a broken constraint that is linear in exactly one free wire (a private
+ * wire not yet fixed) is solved for that wire, and the constraints it touches are re-checked, until
+ * everything holds (the mutation is consistent: a second witness) or no constraint can be solved.
+ *
+ * This is what makes a missing range check visible: mutate a quotient, and an unconstrained remainder
+ * is re-solved to absorb the change.
+ */
+export interface PropagationResult {
+  satisfied: boolean;
+  witness: bigint[];
+  /** Wires the solver changed besides the mutated ones. */
+  solved: number[];
+}
+
+const mod = (v: bigint, p: bigint) => ((v % p) + p) % p;
+
+function modInverse(a: bigint, p: bigint): bigint {
+  let result = 1n;
+  let base = mod(a, p);
+  let e = p - 2n;
+  while (e > 0n) {
+    if (e & 1n) result = (result * base) % p;
+    base = (base * base) % p;
+    e >>= 1n;
+  }
+  return result;
+}
+
+function evalLc(lc: LinearCombination, w: bigint[], p: bigint, skip = -1): bigint {
+  let s = 0n;
+  for (const [wire, k] of lc) if (wire !== skip) s += k * w[wire];
+  return mod(s, p);
+}
+
+function holds(c: Constraint, w: bigint[], p: bigint): boolean {
+  return mod(evalLc(c.a, w, p) * evalLc(c.b, w, p) - evalLc(c.c, w, p), p) === 0n;
+}
+
+/** The value of `wire` that makes `c` hold with every other wire fixed, if `c` is linear in it. */
+function solveFor(c: Constraint, wire: number, w: bigint[], p: bigint): bigint | undefined {
+  const inA = c.a.get(wire);
+  const inB = c.b.get(wire);
+  const inC = c.c.get(wire);
+  if (inA !== undefined && inB !== undefined) return undefined; // quadratic in the wire
+  if (inA === undefined && inB === undefined) {
+    // (A·w)(B·w) = C_rest + k w
+    const rhs = mod(evalLc(c.a, w, p) * evalLc(c.b, w, p) - evalLc(c.c, w, p, wire), p);
+    return mod(rhs * modInverse(inC!, p), p);
+  }
+  // (A_rest + k w) · B = C  (or the same with A and B swapped), with w not in C
+  if (inC !== undefined) return undefined;
+  const [lin, other, k] = inA !== undefined ? [c.a, c.b, inA] : [c.b, c.a, inB!];
+  const o = evalLc(other, w, p);
+  if (o === 0n) return undefined;
+  const target = mod(evalLc(c.c, w, p) * modInverse(o, p), p);
+  return mod((target - evalLc(lin, w, p, wire)) * modInverse(k, p), p);
+}
+
+/**
+ * Applies `changes` to a satisfying `honest` witness and propagates. `fixed` wires (the constant 1 and
+ * the public inputs the verifier chooses) are never re-solved.
+ */
+export function propagate(
+  r1cs: R1cs,
+  byWire: number[][],
+  honest: bigint[],
+  changes: Map<number, bigint>,
+  fixed: (wire: number) => boolean,
+  budget = 256,
+): PropagationResult {
+  const p = r1cs.prime;
+  const cs = r1cs.constraints!;
+  const w = [...honest];
+  const locked = new Set<number>();
+  const queue = new Set<number>();
+  for (const [wire, v] of changes) {
+    w[wire] = mod(v, p);
+    locked.add(wire);
+    byWire[wire].forEach((i) => queue.add(i));
+  }
+  const solved: number[] = [];
+  while (queue.size > 0) {
+    const i = queue.values().next().value as number;
+    queue.delete(i);
+    const c = cs[i];
+    if (holds(c, w, p)) continue;
+    if (budget-- <= 0) return { satisfied: false, witness: w, solved };
+    const candidates = new Set([...c.a.keys(), ...c.b.keys(), ...c.c.keys()]);
+    let fixedIt = false;
+    for (const wire of candidates) {
+      if (fixed(wire) || locked.has(wire)) continue;
+      const v = solveFor(c, wire, w, p);
+      if (v === undefined) continue;
+      w[wire] = v;
+      locked.add(wire);
+      solved.push(wire);
+      byWire[wire].forEach((j) => queue.add(j));
+      fixedIt = true;
+      break;
+    }
+    if (!fixedIt) return { satisfied: false, witness: w, solved };
+  }
+  // Every constraint a changed wire touches was queued and re-checked: all of them hold now, and the
+  // others were never affected (the honest witness satisfied them).
+  return { satisfied: true, witness: w, solved };
+}

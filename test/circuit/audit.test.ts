@@ -1,0 +1,80 @@
+import { expect } from "chai";
+import fs from "fs";
+import path from "path";
+import { auditCircuit, AuditTarget } from "../../src/audit";
+import { size } from "../../src/ir/graph";
+import { evaluateTraced } from "../../src/quantize";
+import { quantizeInputs } from "../../src/pipeline/input";
+import { CIRCUIT_LIB_DIR } from "../../src/pipeline/compile";
+import { modelCircuit, rng, sharedModel, sourceCircuit, TestCircuit, tmpDir } from "./helpers";
+import { compileCircuit } from "../../src/backend/circom";
+
+const QUANT = { scaleBits: 12, inputBits: 24 };
+
+function target(c: TestCircuit, witnesses: AuditTarget["witnesses"], gadgets: AuditTarget["gadgets"] = []): AuditTarget {
+  return { r1cs: c.r1cs, byWire: c.byWire, names: new Map([...c.sym].map(([n, w]) => [w, n])), gadgets, witnesses };
+}
+
+describe("soundness audit (mutation testing with re-solving)", () => {
+  it("finds the forgery in a rescale whose remainder is only computed, not range-checked", async () => {
+    const c = await sourceCircuit(
+      "assert_only",
+      `pragma circom 2.1.6;
+template T() {
+  signal input in;
+  signal output out;
+  signal r;
+  out <-- (in + 2) \\ 4;
+  r <-- in + 2 - out * 4;
+  out * 4 + r === in + 2;
+}
+component main {public [in]} = T();
+`,
+    );
+    const report = auditCircuit(target(c, [{ witness: await c.witness({ in: 5 }), trace: [] }]));
+    expect(report.forgeries.length).to.be.greaterThan(0);
+    expect(report.forgeries[0].detail).to.match(/changes main\.out/);
+  });
+
+  it("finds a forgery in a real model compiled against a gadget library with the remainder check removed", async () => {
+    // The same model, but RescaleRangeCheck's remainder bits are no longer constrained to be bits.
+    // Inside the project: the circom2 WASM build resolves include directories relative to it.
+    const lib = fs.mkdtempSync(path.join(__dirname, "..", "..", "zkml-build", ".broken-lib-"));
+    const src = fs.readFileSync(path.join(CIRCUIT_LIB_DIR, "zkml.circom"), "utf8");
+    const broken = src.replace("rbits[i] * (rbits[i] - 1) === 0;", "// (remainder bit check removed)");
+    expect(broken).to.not.equal(src);
+    fs.writeFileSync(path.join(lib, "zkml.circom"), broken);
+    after(() => fs.rmSync(lib, { recursive: true, force: true }));
+    const good = await modelCircuit("mlp", sharedModel("1l_mlp"), QUANT);
+    const dir = tmpDir("broken-model");
+    fs.writeFileSync(path.join(dir, "model.circom"), good.built.circuitSrc);
+    const art = compileCircuit(path.join(dir, "model.circom"), dir, [lib]);
+    const { readR1cs, constraintsByWire } = await import("../../src/backend/r1cs");
+    const { readSym } = await import("../../src/backend/sym");
+    const { computeWitness } = await import("../../src/backend/circom");
+    const r1cs = readR1cs(art.r1cs, true);
+    const c: TestCircuit = { r1cs, byWire: constraintsByWire(r1cs), sym: readSym(art.sym), witness: (i) => computeWitness(art.wasm, art.witnessCalculator, i) };
+    const q = quantizeInputs([[0.5, -0.25, 1]], good.built.graph.inputs, QUANT);
+    const { trace } = evaluateTraced(good.built.qmodel, q);
+    const report = auditCircuit(target(c, [{ witness: await c.witness({ in: q.flat().map(String) }), trace }], good.built.program.gadgets));
+    expect(report.forgeries.length, "forgeries in the broken circuit").to.be.greaterThan(0);
+    expect(report.forgeries.some((f) => /rescale/i.test(f.origin))).to.equal(true);
+  });
+
+  for (const name of ["1l_mlp", "1l_relu", "sklearn_mlp"]) {
+    it(`finds no forgery in ${name}`, async () => {
+      const c = await modelCircuit(name, sharedModel(name), QUANT);
+      const random = rng(3);
+      const witnesses: AuditTarget["witnesses"] = [];
+      for (let k = 0; k < 2; k++) {
+        const floats = c.built.graph.inputs.map((vi) => Array.from({ length: size(vi.shape) }, () => random() * 4 - 2));
+        const q = quantizeInputs(floats, c.built.graph.inputs, QUANT);
+        witnesses.push({ witness: await c.witness({ in: q.flat().map(String) }), trace: evaluateTraced(c.built.qmodel, q).trace });
+      }
+      const report = auditCircuit(target(c, witnesses, c.built.program.gadgets));
+      expect(report.mutationsTried).to.be.greaterThan(100);
+      expect(report.forgeries).to.deep.equal([]);
+      expect(report.alternatives).to.deep.equal([]);
+    });
+  }
+});
