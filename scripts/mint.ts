@@ -6,9 +6,10 @@
 //
 // Builds the example model if missing, compiles it (cached) and the contracts, deploys verifier + ZkmlModel
 // adapter + collection with the Ignition module deploy/aigc.ts (on localhost Ignition keeps the deployment in
-// ignition/deployments/, so later runs reuse it; after a node restart it deploys afresh), then mints. AIGC_PROMPT="0.1,-0.2,0.3,0.4" chooses the
-// prompt; by default it is examples/models/pixel_gen/input.json's, or, once that one is minted, the first
-// unminted prompt of a fixed pseudo-random sequence (one prompt mints once). Exits non-zero on any failure.
+// ignition/deployments/, so later runs reuse it; after a node restart it deploys afresh), then mints.
+// AIGC_PROMPT="0.1,-0.2,0.3,0.4" chooses the prompt; by default it is examples/models/pixel_gen/input.json's,
+// or, once that one is minted, the first unminted prompt of a fixed pseudo-random sequence (one prompt mints
+// once). Exits non-zero on any failure.
 import fs from "fs";
 import hre from "hardhat";
 import path from "path";
@@ -30,8 +31,16 @@ function check(ok: boolean, what: string): void {
 
 async function isMinted(collection: Contract, prompt: number[], m: Manifest): Promise<boolean> {
   const q = prompt.map((x) => quantizeReal(x, m.quant.scaleBits, "prompt value"));
-  const owner = await hre.ethers.provider.call({ to: await collection.getAddress(), data: collection.interface.encodeFunctionData("ownerOf", [tokenIdOf(encodeValues(q))]) }).catch(() => undefined);
-  return owner !== undefined;
+  try {
+    await collection.ownerOf(tokenIdOf(encodeValues(q)));
+    return true;
+  } catch (e) {
+    // In-process, Hardhat names the custom error in the message; over JSON-RPC, ethers gives the revert data.
+    const data = (e as { data?: unknown }).data;
+    const error = typeof data === "string" && data.length >= 10 ? collection.interface.parseError(data)?.name : undefined;
+    if (error === "ERC721NonexistentToken" || /ERC721NonexistentToken/.test(String((e as Error).message))) return false;
+    throw e;
+  }
 }
 
 async function choosePrompt(collection: Contract, m: Manifest): Promise<number[]> {
