@@ -1,0 +1,270 @@
+// The ERC-7007 collection over pixel_gen, deployed with deploy/aigc.ts (Ignition) on the in-process network:
+// a real proof mints; every way of attaching content the model did not compute for that recipient is refused.
+import { expect } from "chai";
+import { id, keccak256, toBeHex, zeroPadValue } from "ethers";
+import hre from "hardhat";
+import path from "path";
+import { asciiGrays, decodeSvgUri, decodeTokenUri, decodeValues, encodeProof, encodeValues, expectedGray, mintArgs, MintArgs, svgPixels, tokenIdOf } from "../../scripts/lib/aigc";
+import { ensureExampleModel, exampleModelDir } from "../../scripts/lib/example-models";
+import { defaultPtauCache } from "../../src/backend/ptau";
+import { releaseSnarkjs } from "../../src/backend/snarkjs";
+import { compileModel } from "../../src/pipeline/compile";
+import type { Manifest } from "../../src/pipeline/manifest";
+import type { ProveResult } from "../../src/pipeline/prove";
+import { BN254_P, BN254_Q } from "./helpers";
+
+type Contract = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Signer = Awaited<ReturnType<typeof hre.ethers.getSigners>>[number];
+
+const MODEL = "pixel_gen";
+/** The same ONNX and settings compiled under another name: same signal layout, its own keys and modelHash. */
+const TWIN = "pixel_gen_twin";
+
+/** ERC-165 id of an interface: the XOR of its functions' selectors. */
+const interfaceId = (signatures: string[]) =>
+  "0x" + signatures.reduce((acc, sig) => acc ^ BigInt(id(sig).slice(0, 10)), 0n).toString(16).padStart(8, "0");
+
+describe("e2e: ERC-7007 AigcCollection over pixel_gen", function () {
+  let m: Manifest;
+  let twin: Manifest;
+  let collection: Contract;
+  let model: Contract;
+  let twinCollection: Contract;
+  let alice: Signer;
+  let mallory: Signer;
+  let bob: Signer;
+
+  after(releaseSnarkjs);
+
+  before(async function () {
+    const root = hre.config.paths.root;
+    ensureExampleModel(root, undefined, MODEL);
+    [{ manifest: m }] = await hre.zkml.compile({ name: MODEL });
+    const cfg = hre.config.zkml;
+    ({ manifest: twin } = await compileModel({
+      name: TWIN,
+      onnx: cfg.models[MODEL].onnx,
+      buildDir: cfg.buildDir,
+      verifiersDir: cfg.verifiersDir,
+      quant: { scaleBits: cfg.models[MODEL].scaleBits, inputBits: cfg.models[MODEL].inputBits },
+      bindings: cfg.models[MODEL].bind,
+      ptauCacheDir: cfg.ptauCacheDir ?? defaultPtauCache(),
+      log: () => undefined,
+    }));
+    await hre.run("compile", { quiet: true });
+    // Imported only now: reading deploy/aigc.ts reads the compiled model's manifest.
+    const { aigcModule } = await import("../../deploy/aigc");
+    ({ collection, model } = await hre.ignition.deploy(aigcModule(m)));
+    ({ collection: twinCollection } = await hre.ignition.deploy(aigcModule(twin)));
+    [alice, mallory, bob] = await hre.ethers.getSigners();
+  });
+
+  /** Proves `prompt` with `name`'s circuit, bound to `recipient`, and returns the collection's arguments. */
+  async function proveFor(prompt: number[], recipient: string, name = MODEL): Promise<MintArgs & { r: ProveResult }> {
+    const r = await hre.zkml.prove(name, { input_data: [prompt] }, { bindings: { recipient }, reference: false });
+    return { ...mintArgs(name === MODEL ? m : twin, r.calldata, recipient), r };
+  }
+
+  const mint = (from: Signer, to: string, a: Pick<MintArgs, "prompt" | "aigcData" | "proof">) =>
+    collection.connect(from).mintWithProof(to, a.prompt, a.aigcData, a.proof);
+
+  it("is wired from the manifest: recipient-bound adapter, model commitment, signal layout", async function () {
+    expect(m.publicSignals.bindings).to.deep.equal([{ name: "recipient", offset: 20 }]);
+    expect([m.publicSignals.outputs.count, m.publicSignals.inputs.count]).to.deep.equal([16, 4]);
+    expect(await collection.model()).to.equal(await model.getAddress());
+    expect(await model.modelHash()).to.equal(m.modelHash);
+    expect(await model.bindingCount()).to.equal(1n);
+    expect(twin.modelHash).to.not.equal(m.modelHash);
+    expect(twin.publicSignals.count).to.equal(m.publicSignals.count);
+  });
+
+  it("supports the ERC-7007 (0x702c55a6), ERC-7007 Enumerable, ERC-721 and ERC-165 interfaces", async function () {
+    const erc7007 = interfaceId(["addAigcData(uint256,bytes,bytes,bytes)", "verify(bytes,bytes,bytes)"]);
+    const enumerable = interfaceId(["tokenId(bytes)", "prompt(uint256)"]);
+    expect(erc7007).to.equal("0x702c55a6");
+    expect(enumerable).to.equal("0xfa1a557a");
+    for (const iid of [erc7007, enumerable, "0x80ac58cd", "0x5b5e139f", "0x01ffc9a7"]) expect(await collection.supportsInterface(iid), iid).to.equal(true);
+    expect(await collection.supportsInterface("0xffffffff")).to.equal(false);
+  });
+
+  describe("minting with a valid proof", function () {
+    let args: MintArgs & { r: ProveResult };
+    let prompt: number[];
+
+    before(async function () {
+      prompt = require(path.join(exampleModelDir(hre.config.paths.root, MODEL), "input.json")).input_data[0];
+      args = await proveFor(prompt, alice.address);
+    });
+
+    it("verify() holds for the proof before minting", async function () {
+      expect(await collection.verify(args.prompt, args.aigcData, args.proof)).to.equal(true);
+    });
+
+    it("mints token keccak256(prompt) to the recipient, emitting Transfer and AigcData", async function () {
+      const tx = await mint(alice, alice.address, args);
+      await expect(tx).to.emit(collection, "Transfer").withArgs(hre.ethers.ZeroAddress, alice.address, args.tokenId);
+      await expect(tx).to.emit(collection, "AigcData").withArgs(args.tokenId, args.prompt, args.aigcData, args.proof);
+      const receipt = await tx.wait();
+      console.log(`      mintWithProof gas: ${receipt.gasUsed} (transaction, incl. 21000 base)`);
+      expect(args.tokenId).to.equal(BigInt(keccak256(args.prompt)));
+      expect(await collection.ownerOf(args.tokenId)).to.equal(alice.address);
+      expect(await collection.balanceOf(alice.address)).to.equal(1n);
+    });
+
+    it("enumerates: prompt(tokenId) and tokenId(prompt) map both ways; aigcData(tokenId) is the proven output", async function () {
+      expect(await collection.prompt(args.tokenId)).to.equal(args.prompt);
+      expect(await collection.tokenId(args.prompt)).to.equal(args.tokenId);
+      expect(await collection.aigcData(args.tokenId)).to.equal(args.aigcData);
+      // The stored prompt is the quantized prompt the proof's public inputs hold.
+      expect(decodeValues(await collection.prompt(args.tokenId))).to.deep.equal(prompt.map((x) => BigInt(Math.round(x * 2 ** m.quant.scaleBits))));
+      const unminted = encodeValues([1n, 2n, 3n, 4n]);
+      await expect(collection.tokenId(unminted)).to.be.revertedWithCustomError(collection, "ERC721NonexistentToken").withArgs(tokenIdOf(unminted));
+      await expect(collection.prompt(12345n)).to.be.revertedWithCustomError(collection, "ERC721NonexistentToken").withArgs(12345n);
+    });
+
+    it("tokenURI is on-chain JSON with the prompt, the outputs, the model commitment and an SVG of the image", async function () {
+      const json = decodeTokenUri(await collection.tokenURI(args.tokenId));
+      expect(json.name).to.equal(`Pixel Gen #0x${args.tokenId.toString(16).padStart(64, "0").slice(0, 8)}`);
+      expect(json.description).to.be.a("string").and.match(/zero-knowledge proof/);
+      expect(json.prompt_values).to.deep.equal(prompt);
+      expect(json.prompt).to.equal(JSON.stringify(prompt));
+      expect(json.output_values).to.deep.equal(args.r.outputs[0].values);
+      expect(json.scale_bits).to.equal(m.quant.scaleBits);
+      expect(json.model_hash).to.equal(m.modelHash);
+      expect(String(json.model).toLowerCase()).to.equal((await model.getAddress()).toLowerCase());
+      expect([json.aigc_type, json.proof_type]).to.deep.equal(["image", "validity"]);
+      expect(json.aigc_data).to.equal(json.image);
+
+      const svg = decodeSvgUri(json.image as string);
+      expect(svg).to.match(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" viewBox="0 0 4 4" width="320" height="320" shape-rendering="crispEdges">(<rect [^<>]*\/>){16}<\/svg>$/);
+      const { width, height, grays } = svgPixels(svg);
+      expect([width, height]).to.deep.equal([4, 4]);
+      expect(grays).to.deep.equal(args.outputs.map((q) => expectedGray(q, m.quant.scaleBits)));
+      // Outputs outside [0, 1] are clamped: the sample image has a slightly negative pixel.
+      expect(args.outputs.some((q) => q < 0n), "expected a clamped (negative) output in the sample").to.equal(true);
+      console.log(asciiGrays(grays, width).map((l) => `      |${l}|`).join("\n"));
+    });
+
+    it("verify() keeps holding for the minted data after a transfer (the proof names the minter)", async function () {
+      await collection.connect(alice).transferFrom(alice.address, bob.address, args.tokenId);
+      expect(await collection.ownerOf(args.tokenId)).to.equal(bob.address);
+      expect(await collection.verify(args.prompt, args.aigcData, args.proof)).to.equal(true);
+      expect(await collection.verify(args.prompt, args.aigcData, encodeProof(args.r.calldata, bob.address))).to.equal(false);
+    });
+
+    it("rejects the same prompt twice, even with a fresh valid proof for another recipient", async function () {
+      await expect(mint(alice, alice.address, args)).to.be.revertedWithCustomError(collection, "PromptAlreadyMinted").withArgs(args.tokenId);
+      const again = await proveFor(prompt, mallory.address);
+      expect(await collection.verify(again.prompt, again.aigcData, again.proof)).to.equal(true);
+      await expect(mint(mallory, mallory.address, again)).to.be.revertedWithCustomError(collection, "PromptAlreadyMinted").withArgs(args.tokenId);
+    });
+
+    it("addAigcData cannot attach data: not to a minted token, not with unproven data, not to a missing token", async function () {
+      await expect(collection.addAigcData(args.tokenId, args.prompt, args.aigcData, args.proof))
+        .to.be.revertedWithCustomError(collection, "AigcDataAlreadyAdded").withArgs(args.tokenId);
+      const forged = encodeValues(args.outputs.map(() => 4096n));
+      await expect(collection.connect(bob).addAigcData(args.tokenId, args.prompt, forged, args.proof))
+        .to.be.revertedWithCustomError(collection, "AigcDataAlreadyAdded").withArgs(args.tokenId);
+      const other = await proveFor([0.9, 0.9, -0.9, 0.1], alice.address);
+      await expect(collection.addAigcData(other.tokenId, other.prompt, other.aigcData, other.proof))
+        .to.be.revertedWithCustomError(collection, "ERC721NonexistentToken").withArgs(other.tokenId);
+      expect(await collection.aigcData(args.tokenId)).to.equal(args.aigcData);
+    });
+  });
+
+  describe("rejections", function () {
+    it("a tampered proof (InvalidProof)", async function () {
+      const a = await proveFor([0.1, 0.2, 0.3, 0.4], alice.address);
+      const cd = a.r.calldata;
+      const negA = { ...cd, a: [cd.a[0], toBeHex((BN254_Q - BigInt(cd.a[1])) % BN254_Q)] as [string, string] };
+      const bumpC = { ...cd, c: [cd.c[0], toBeHex((BigInt(cd.c[1]) + 1n) % BN254_Q)] as [string, string] };
+      const swapB = { ...cd, b: [[cd.b[0][1], cd.b[0][0]], [cd.b[1][1], cd.b[1][0]]] as typeof cd.b };
+      for (const t of [negA, bumpC, swapB]) {
+        const proof = encodeProof(t, alice.address);
+        expect(await collection.verify(a.prompt, a.aigcData, proof)).to.equal(false);
+        await expect(mint(alice, alice.address, { ...a, proof })).to.be.revertedWithCustomError(collection, "InvalidProof");
+      }
+      await mint(alice, alice.address, a); // the untampered proof still mints
+    });
+
+    it("a proof front-run by another account for itself (RecipientMismatch, or InvalidProof once rewritten)", async function () {
+      const a = await proveFor([-0.7, 0.35, 0.05, 0.6], alice.address);
+      // Mallory copies Alice's pending transaction's arguments but mints to herself.
+      await expect(mint(mallory, mallory.address, a)).to.be.revertedWithCustomError(collection, "RecipientMismatch").withArgs(alice.address, mallory.address);
+      // ...or also rewrites the recipient the proof carries: the proof is bound to Alice, so it no longer verifies.
+      const rewritten = encodeProof(a.r.calldata, mallory.address);
+      expect(await collection.verify(a.prompt, a.aigcData, rewritten)).to.equal(false);
+      await expect(mint(mallory, mallory.address, { ...a, proof: rewritten })).to.be.revertedWithCustomError(collection, "InvalidProof");
+      // Submitting it unchanged only mints to Alice (relaying is allowed, stealing is not).
+      await mint(mallory, alice.address, a);
+      expect(await collection.ownerOf(a.tokenId)).to.equal(alice.address);
+    });
+
+    it("a proof of another model with the same signal layout (InvalidProof)", async function () {
+      const a = await proveFor([0.25, 0.5, -0.75, 1], alice.address, TWIN);
+      expect(await twinCollection.verify(a.prompt, a.aigcData, a.proof)).to.equal(true);
+      expect(await collection.verify(a.prompt, a.aigcData, a.proof)).to.equal(false);
+      await expect(mint(alice, alice.address, a)).to.be.revertedWithCustomError(collection, "InvalidProof");
+      await twinCollection.connect(alice).mintWithProof(alice.address, a.prompt, a.aigcData, a.proof);
+      expect(await twinCollection.ownerOf(a.tokenId)).to.equal(alice.address);
+    });
+
+    it("aigcData that differs from the proven outputs, or a prompt the proof was not made for (InvalidProof)", async function () {
+      const a = await proveFor([-0.2, -0.4, 0.6, -0.8], alice.address);
+      const brighter = encodeValues(a.outputs.map((q, i) => (i === 5 ? q + 1n : q)));
+      const swapped = encodeValues([a.outputs[1], a.outputs[0], ...a.outputs.slice(2)]);
+      const white = encodeValues(a.outputs.map(() => 4096n));
+      for (const aigcData of [brighter, swapped, white]) {
+        expect(await collection.verify(a.prompt, aigcData, a.proof)).to.equal(false);
+        await expect(mint(alice, alice.address, { ...a, aigcData })).to.be.revertedWithCustomError(collection, "InvalidProof");
+      }
+      const otherPrompt = encodeValues(a.inputs.map((q, i) => (i === 0 ? q + 1n : q)));
+      await expect(mint(alice, alice.address, { ...a, prompt: otherPrompt })).to.be.revertedWithCustomError(collection, "InvalidProof");
+    });
+
+    it("a value that is not a field element, or would alias one (ValueOutOfRange)", async function () {
+      const a = await proveFor([0.6, 0.6, 0.6, 0.6], alice.address);
+      // outputs[3] + p is the same field element as outputs[3]: accepting it would let one proof back two byte strings.
+      const aliased = a.outputs.map((q, i) => (i === 3 ? q + BN254_P : q));
+      await expect(mint(alice, alice.address, { ...a, aigcData: encodeValues(aliased) }))
+        .to.be.revertedWithCustomError(collection, "ValueOutOfRange").withArgs(3, aliased[3]);
+      const big = a.inputs.map((q, i) => (i === 2 ? BN254_P : q));
+      await expect(collection.verify(encodeValues(big), a.aigcData, a.proof))
+        .to.be.revertedWithCustomError(collection, "ValueOutOfRange").withArgs(16 + 2, BN254_P);
+      const veryNegative = a.inputs.map((q, i) => (i === 0 ? -(BN254_P / 2n) - 1n : q));
+      await expect(mint(alice, alice.address, { ...a, prompt: encodeValues(veryNegative) }))
+        .to.be.revertedWithCustomError(collection, "ValueOutOfRange").withArgs(16, veryNegative[0]);
+    });
+
+    it("malformed encodings (wrong count, non-canonical bytes, a dirty recipient word)", async function () {
+      const a = await proveFor([0.3, -0.3, 0.3, -0.3], alice.address);
+      await expect(collection.verify(encodeValues(a.inputs.slice(1)), a.aigcData, a.proof)).to.be.revertedWithCustomError(collection, "InvalidPromptEncoding").withArgs(4);
+      // A trailing byte would give the same values another token id: only the canonical encoding is accepted.
+      await expect(mint(alice, alice.address, { ...a, prompt: a.prompt + "00" })).to.be.revertedWithCustomError(collection, "InvalidPromptEncoding").withArgs(4);
+      const offset64 = "0x" + zeroPadValue("0x40", 32).slice(2) + "00".repeat(32) + a.prompt.slice(2 + 64);
+      await expect(mint(alice, alice.address, { ...a, prompt: offset64 })).to.be.revertedWithCustomError(collection, "InvalidPromptEncoding").withArgs(4);
+      await expect(mint(alice, alice.address, { ...a, aigcData: encodeValues(a.outputs.slice(0, 15)) })).to.be.revertedWithCustomError(collection, "InvalidAigcDataEncoding").withArgs(16);
+      await expect(mint(alice, alice.address, { ...a, proof: a.proof.slice(0, -64) })).to.be.revertedWithCustomError(collection, "InvalidProofEncoding");
+      const dirty = a.proof.slice(0, -64) + "ff" + a.proof.slice(-62);
+      await expect(collection.verify(a.prompt, a.aigcData, dirty)).to.be.revertedWithCustomError(collection, "InvalidProofEncoding");
+    });
+
+    it("a contract recipient that does not accept ERC-721 tokens (ERC721InvalidReceiver)", async function () {
+      const adapter = await model.getAddress(); // a contract without onERC721Received
+      const a = await proveFor([-0.5, 0.5, -0.5, 0.5], adapter);
+      await expect(mint(alice, adapter, a)).to.be.revertedWithCustomError(collection, "ERC721InvalidReceiver").withArgs(adapter);
+    });
+
+    it("a model that is not bound to exactly one value, the recipient (constructor)", async function () {
+      const verifier = await model.verifier();
+      const factory = await hre.ethers.getContractFactory("ZkmlModel");
+      const unbound = await factory.deploy(verifier, m.modelHash, 16, 4, 0, 12);
+      const twoBindings = await factory.deploy(verifier, m.modelHash, 16, 4, 2, 12);
+      const tooFine = await factory.deploy(verifier, m.modelHash, 16, 4, 1, 65);
+      const Collection = await hre.ethers.getContractFactory("AigcCollection");
+      await expect(Collection.deploy(await unbound.getAddress(), "x", "X")).to.be.revertedWithCustomError(Collection, "ModelNotRecipientBound").withArgs(0);
+      await expect(Collection.deploy(await twoBindings.getAddress(), "x", "X")).to.be.revertedWithCustomError(Collection, "ModelNotRecipientBound").withArgs(2);
+      await expect(Collection.deploy(await tooFine.getAddress(), "x", "X")).to.be.revertedWithCustomError(Collection, "UnsupportedScaleBits").withArgs(65);
+    });
+  });
+});
