@@ -1,5 +1,7 @@
-// Hardhat Ignition module: the AI vault and everything it runs on.
-//   npx hardhat zkml:compile && npx hardhat ignition deploy deploy/vault.ts [--network localhost] [--parameters params.json]
+// Hardhat Ignition module: the AI vault and everything it runs on. Deploy it programmatically, after
+// `npx hardhat zkml:compile --name price_forecaster`:
+//   const { vault } = await hre.ignition.deploy((await import("./deploy/vault")).default, { parameters });
+// (`npx hardhat ignition deploy <file>` accepts only files under ignition/modules/.)
 //
 // - the forecaster's generated verifier and a ZkmlModel adapter configured from its manifest;
 // - on a dev network (hardhat, localhost): MockERC20 stablecoin (6 decimals) and risk token (18 decimals),
