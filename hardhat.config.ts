@@ -15,6 +15,8 @@ const config: HardhatUserConfig = {
       price_forecaster: { onnx: "examples/models/price_forecaster/network.onnx", bind: ["epoch"] },
     },
   },
+  // Ignition modules live in deploy/modules (deployments go to deploy/deployments).
+  paths: { ignition: "deploy" },
   mocha: { timeout: 600_000 },
 };
 

@@ -5,8 +5,8 @@
 //   npx hardhat node &  npx hardhat run scripts/mint.ts --network localhost
 //
 // Builds the example model if missing, compiles it (cached) and the contracts, deploys verifier + ZkmlModel
-// adapter + collection with the Ignition module deploy/aigc.ts (on localhost Ignition keeps the deployment in
-// ignition/deployments/, so later runs reuse it; after a node restart it deploys afresh), then mints.
+// adapter + collection with the Ignition module deploy/modules/aigc.ts (on localhost Ignition keeps the deployment in
+// deploy/deployments/, so later runs reuse it; after a node restart it deploys afresh), then mints.
 // AIGC_PROMPT="0.1,-0.2,0.3,0.4" chooses the prompt; by default it is examples/models/pixel_gen/input.json's,
 // or, once that one is minted, the first unminted prompt of a fixed pseudo-random sequence (one prompt mints
 // once). Exits non-zero on any failure.
@@ -78,8 +78,8 @@ async function main(): Promise<void> {
   const m = compiled.manifest;
   await hre.run("compile", { quiet: true });
 
-  // Imported only now: reading deploy/aigc.ts reads the compiled model's manifest.
-  const { aigcDeploymentId, aigcModule } = await import("../deploy/aigc");
+  // Imported only now: reading deploy/modules/aigc.ts reads the compiled model's manifest.
+  const { aigcDeploymentId, aigcModule } = await import("../deploy/modules/aigc");
   const deploymentId = aigcDeploymentId(m, compiled.dir);
   const deploymentDir = path.join(hre.config.paths.ignition, "deployments", deploymentId);
   const deploy = async (): Promise<Record<string, Contract>> => hre.ignition.deploy(aigcModule(m), { deploymentId });

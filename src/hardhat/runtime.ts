@@ -18,6 +18,8 @@ export interface CompileRequest {
   ptau?: string;
   scaleBits?: number;
   inputBits?: number;
+  /** Bound public inputs for an ad-hoc (`onnx`) model; configured models use their `bind`. */
+  bind?: string[];
   log?: (msg: string) => void;
   progress?: StepRunner;
   verbose?: boolean;
@@ -51,7 +53,7 @@ export class ZkmlRuntime {
       const onnx = path.resolve(this.hre.config.paths.root, req.onnx);
       const name = req.name ?? defaultModelName(onnx);
       const base = this.config.models[name];
-      targets.push([name, { onnx, scaleBits: base?.scaleBits ?? this.config.scaleBits, inputBits: base?.inputBits ?? this.config.inputBits, bind: base?.bind ?? [] }]);
+      targets.push([name, { onnx, scaleBits: base?.scaleBits ?? this.config.scaleBits, inputBits: base?.inputBits ?? this.config.inputBits, bind: req.bind ?? base?.bind ?? [] }]);
     } else if (req.name) {
       targets.push([req.name, this.modelConfig(req.name)]);
     } else {

@@ -1,4 +1,4 @@
-// The ERC-7007 collection over pixel_gen, deployed with deploy/aigc.ts (Ignition) on the in-process network:
+// The ERC-7007 collection over pixel_gen, deployed with deploy/modules/aigc.ts (Ignition) on the in-process network:
 // a real proof mints; every way of attaching content the model did not compute for that recipient is refused.
 import { expect } from "chai";
 import { id, keccak256, toBeHex, zeroPadValue } from "ethers";
@@ -52,8 +52,8 @@ describe("e2e: ERC-7007 AigcCollection over pixel_gen", function () {
       log: () => undefined,
     }));
     await hre.run("compile", { quiet: true });
-    // Imported only now: reading deploy/aigc.ts reads the compiled model's manifest.
-    const { aigcModule } = await import("../../deploy/aigc");
+    // Imported only now: reading deploy/modules/aigc.ts reads the compiled model's manifest.
+    const { aigcModule } = await import("../../deploy/modules/aigc");
     ({ collection, model } = await hre.ignition.deploy(aigcModule(m)));
     ({ collection: twinCollection } = await hre.ignition.deploy(aigcModule(twin)));
     [alice, mallory, bob] = await hre.ethers.getSigners();

@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import hre from "hardhat";
-import VerifierModule, { MODEL } from "../../deploy/verifier";
+import VerifierModule, { MODEL } from "../../deploy/modules/verifier";
 import { ensureExampleModel } from "../../scripts/lib/example-models";
 
-describe("deploy/verifier.ts (Ignition)", () => {
+describe("deploy/modules/verifier.ts (Ignition)", () => {
   it("deploys the model's verifier, which accepts a real proof", async () => {
     ensureExampleModel(hre.config.paths.root);
     await hre.zkml.compile({ name: MODEL });

@@ -40,10 +40,10 @@ describe("AiVault (proven forecasts)", () => {
     });
     await hre.run("compile", { quiet: true });
     scenarios = JSON.parse(fs.readFileSync(path.join(exampleModelDir(root, MODEL), "scenarios.json"), "utf8"));
-    vaultModule = (await import("../../deploy/vault")).default; // reads the manifest: only after compiling
+    vaultModule = (await import("../../deploy/modules/vault")).default; // reads the manifest: only after compiling
   });
 
-  /** deploy/vault.ts on the dev network (mocks included), a depositor, and the "buy" window in the feed. */
+  /** deploy/modules/vault.ts on the dev network (mocks included), a depositor, and the "buy" window in the feed. */
   async function deployed() {
     const { vault, model, asset, riskAsset, feed, swapper } = await (hre as any).ignition.deploy(vaultModule); // eslint-disable-line @typescript-eslint/no-explicit-any
     altModel = (await hre.zkml.deployModel(ALT_MODEL)).model;
@@ -156,9 +156,9 @@ describe("AiVault (proven forecasts)", () => {
     expect(await vault.epoch()).to.equal(1n);
   });
 
-  it("deploys from deploy/vault.ts off a dev network with the tokens, feed and swap as parameters", async () => {
+  it("deploys from deploy/modules/vault.ts off a dev network with the tokens, feed and swap as parameters", async () => {
     const { asset, riskAsset, feed, swapper, model } = await loadFixture(deployed);
-    const { buildVaultModule } = await import("../../deploy/vault");
+    const { buildVaultModule } = await import("../../deploy/modules/vault");
     const addr = async (c: Contract) => c.getAddress();
     const parameters = { AiVault: { asset: await addr(asset), riskAsset: await addr(riskAsset), feed: await addr(feed), swapper: await addr(swapper), thresholdBps: 250 } };
     const { vault } = await (hre as any).ignition.deploy(buildVaultModule(hre.zkml.manifest(MODEL), false), { parameters }); // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -29,7 +29,7 @@ describe("resolveZkmlConfig", () => {
       expect([DEFAULT_SCALE_BITS, DEFAULT_INPUT_BITS]).to.deep.equal([12, 24]);
       const { config, errors } = resolveZkmlConfig({ models: { m: { onnx: "m.onnx" } } }, ROOT);
       expect(errors).to.deep.equal([]);
-      expect(config.models.m).to.deep.equal({ onnx: path.join(ROOT, "m.onnx"), scaleBits: 12, inputBits: 24 });
+      expect(config.models.m).to.deep.equal({ onnx: path.join(ROOT, "m.onnx"), scaleBits: 12, inputBits: 24, bind: [] });
     });
 
     it("lets top-level bits set each model's default and a model override them", () => {
@@ -154,5 +154,15 @@ describe("resolveZkmlConfig", () => {
       ]);
       expect(errors).to.have.length(5);
     });
+  });
+});
+
+describe("resolveZkmlConfig: bound public inputs", () => {
+  it("accepts distinct lowerCamelCase names and reports anything else", () => {
+    expect(resolveZkmlConfig({ models: { m: { onnx: "m.onnx", bind: ["recipient", "epoch"] } } }, "/r").config.models.m.bind).to.deep.equal(["recipient", "epoch"]);
+    for (const bad of [["Recipient"], ["a b"], ["x", "x"], "recipient", [5]]) {
+      const { errors } = resolveZkmlConfig({ models: { m: { onnx: "m.onnx", bind: bad as unknown as string[] } } }, "/r");
+      expect(errors, JSON.stringify(bad)).to.deep.equal(['zkml.models.m.bind must be a list of distinct lowerCamelCase names, e.g. ["recipient"]']);
+    }
   });
 });

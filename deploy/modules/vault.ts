@@ -1,7 +1,7 @@
-// Hardhat Ignition module: the AI vault and everything it runs on. Deploy it programmatically, after
+// Hardhat Ignition module: the AI vault and everything it runs on. After
 // `npx hardhat zkml:compile --name price_forecaster`:
-//   const { vault } = await hre.ignition.deploy((await import("./deploy/vault")).default, { parameters });
-// (`npx hardhat ignition deploy <file>` accepts only files under ignition/modules/.)
+//   npx hardhat ignition deploy deploy/modules/vault.ts [--network localhost] [--parameters params.json]
+// or programmatically: hre.ignition.deploy((await import("./deploy/modules/vault")).default, { parameters }).
 //
 // - the forecaster's generated verifier and a ZkmlModel adapter configured from its manifest;
 // - on a dev network (hardhat, localhost): MockERC20 stablecoin (6 decimals) and risk token (18 decimals),
@@ -12,7 +12,7 @@
 // The module reads the manifest when it is built, i.e. when this file is imported: compile the model first.
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import hre from "hardhat";
-import type { Manifest } from "../src/pipeline/manifest";
+import type { Manifest } from "../../src/pipeline/manifest";
 
 export const VAULT_MODEL = "price_forecaster";
 export const DEV_NETWORKS = ["hardhat", "localhost"];

@@ -6,18 +6,17 @@
 //
 // Deployed with `hre.ignition.deploy(aigcModule(manifest), { deploymentId: aigcDeploymentId(manifest) })`: on the
 // in-process network the deployment is ephemeral; on localhost (`npx hardhat node`) Ignition records it under
-// ignition/deployments/<deploymentId> and later runs reuse it. (The `npx hardhat ignition deploy` CLI only
-// loads modules from ignition/modules/, so it cannot load this file where it is.)
+// deploy/deployments/<deploymentId> and later runs reuse it.
 //
 // Reading this file reads the model's manifest, so compile the model first; scripts and tests that compile
-// in-process import it afterwards (`await import("../deploy/aigc")`). Parameters: AigcCollection_<model>.name
+// in-process import it afterwards (`await import("../deploy/modules/aigc")`). Parameters: AigcCollection_<model>.name
 // and .symbol (defaults "Pixel Gen", "PIXELGEN").
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import crypto from "crypto";
 import fs from "fs";
 import hre from "hardhat";
 import path from "path";
-import type { Manifest } from "../src/pipeline/manifest";
+import type { Manifest } from "../../src/pipeline/manifest";
 
 export const AIGC_MODEL = process.env.ZKML_AIGC_MODEL ?? "pixel_gen";
 
