@@ -1,13 +1,22 @@
-// The end-to-end demo: ONNX model -> circuit -> Groth16 proof -> on-chain verification.
+// The end-to-end demo: ONNX model -> circuit -> Groth16 proof -> on-chain verification, then the two
+// applications built on it:
+//   1. credit_mlp: compile, prove, verify off-chain and on-chain (and reject a tampered output);
+//   2. the ERC-7007 collection over pixel_gen: prove a prompt bound to the signer and mintWithProof;
+//   3. the AI vault over price_forecaster: deposit, push the "buy" window into the feed, prove the forecast
+//      on the feed's rounds bound to the vault's epoch, and rebalance.
 //
 //   npx hardhat run scripts/demo.ts      (npm run demo)
 //
 // Runs on Hardhat's in-process network; exits non-zero if any step or check fails.
+import fs from "fs";
 import path from "path";
 import hre from "hardhat";
+import { formatUnits } from "ethers";
 import { releaseSnarkjs } from "../src/backend/snarkjs";
 import { ZkmlError } from "../src/errors";
-import { addMod, BN254_P, callVerify, cloneCalldata, decision, decodePublicSignals, ensureExampleModel, EXAMPLE_MODEL, exampleModelDir, verifyArgs } from "../test/e2e/helpers";
+import { addMod, BN254_P, callVerify, cloneCalldata, decision, decodePublicSignals, ensureExampleModel, EXAMPLE_MODEL, exampleModelDir, fieldToSigned, verifyArgs } from "../test/e2e/helpers";
+import { AIGC_EXAMPLE_MODEL, choosePrompt, compileAigcModel, deployAigcCollection, proveAndMint } from "./lib/aigc-mint";
+import { readFeedInputs, thousandsToAnswer, WINDOW } from "./lib/vault-inputs";
 
 const MODEL = EXAMPLE_MODEL;
 
@@ -22,6 +31,113 @@ function check(ok: boolean, what: string): void {
 
 const seconds = (ms: number | undefined) => (ms === undefined ? "n/a" : `${(ms / 1000).toFixed(2)} s`);
 const fmt = (vs: readonly number[]) => `[${vs.map((v) => v.toFixed(6)).join(", ")}]`;
+
+type Contract = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Line = [string, string];
+
+/** Values as rows of a square grid (pixel_gen's 4x4 image), or one row if they are not a square. */
+function grid(vs: readonly number[]): string[] {
+  const side = Math.round(Math.sqrt(vs.length));
+  const width = side * side === vs.length ? side : vs.length;
+  const rows: string[] = [];
+  for (let i = 0; i < vs.length; i += width) rows.push(vs.slice(i, i + width).map((v) => v.toFixed(4).padStart(7)).join(" "));
+  return rows;
+}
+
+/** The ERC-7007 collection: deploy with deploy/modules/aigc.ts, prove a prompt bound to the signer, mint it. */
+async function aigcDemo(log: (msg: string) => void): Promise<Line[]> {
+  const { manifest: m, dir } = await compileAigcModel(log, AIGC_EXAMPLE_MODEL);
+  const { collection, deploymentId } = await deployAigcCollection(m, dir, log);
+  log(`deployed ${m.contractName} + ZkmlModel + AigcCollection at ${await collection.getAddress()} (Ignition module ${deploymentId})`);
+
+  const [signer] = await hre.ethers.getSigners();
+  const prompt = await choosePrompt(collection, m);
+  log(`${m.name}: proving prompt ${JSON.stringify(prompt)} bound to recipient ${signer.address} ...`);
+  const { proved, args, receipt } = await proveAndMint(collection, m, prompt, signer);
+  const tokenId = "0x" + args.tokenId.toString(16);
+  const pixels = grid(proved.outputs[0].values);
+  log(`mintWithProof: token ${tokenId} minted to ${signer.address} (gasUsed ${receipt.gasUsed}); proven outputs:`);
+  for (const row of pixels) log(`  ${row}`);
+
+  return [
+    ["erc-7007 model", `${m.name} (${m.circuit.constraints} constraints), proofs bound to the recipient`],
+    ["erc-7007 prompt", JSON.stringify(prompt)],
+    ["erc-7007 token", `${tokenId} (keccak256 of the prompt), owned by ${signer.address}`],
+    ...pixels.map((row, i): Line => [i === 0 ? "proven 4x4 image" : "", row]),
+    ["image abs error", `${proved.reference ? proved.reference.maxAbsError.toExponential(3) : "n/a"} (max vs onnxruntime)`],
+    ["mint gas", `${receipt.gasUsed} (mintWithProof receipt gasUsed: proof check + mint, incl. 21000 base)`],
+  ];
+}
+
+const VAULT_MODEL = "price_forecaster";
+const Direction = ["hold", "buy", "sell"];
+
+/**
+ * The AI vault: deploy with deploy/modules/vault.ts (dev network: mock tokens, feed and swap), deposit, push the
+ * scenario's "buy" window into the feed, prove the forecast on the feed's rounds with the current epoch, rebalance.
+ */
+async function vaultDemo(root: string, log: (msg: string) => void): Promise<Line[]> {
+  ensureExampleModel(root, log, VAULT_MODEL);
+  const [built] = await hre.zkml.compile({ name: VAULT_MODEL, log });
+  const m = built.manifest;
+  await hre.run("compile", { quiet: true });
+
+  // Imported only now: reading deploy/modules/vault.ts reads the compiled model's manifest.
+  const { buildVaultModule, DEV_NETWORKS } = await import("../deploy/modules/vault");
+  check(DEV_NETWORKS.includes(hre.network.name), `the vault demo deploys mocks, so it runs on a dev network (${DEV_NETWORKS.join(", ")}), not "${hre.network.name}"`);
+  const { vault, asset, riskAsset, feed }: Record<string, Contract> = await hre.ignition.deploy(buildVaultModule(m, true));
+  log(`deployed ${m.contractName} + ZkmlModel + mocks (mUSD, mWETH, feed, swap) + AiVault at ${await vault.getAddress()} (Ignition module AiVault)`);
+
+  const [, depositor] = await hre.ethers.getSigners();
+  const [usd, weth, feedDecimals] = [Number(await asset.decimals()), Number(await riskAsset.decimals()), Number(await feed.decimals())];
+  const deposit = 100_000n * 10n ** BigInt(usd);
+  await (await asset.mint(depositor.address, deposit)).wait();
+  await (await asset.connect(depositor).approve(await vault.getAddress(), deposit)).wait();
+  await (await vault.connect(depositor).deposit(deposit, depositor.address)).wait();
+  log(`${depositor.address} deposited ${formatUnits(deposit, usd)} mUSD`);
+
+  const scenarios = JSON.parse(fs.readFileSync(path.join(exampleModelDir(root, VAULT_MODEL), "scenarios.json"), "utf8")) as { buy: number[] };
+  check(scenarios.buy.length === WINDOW, `scenarios.json's "buy" window has ${WINDOW} prices`);
+  for (const p of scenarios.buy) await (await feed.pushPrice(thousandsToAnswer(p, feedDecimals))).wait();
+  log(`pushed the "buy" window into the feed: ${scenarios.buy.map((p) => (p * 1000).toFixed(2)).join(", ")} USD`);
+
+  // The model's inputs, read and converted exactly as the vault does; the proof binds the current epoch.
+  const epoch: bigint = await vault.epoch();
+  const inputs = await readFeedInputs(feed, m.publicSignals.inputs.scaleBits);
+  const onChain: bigint[] = [...(await vault.currentModelInputs())].map(BigInt);
+  check(onChain.join() === inputs.q.join(), "the vault's model inputs equal the ones computed off-chain from the feed");
+  log(`${m.name}: proving the forecast on feed rounds ${inputs.roundIds[0]}..${inputs.roundIds[WINDOW - 1]}, bound to epoch ${epoch} ...`);
+  const proved = await hre.zkml.prove(VAULT_MODEL, { prices: inputs.floats }, { bindings: { epoch } });
+  const prediction = fieldToSigned(proved.calldata.publicSignals[m.publicSignals.outputs.offset]);
+  const expected: bigint[] = [...(await vault.publicSignals(prediction))].map(BigInt);
+  check(expected.join() === proved.calldata.publicSignals.map(BigInt).join(), "the proof's public signals are the ones the vault will check");
+
+  const tx = await vault.rebalance({ a: proved.calldata.a, b: proved.calldata.b, c: proved.calldata.c }, prediction);
+  const receipt = await tx.wait();
+  check(receipt?.status === 1, "rebalance succeeded");
+  const event = receipt.logs.map((l: Contract) => vault.interface.parseLog(l)).find((e: Contract) => e?.name === "Rebalanced");
+  check(event !== undefined, "rebalance emitted Rebalanced");
+  const { predictedPrice, currentPrice, direction, amountIn, amountOut } = event.args as Record<string, bigint>;
+  check((await vault.epoch()) === epoch + 1n, "the epoch moved on (the proof is spent)");
+  const dir = Direction[Number(direction)];
+  check(dir === "buy", `the "buy" window's proven forecast made the vault buy, not ${dir}`);
+  const vaultAt = await vault.getAddress();
+  const [idle, risk]: bigint[] = [await asset.balanceOf(vaultAt), await riskAsset.balanceOf(vaultAt)];
+  check(idle === deposit - amountIn && risk === amountOut, "the vault's balances moved by the swapped amounts");
+
+  const price = (v: bigint) => `${formatUnits(v, feedDecimals)} USD`;
+  const move = Number(((predictedPrice - currentPrice) * 1_000_000n) / currentPrice) / 10_000;
+  const swapped = `${formatUnits(amountIn, usd)} mUSD -> ${formatUnits(amountOut, weth)} mWETH`;
+  log(`rebalance: predicted ${price(predictedPrice)} vs current ${price(currentPrice)} (${move >= 0 ? "+" : ""}${move.toFixed(2)}%): ${dir}, swapped ${swapped} (gasUsed ${receipt.gasUsed})`);
+
+  const { thresholdBps } = await vault.strategy();
+  return [
+    ["vault model", `${m.name} (${m.circuit.constraints} constraints), proofs bound to the vault's epoch (${epoch})`],
+    ["vault forecast", `${price(predictedPrice)} predicted vs ${price(currentPrice)} current (${move >= 0 ? "+" : ""}${move.toFixed(2)}%, threshold ${Number(thresholdBps) / 100}%)`],
+    ["vault step", `${dir}: swapped ${swapped}; vault holds ${formatUnits(idle, usd)} mUSD + ${formatUnits(risk, weth)} mWETH`],
+    ["rebalance gas", `${receipt.gasUsed} (rebalance receipt gasUsed: ${WINDOW} feed rounds + proof check + swap, incl. 21000 base)`],
+  ];
+}
 
 async function main(): Promise<void> {
   const root = hre.config.paths.root;
@@ -81,7 +197,7 @@ async function main(): Promise<void> {
   const t = m.timingsMs;
   const setupMs = (t.ptau ?? 0) + (t.setup ?? 0);
   const compileMs = Object.values(t).reduce((a, b) => a + b, 0);
-  const lines: [string, string][] = [
+  const lines: Line[] = [
     ["model", `${m.name} (${path.relative(root, hre.config.zkml.models[MODEL].onnx)}), modelHash ${m.modelHash.slice(0, 18)}...`],
     ["circuit", `${m.circuit.constraints} constraints, ${m.circuit.wires} wires, ptau 2^${m.ptau.power}${m.ptau.development ? " (development only)" : ""}`],
     ["public signals", `${m.publicSignals.count} (${m.publicSignals.outputs.count} outputs + ${m.publicSignals.inputs.count} inputs, scale 2^${m.publicSignals.outputs.scaleBits})`],
@@ -97,6 +213,10 @@ async function main(): Promise<void> {
     ["verify gas", `${gas} (estimateGas of a transaction calling verifyProof, incl. 21000 base)`],
     ["tampered output", "rejected on-chain (verifyProof returned false)"],
   ];
+
+  // 8. The applications, on the same in-process chain: an ERC-7007 mint and a proven AI-vault step.
+  lines.push(...(await aigcDemo(log)));
+  lines.push(...(await vaultDemo(root, log)));
   const w = Math.max(...lines.map(([k]) => k.length));
   console.log("\n=== hardhat-zkml demo summary ===");
   for (const [k, v] of lines) console.log(`${k.padEnd(w)}  ${v}`);
