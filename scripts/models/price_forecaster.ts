@@ -8,11 +8,7 @@
 //   q = floor((answer * 2^12 + U / 2) / U),  U = 1000 * 10^feedDecimals.
 // At scale 2^12 one unit of q is $0.244; with inputBits = 24 the provable range is prices below
 // $2,048,000.
-import * as fs from "fs";
-import * as path from "path";
-import * as ort from "onnxruntime-node";
-import { writeDirAtomically } from "../../src/pipeline/files";
-import { encodeModel } from "../lib/onnx-writer";
+import { accumulateGradient, forwardMlp, glorotUniform, Mat, Mlp, mlpHidden, mlpOutput, roundToFloat32, Vec, writeMlpExample, zerosLike } from "../lib/mlp";
 import { mulberry32 } from "../lib/prng";
 
 export const WINDOW = 8;
@@ -24,16 +20,6 @@ const LEARNING_RATE = 0.01;
 const TOLERANCE = 1e-4;
 /** Scenario windows for the vault's tests: the model's predicted move must exceed this (as a fraction). */
 const SCENARIO_MOVE = 0.02;
-
-type Vec = number[];
-type Mat = number[][]; // [out][in], the Gemm transB=1 layout
-
-interface Mlp {
-  w1: Mat;
-  b1: Vec;
-  w2: Mat;
-  b2: Vec;
-}
 
 // ---- synthetic price series ----
 
@@ -67,13 +53,9 @@ function windows(prices: number[]): { xs: Vec[]; ys: number[] } {
 
 // ---- model ----
 
-function hidden(m: Mlp, x: Vec): Vec {
-  return m.w1.map((row, j) => Math.max(0, row.reduce((s, w, i) => s + w * x[i], m.b1[j])));
-}
-
+/** The predicted next price, in thousands of USD. */
 export function forward(m: Mlp, x: Vec): number {
-  const h = hidden(m, x);
-  return m.w2[0].reduce((s, w, j) => s + w * h[j], m.b2[0]);
+  return forwardMlp(m, x)[0];
 }
 
 function rmse(predict: (x: Vec) => number, xs: Vec[], ys: number[]): number {
@@ -81,12 +63,8 @@ function rmse(predict: (x: Vec) => number, xs: Vec[], ys: number[]): number {
 }
 
 function initMlp(rand: () => number): Mlp {
-  const layer = (nOut: number, nIn: number): Mat => {
-    const limit = Math.sqrt(6 / (nIn + nOut));
-    return Array.from({ length: nOut }, () => Array.from({ length: nIn }, () => (rand() * 2 - 1) * limit));
-  };
   // A small positive bias keeps every ReLU alive at the start.
-  return { w1: layer(N_HIDDEN, WINDOW), b1: new Array(N_HIDDEN).fill(0.1), w2: layer(1, N_HIDDEN), b2: [0] };
+  return { w1: glorotUniform(rand, N_HIDDEN, WINDOW), b1: new Array(N_HIDDEN).fill(0.1), w2: glorotUniform(rand, 1, N_HIDDEN), b2: [0] };
 }
 
 /**
@@ -108,21 +86,13 @@ function train(m: Mlp, xs: Vec[], ys: number[]): number {
   const [beta1, beta2, eps] = [0.9, 0.999, 1e-8];
   let loss = 0;
   for (let step = 1; step <= STEPS; step++) {
-    const g = { w1: m.w1.map((r) => r.map(() => 0)), b1: m.b1.map(() => 0), w2: m.w2.map((r) => r.map(() => 0)), b2: [0] };
+    const g = zerosLike(m);
     loss = 0;
     xs.forEach((x, r) => {
-      const h = hidden(m, x);
-      const y = m.w2[0].reduce((s, w, j) => s + w * h[j], m.b2[0]);
-      const d = (2 * (y - ys[r])) / xs.length;
+      const h = mlpHidden(m, x);
+      const y = mlpOutput(m, h)[0];
       loss += (y - ys[r]) ** 2 / xs.length;
-      g.b2[0] += d;
-      h.forEach((hj, j) => {
-        g.w2[0][j] += d * hj;
-        if (hj <= 0) return; // ReLU gate
-        const dh = d * m.w2[0][j];
-        g.b1[j] += dh;
-        x.forEach((xi, i) => (g.w1[j][i] += dh * xi));
-      });
+      accumulateGradient(m, g, x, h, [(2 * (y - ys[r])) / xs.length]);
     });
     const grads = [g.w1.flat(), g.b1, g.w2.flat(), g.b2].flat();
     refs.forEach((ref, k) => {
@@ -146,50 +116,6 @@ function fold(m: Mlp, mu: number, sigma: number): Mlp {
   };
 }
 
-// Rounding before export makes the TS reference pass use exactly the weights ONNX stores.
-function toFloat32(m: Mlp): Mlp {
-  const f = (v: Vec) => v.map(Math.fround);
-  return { w1: m.w1.map(f), b1: f(m.b1), w2: m.w2.map(f), b2: f(m.b2) };
-}
-
-function forecasterOnnx(m: Mlp): Buffer {
-  const gemm = { alpha: { f: 1 }, beta: { f: 1 }, transB: { i: 1 } };
-  return encodeModel({
-    name: "price_forecaster",
-    inputs: [{ name: "prices", dims: ["batch_size", WINDOW] }],
-    outputs: [{ name: "next_price", dims: ["batch_size", 1] }],
-    initializers: [
-      { name: "fc1.weight", dims: [N_HIDDEN, WINDOW], data: m.w1.flat() },
-      { name: "fc1.bias", dims: [N_HIDDEN], data: m.b1 },
-      { name: "fc2.weight", dims: [1, N_HIDDEN], data: m.w2.flat() },
-      { name: "fc2.bias", dims: [1], data: m.b2 },
-    ],
-    nodes: [
-      { name: "/fc1/Gemm", opType: "Gemm", inputs: ["prices", "fc1.weight", "fc1.bias"], outputs: ["/fc1/Gemm_output_0"], attributes: gemm },
-      { name: "/relu/Relu", opType: "Relu", inputs: ["/fc1/Gemm_output_0"], outputs: ["/relu/Relu_output_0"] },
-      { name: "/fc2/Gemm", opType: "Gemm", inputs: ["/relu/Relu_output_0", "fc2.weight", "fc2.bias"], outputs: ["next_price"], attributes: gemm },
-    ],
-  });
-}
-
-function ezklInputJson(rows: Vec[]): string {
-  return `{"input_data": [\n${rows.map((r) => "  " + JSON.stringify(r)).join(",\n")}\n]}\n`;
-}
-
-/** Independent check that the file we wrote means what the TS model means. */
-async function verifyWithOnnxRuntime(modelPath: string, m: Mlp, rows: Vec[]): Promise<void> {
-  const session = await ort.InferenceSession.create(modelPath);
-  for (const row of rows) {
-    const result = await session.run({ prices: new ort.Tensor("float32", Float32Array.from(row), [1, WINDOW]) });
-    const got = Array.from(result.next_price.data as Float32Array);
-    const want = forward(m, row);
-    if (!(got.length === 1 && Math.abs(got[0] - want) <= TOLERANCE)) {
-      throw new Error(`onnxruntime mismatch on ${JSON.stringify(row)}: got [${got}], expected ${want}`);
-    }
-  }
-  await session.release();
-}
-
 /** Held-out windows where the model predicts a move of more than SCENARIO_MOVE up ("buy") or down ("sell"). */
 function scenarios(m: Mlp, xs: Vec[]): { buy: Vec; sell: Vec } {
   const move = (x: Vec) => forward(m, x) / x[WINDOW - 1] - 1;
@@ -209,7 +135,7 @@ export async function build(outDir: string): Promise<void> {
   const z = (v: number) => (v - mu) / sigma;
   const net = initMlp(mulberry32(11));
   const loss = train(net, trainX.map((x) => x.map(z)), trainY.map(z));
-  const model = toFloat32(fold(net, mu, sigma));
+  const model = roundToFloat32(fold(net, mu, sigma));
 
   const naive = rmse((x) => x[WINDOW - 1], testX, testY);
   const err = rmse((x) => forward(model, x), testX, testY);
@@ -221,20 +147,16 @@ export async function build(outDir: string): Promise<void> {
 
   const { buy, sell } = scenarios(model, testX);
   const calibration = testX.slice(0, 16);
-  const dest = path.join(outDir, "price_forecaster");
-  await writeDirAtomically(dest, async (dir) => {
-    fs.writeFileSync(path.join(dir, "network.onnx"), forecasterOnnx(model));
-    fs.writeFileSync(path.join(dir, "input.json"), ezklInputJson([buy]));
-    fs.writeFileSync(path.join(dir, "calibration.json"), ezklInputJson(calibration));
+  await writeMlpExample(outDir, model, {
+    name: "price_forecaster",
+    io: { input: "prices", output: "next_price" },
+    sample: [buy],
+    calibration,
     // Windows for the vault's tests and demos (prices in thousands of USD, oldest first).
-    fs.writeFileSync(path.join(dir, "scenarios.json"), `{\n  "units": "thousands of USD, oldest first",\n  "buy": ${JSON.stringify(buy)},\n  "sell": ${JSON.stringify(sell)}\n}\n`);
-    await verifyWithOnnxRuntime(path.join(dir, "network.onnx"), model, [...calibration, buy, sell]);
+    extra: { "scenarios.json": `{\n  "units": "thousands of USD, oldest first",\n  "buy": ${JSON.stringify(buy)},\n  "sell": ${JSON.stringify(sell)}\n}\n` },
+    check: [...calibration, buy, sell],
+    tolerance: TOLERANCE,
   });
-
-  for (const f of ["network.onnx", "input.json", "calibration.json", "scenarios.json"]) {
-    const p = path.join(dest, f);
-    console.log(`  wrote ${path.relative(process.cwd(), p)} (${fs.statSync(p).size} bytes)`);
-  }
   console.log(`  onnxruntime matches TS forward pass on ${calibration.length + 2} windows (tol ${TOLERANCE})`);
   for (const [name, x] of [["buy", buy], ["sell", sell]] as const) {
     console.log(`  ${name} scenario: latest $${(x[WINDOW - 1] * 1000).toFixed(2)} -> predicted $${(forward(model, x) * 1000).toFixed(2)}`);

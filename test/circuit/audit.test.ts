@@ -6,7 +6,7 @@ import { size } from "../../src/ir/graph";
 import { evaluateTraced } from "../../src/quantize";
 import { quantizeInputs } from "../../src/pipeline/input";
 import { CIRCUIT_LIB_DIR } from "../../src/pipeline/compile";
-import { modelCircuit, rng, sharedModel, sourceCircuit, TestCircuit, tmpDir } from "./helpers";
+import { ASSERT_ONLY_RESCALE, modelCircuit, rng, sharedModel, sourceCircuit, TestCircuit, tmpDir } from "./helpers";
 import { compileCircuit } from "../../src/backend/circom";
 
 const QUANT = { scaleBits: 12, inputBits: 24 };
@@ -17,20 +17,7 @@ function target(c: TestCircuit, witnesses: AuditTarget["witnesses"], gadgets: Au
 
 describe("soundness audit (mutation testing with re-solving)", () => {
   it("finds the forgery in a rescale whose remainder is only computed, not range-checked", async () => {
-    const c = await sourceCircuit(
-      "assert_only",
-      `pragma circom 2.1.6;
-template T() {
-  signal input in;
-  signal output out;
-  signal r;
-  out <-- (in + 2) \\ 4;
-  r <-- in + 2 - out * 4;
-  out * 4 + r === in + 2;
-}
-component main {public [in]} = T();
-`,
-    );
+    const c = await sourceCircuit("assert_only", ASSERT_ONLY_RESCALE);
     const report = auditCircuit(target(c, [{ witness: await c.witness({ in: 5 }), trace: [] }]));
     expect(report.forgeries.length).to.be.greaterThan(0);
     expect(report.forgeries[0].detail).to.match(/changes main\.out/);

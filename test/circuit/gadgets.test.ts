@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { unsatisfiedConstraints } from "../../src/backend/r1cs";
 import { FIELD_MODULUS, fromField, roundShift } from "../../src/quantize/fixed-point";
-import { sourceCircuit, TestCircuit } from "./helpers";
+import { ASSERT_ONLY_RESCALE, sourceCircuit, TestCircuit } from "./helpers";
 
 /**
  * The gadgets of circuits/lib/zkml.circom at tiny sizes, where every in-range input can be tried and
@@ -92,20 +92,7 @@ describe("circuit gadgets (zkml.circom)", () => {
   }
 
   it("the enumeration catches a rescale whose remainder is not range-checked", async () => {
-    // The flaw of an assert-only Dense layer: the remainder is computed but never bounded, so any
-    // quotient can be paired with a matching remainder.
-    const broken = `pragma circom 2.1.6;
-template T() {
-  signal input in;
-  signal output out;
-  signal r;
-  out <-- (in + 2) \\ 4;
-  r <-- in + 2 - out * 4;
-  out * 4 + r === in + 2;
-}
-component main {public [in]} = T();
-`;
-    const c = await sourceCircuit("broken", broken);
+    const c = await sourceCircuit("broken", ASSERT_ONLY_RESCALE);
     const honest = await c.witness({ in: 5 });
     expect(fromField(honest[1])).to.equal(1n);
     const forgeries = satisfyingAssignments(c, honest, 12).filter((w) => w[1] !== honest[1]);

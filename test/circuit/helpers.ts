@@ -69,3 +69,19 @@ export function violatedAfter(c: TestCircuit, honest: bigint[], changes: Map<num
 export function flatSize(shapes: { shape: number[] }[]): number {
   return shapes.reduce((n, s) => n + size(s.shape), 0);
 }
+
+/**
+ * The flaw of an assert-only Dense layer, at its smallest: the rescale's remainder is computed but never
+ * bounded, so any quotient can be paired with a matching remainder. The harnesses must catch it.
+ */
+export const ASSERT_ONLY_RESCALE = `pragma circom 2.1.6;
+template T() {
+  signal input in;
+  signal output out;
+  signal r;
+  out <-- (in + 2) \\ 4;
+  r <-- in + 2 - out * 4;
+  out * 4 + r === in + 2;
+}
+component main {public [in]} = T();
+`;
