@@ -10,7 +10,6 @@ import { Listr } from "listr2";
 import os from "os";
 import path from "path";
 import { groth16Calldata } from "../src/backend/groth16";
-import { defaultPtauCache } from "../src/backend/ptau";
 import { releaseSnarkjs } from "../src/backend/snarkjs";
 import { exampleModelOnnx } from "./lib/example-models";
 
@@ -119,7 +118,7 @@ async function main(): Promise<void> {
             return;
           }
           task.output = `setup (2^${r.power})`;
-          r.setup = await worker(["setup", dir, defaultPtauCache()]);
+          r.setup = await worker(["setup", dir]);
           task.output = "prove";
           r.prove = await worker(["prove", dir, m.onnx, m.input, String(QUANT.scaleBits), String(QUANT.inputBits)]);
           r.inferenceMs = r.prove.inferenceMs as number;

@@ -1,17 +1,17 @@
 // One benchmark step in its own process, so the parent can measure that step's peak memory.
 //   ts-node scripts/bench/worker.ts circuit <name> <onnx> <dir> <scaleBits> <inputBits>
-//   ts-node scripts/bench/worker.ts setup   <dir> <ptauCacheDir>
+//   ts-node scripts/bench/worker.ts setup   <dir>
 //   ts-node scripts/bench/worker.ts prove   <dir> <onnx> <input.json> <scaleBits> <inputBits>
 // Prints one line `BENCH_RESULT <json>` on success.
 import fs from "fs";
 import path from "path";
-import { exportSolidityVerifier, proveGroth16, setupGroth16 } from "../../src/backend/groth16";
-import { choosePtau, requiredPower } from "../../src/backend/ptau";
+import { exportSolidityVerifier, proveGroth16 } from "../../src/backend/groth16";
 import { readR1cs } from "../../src/backend/r1cs";
 import { releaseSnarkjs } from "../../src/backend/snarkjs";
 import { readSym } from "../../src/backend/sym";
 import { importOnnx } from "../../src/onnx/import";
 import { buildCircuit } from "../../src/pipeline/compile";
+import { setupKeys } from "../../src/pipeline/setup";
 import { quantizeInputs, readModelInput } from "../../src/pipeline/input";
 import { runOnnxRuntime } from "../../src/pipeline/reference";
 
@@ -49,17 +49,12 @@ async function main(): Promise<void> {
     const r1cs = readR1cs(built.artifacts.r1cs);
     emit({ ms, constraints: r1cs.nConstraints, publicSignals: r1cs.nPubOut + r1cs.nPubIn, ops: [...new Set(built.graph.nodes.map((n) => n.op))], constraintsByOp: constraintsByOp(dir, gadgetOps) });
   } else if (step === "setup") {
-    const [dir, ptauCacheDir] = args;
-    const r1cs = readR1cs(path.join(dir, "model.r1cs"));
-    const power = requiredPower(r1cs.nConstraints, r1cs.nPubOut + r1cs.nPubIn);
-    const t0 = process.hrtime.bigint();
-    const ptau = await choosePtau(power, { cacheDir: ptauCacheDir, log: () => undefined });
-    const ptauMs = since(t0);
+    const [dir] = args;
     const t1 = process.hrtime.bigint();
-    const vkey = await setupGroth16(path.join(dir, "model.r1cs"), ptau.file, path.join(dir, "model.zkey"), () => undefined);
+    const { ptau, vkey } = await setupKeys(path.join(dir, "model.r1cs"), path.join(dir, "model.zkey"), { log: () => undefined });
     fs.writeFileSync(path.join(dir, "vkey.json"), JSON.stringify(vkey));
     fs.writeFileSync(path.join(dir, "Verifier.sol"), await exportSolidityVerifier(path.join(dir, "model.zkey"), "BenchVerifier"));
-    emit({ ms: since(t1), ptauMs, power, ptauPower: ptau.power });
+    emit({ ms: since(t1), power: ptau.power });
   } else if (step === "prove") {
     const [dir, onnx, inputFile, scaleBits, inputBits] = args;
     const graph = importOnnx(fs.readFileSync(onnx));

@@ -20,10 +20,8 @@ export interface ZkmlUserConfig {
   buildDir?: string;
   /** Generated verifier contracts (default "contracts/zkml"). */
   verifiersDir?: string;
-  /** A ceremony powers-of-tau file; without it a development-only one is generated and cached. */
+  /** A ceremony powers-of-tau file; without it each model gets a development-only key (secrets discarded). */
   ptau?: string;
-  /** Cache of generated development .ptau files (default ~/.cache/hardhat-zkml/ptau). */
-  ptauCacheDir?: string;
 }
 
 export interface ZkmlModelConfig {
@@ -41,7 +39,6 @@ export interface ZkmlConfig {
   buildDir: string;
   verifiersDir: string;
   ptau?: string;
-  ptauCacheDir?: string;
 }
 
 export const DEFAULT_SCALE_BITS = 12;
@@ -73,7 +70,7 @@ export function resolveZkmlConfig(user: ZkmlUserConfig | undefined, root: string
   const scaleBits = int(u.scaleBits, "zkml.scaleBits", 1, 32, DEFAULT_SCALE_BITS);
   const inputBits = int(u.inputBits, "zkml.inputBits", 2, 128, DEFAULT_INPUT_BITS);
   const abs = (p: string | undefined) => (typeof p === "string" ? path.resolve(root, p) : undefined);
-  const knownTop = new Set(["models", "scaleBits", "inputBits", "buildDir", "verifiersDir", "ptau", "ptauCacheDir"]);
+  const knownTop = new Set(["models", "scaleBits", "inputBits", "buildDir", "verifiersDir", "ptau"]);
   for (const k of Object.keys(u)) if (!knownTop.has(k)) errors.push(`zkml: unknown setting "${k}" (known: ${[...knownTop].join(", ")})`);
   const models: Record<string, ZkmlModelConfig> = {};
   const modelsOk = u.models === undefined || (typeof u.models === "object" && u.models !== null && !Array.isArray(u.models));
@@ -103,7 +100,6 @@ export function resolveZkmlConfig(user: ZkmlUserConfig | undefined, root: string
     buildDir: abs(str(u.buildDir, "zkml.buildDir") ?? "zkml-build")!,
     verifiersDir: abs(str(u.verifiersDir, "zkml.verifiersDir") ?? "contracts/zkml")!,
     ptau: abs(str(u.ptau, "zkml.ptau")),
-    ptauCacheDir: abs(str(u.ptauCacheDir, "zkml.ptauCacheDir")),
   };
   return { config, errors };
 }

@@ -1,7 +1,6 @@
 import fs from "fs";
 import path from "path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { defaultPtauCache } from "../backend/ptau";
 import { Groth16Proof } from "../backend/snarkjs";
 import { fail } from "../errors";
 import { CompiledModel, compileModel, StepRunner } from "../pipeline/compile";
@@ -71,7 +70,6 @@ export class ZkmlRuntime {
           quant: { scaleBits: req.scaleBits ?? m.scaleBits, inputBits: req.inputBits ?? m.inputBits },
           bindings: m.bind,
           ptau: req.ptau ? path.resolve(this.hre.config.paths.root, req.ptau) : this.config.ptau,
-          ptauCacheDir: this.config.ptauCacheDir ?? defaultPtauCache(),
           force: req.force,
           log,
           progress: req.progress,

@@ -2,8 +2,8 @@ import crypto from "crypto";
 import fs from "fs";
 import path from "path";
 import { CircomArtifacts, compileCircuit, circomCommand } from "../backend/circom";
-import { exportSolidityVerifier, setupGroth16 } from "../backend/groth16";
-import { choosePtau, requiredPower } from "../backend/ptau";
+import { exportSolidityVerifier } from "../backend/groth16";
+import { requiredPower } from "../backend/ptau";
 import { readR1cs } from "../backend/r1cs";
 import { emitCircom } from "../emit/circom";
 import { fail } from "../errors";
@@ -14,6 +14,9 @@ import { QuantParams } from "../ops/domain";
 import { QuantizedModel, quantizeModel } from "../quantize";
 import { writeDirAtomically, writeFileAtomically, writeJson } from "./files";
 import { loadManifest, Manifest, MANIFEST_FILE, verifierContractName } from "./manifest";
+import { setupKeys } from "./setup";
+
+const DEV_PTAU_FILE = "dev.ptau";
 
 export const CIRCUIT_LIB_DIR = path.resolve(__dirname, "..", "..", "circuits", "lib");
 const PACKAGE_VERSION: string = require("../../package.json").version;
@@ -28,9 +31,8 @@ export interface CompileOptions {
   quant: QuantParams;
   /** Extra public inputs the proof is bound to (e.g. "recipient", "epoch"), after the model inputs. */
   bindings?: string[];
-  /** A ceremony .ptau; without it a cached development-only file is used. */
+  /** A ceremony .ptau; without it a development-only key is made from fresh, discarded secrets. */
   ptau?: string;
-  ptauCacheDir: string;
   force?: boolean;
   log: (msg: string) => void;
   /** Runs each long step with progress display (default: a line per step through `log`). */
@@ -82,10 +84,10 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
     fs.writeFileSync(path.join(tmp, "model.onnx"), onnxBytes);
     const r1cs = readR1cs(art.r1cs);
     const nPublic = r1cs.nPubOut + r1cs.nPubIn;
-    const power = requiredPower(r1cs.nConstraints, nPublic);
-    opts.log(`${opts.name}: ${r1cs.nConstraints} constraints, ${r1cs.nWires} wires, ${nPublic} public signals (needs 2^${power})`);
-    const ptau = await step("ptau", () => choosePtau(power, { ptau: opts.ptau, cacheDir: opts.ptauCacheDir, log: opts.log }));
-    const vkey = await step("setup", () => setupGroth16(art.r1cs, ptau.file, path.join(tmp, "model.zkey"), opts.log, opts.verbose));
+    opts.log(`${opts.name}: ${r1cs.nConstraints} constraints, ${r1cs.nWires} wires, ${nPublic} public signals (needs 2^${requiredPower(r1cs.nConstraints, nPublic)})`);
+    const { ptau, vkey } = await step("setup", () =>
+      setupKeys(art.r1cs, path.join(tmp, "model.zkey"), { ptau: opts.ptau, devPtauOut: path.join(tmp, DEV_PTAU_FILE), log: opts.log, verbose: opts.verbose }),
+    );
     writeJson(path.join(tmp, "vkey.json"), vkey);
     const contractName = verifierContractName(opts.name);
     const verifierSrc = await step("verifier", () => exportSolidityVerifier(path.join(tmp, "model.zkey"), contractName));
@@ -110,7 +112,8 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
         bindings: bindings.map((name, i) => ({ name, offset: outCount + inCount + i })),
       },
       circuit: { constraints: r1cs.nConstraints, wires: r1cs.nWires, gadgets: program.gadgets.length, compiler: circomCommand().label },
-      ptau: { power: ptau.power, development: ptau.development, file: ptau.file, ceremony: ptau.ceremony },
+      // A development key's matching ptau lives in the model directory (relative); a ceremony file stays where it is.
+      ptau: { power: ptau.power, development: ptau.development, file: ptau.development ? (ptau.file ? DEV_PTAU_FILE : "") : ptau.file, ceremony: ptau.ceremony },
       files: {
         onnx: "model.onnx", circuit: "model.circom", r1cs: rel(art.r1cs), sym: rel(art.sym), wasm: rel(art.wasm),
         witnessCalculator: rel(art.witnessCalculator), zkey: "model.zkey", vkey: "vkey.json", verifier: `${contractName}.sol`,
@@ -124,7 +127,7 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
   });
   writeVerifier(dir, manifest, opts.verifiersDir);
   if (manifest.ptau.development)
-    opts.log(`${opts.name}: NOTE the trusted setup used a locally generated powers of tau: development only, not for production`);
+    opts.log(`${opts.name}: NOTE development-only trusted setup (single party, secrets discarded): not for production; pass --ptau with a ceremony file`);
   return { dir, manifest, cached: false };
 }
 

@@ -35,9 +35,12 @@ export async function beaconModel(dir: string, name: string, beaconHex: string, 
 /** snarkjs's full check of the key against the circuit and the powers of tau it was made from. */
 export async function verifySetup(dir: string): Promise<boolean> {
   const m = loadManifest(dir);
-  if (!fs.existsSync(m.ptau.file)) fail(`the powers of tau this model was set up with is gone: ${m.ptau.file}`);
+  if (!m.ptau.file)
+    fail(`model "${m.name}" has a development key made from discarded secrets for a 2^${m.ptau.power} circuit; its matching powers of tau was not kept (too large), so there is nothing to check it against`);
+  const ptau = path.resolve(dir, m.ptau.file);
+  if (!fs.existsSync(ptau)) fail(`the powers of tau this model was set up with is gone: ${ptau}`);
   const logger = { info: () => undefined, debug: () => undefined, warn: () => undefined, error: () => undefined };
-  return snarkjs().zKey.verifyFromR1cs(artifact(dir, m, "r1cs"), m.ptau.file, artifact(dir, m, "zkey"), logger);
+  return snarkjs().zKey.verifyFromR1cs(artifact(dir, m, "r1cs"), ptau, artifact(dir, m, "zkey"), logger);
 }
 
 type KeyStep = (s: ReturnType<typeof snarkjs>, from: string, to: string) => Promise<Uint8Array>;

@@ -6,7 +6,6 @@ import hre from "hardhat";
 import path from "path";
 import { asciiGrays, decodeSvgUri, decodeTokenUri, decodeValues, encodeProof, encodeValues, expectedGray, mintArgs, MintArgs, svgPixels, tokenIdOf } from "../../scripts/lib/aigc";
 import { ensureExampleModel, exampleModelDir } from "../../scripts/lib/example-models";
-import { defaultPtauCache } from "../../src/backend/ptau";
 import { releaseSnarkjs } from "../../src/backend/snarkjs";
 import { compileModel } from "../../src/pipeline/compile";
 import type { Manifest } from "../../src/pipeline/manifest";
@@ -48,7 +47,6 @@ describe("e2e: ERC-7007 AigcCollection over pixel_gen", function () {
       verifiersDir: cfg.verifiersDir,
       quant: { scaleBits: cfg.models[MODEL].scaleBits, inputBits: cfg.models[MODEL].inputBits },
       bindings: cfg.models[MODEL].bind,
-      ptauCacheDir: cfg.ptauCacheDir ?? defaultPtauCache(),
       log: () => undefined,
     }));
     await hre.run("compile", { quiet: true });

@@ -1,6 +1,5 @@
 import { expect } from "chai";
 import path from "path";
-import { defaultPtauCache } from "../../src/backend/ptau";
 import { constraintsByWire, readR1cs } from "../../src/backend/r1cs";
 import { releaseSnarkjs } from "../../src/backend/snarkjs";
 import { compileModel, CompiledModel } from "../../src/pipeline/compile";
@@ -16,7 +15,7 @@ describe("bound public inputs", () => {
   before(async () => {
     compiled = await compileModel({
       name: "relu_bound", onnx: sharedModel("1l_relu"), buildDir: tmpDir("bind"), quant: { scaleBits: 12, inputBits: 24 },
-      bindings: ["recipient", "epoch"], ptauCacheDir: defaultPtauCache(), log: () => undefined,
+      bindings: ["recipient", "epoch"], log: () => undefined,
     });
   });
 

@@ -3,7 +3,6 @@ import fs from "fs";
 import path from "path";
 import { gadgetMutations } from "../../src/audit/gadget-mutations";
 import { computeWitness } from "../../src/backend/circom";
-import { defaultPtauCache } from "../../src/backend/ptau";
 import { readR1cs, unsatisfiedConstraints } from "../../src/backend/r1cs";
 import { releaseSnarkjs, snarkjs } from "../../src/backend/snarkjs";
 import { readSym } from "../../src/backend/sym";
@@ -27,7 +26,7 @@ describe("forged witnesses cannot become valid proofs", () => {
   after(releaseSnarkjs);
 
   before(async () => {
-    compiled = await compileModel({ name: "credit_mlp", onnx: exampleModelOnnx(path.resolve(__dirname, "..", "..")), buildDir: tmpDir("forge"), quant: { scaleBits: 12, inputBits: 24 }, ptauCacheDir: defaultPtauCache(), log: () => undefined });
+    compiled = await compileModel({ name: "credit_mlp", onnx: exampleModelOnnx(path.resolve(__dirname, "..", "..")), buildDir: tmpDir("forge"), quant: { scaleBits: 12, inputBits: 24 }, log: () => undefined });
   });
 
   for (const [label, pick] of [["output rescale: quotient ±1, remainder ∓2^s", "rescale"], ["hidden ReLU: sign flipped", "rescaleRelu"]] as const) {

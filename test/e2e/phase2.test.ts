@@ -1,7 +1,6 @@
 import { expect } from "chai";
 import fs from "fs";
 import path from "path";
-import { defaultPtauCache } from "../../src/backend/ptau";
 import { releaseSnarkjs } from "../../src/backend/snarkjs";
 import { compileModel } from "../../src/pipeline/compile";
 import { loadManifest } from "../../src/pipeline/manifest";
@@ -16,7 +15,7 @@ describe("phase-2 ceremony: contributions and a final beacon", () => {
   after(releaseSnarkjs);
 
   before(async () => {
-    ({ dir } = await compileModel({ name: "id", onnx: sharedModel("1l_identity"), buildDir: build, quant: { scaleBits: 12, inputBits: 24 }, ptauCacheDir: defaultPtauCache(), log: () => undefined }));
+    ({ dir } = await compileModel({ name: "id", onnx: sharedModel("1l_identity"), buildDir: build, quant: { scaleBits: 12, inputBits: 24 }, log: () => undefined }));
   });
 
   it("contributions and a beacon keep the key valid and change it; old proofs stop verifying", async () => {

@@ -1,7 +1,6 @@
 import { expect } from "chai";
 import fs from "fs";
 import path from "path";
-import { defaultPtauCache } from "../../src/backend/ptau";
 import { releaseSnarkjs } from "../../src/backend/snarkjs";
 import { compileModel, CompiledModel } from "../../src/pipeline/compile";
 import { proveModel, ProveResult, verifyModelProof } from "../../src/pipeline/prove";
@@ -37,7 +36,6 @@ describe(`reference models from ${path.relative(process.cwd(), MODELS_DIR)}`, ()
           onnx: sharedModel(name),
           buildDir,
           quant: { scaleBits: SCALE_BITS, inputBits: 24 },
-          ptauCacheDir: defaultPtauCache(),
           log: () => undefined,
         });
         const input = JSON.parse(fs.readFileSync(path.join(MODELS_DIR, name, "input.json"), "utf8"));

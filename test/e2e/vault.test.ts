@@ -5,7 +5,6 @@ import hre from "hardhat";
 import path from "path";
 import { ensureExampleModel, exampleModelDir } from "../../scripts/lib/example-models";
 import { answerToModelInput, readFeedInputs, thousandsToAnswer, WINDOW } from "../../scripts/lib/vault-inputs";
-import { defaultPtauCache } from "../../src/backend/ptau";
 import { compileModel } from "../../src/pipeline/compile";
 import { BN254_P, BN254_Q, fieldToSigned } from "./helpers";
 
@@ -36,7 +35,7 @@ describe("AiVault (proven forecasts)", () => {
     const z = hre.config.zkml;
     await compileModel({
       name: ALT_MODEL, onnx: path.join(exampleModelDir(root, MODEL), "network.onnx"), buildDir: z.buildDir, verifiersDir: z.verifiersDir,
-      quant: built.manifest.quant, bindings: ["epoch"], ptauCacheDir: z.ptauCacheDir ?? defaultPtauCache(), log: () => undefined,
+      quant: built.manifest.quant, bindings: ["epoch"], log: () => undefined,
     });
     await hre.run("compile", { quiet: true });
     scenarios = JSON.parse(fs.readFileSync(path.join(exampleModelDir(root, MODEL), "scenarios.json"), "utf8"));

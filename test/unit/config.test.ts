@@ -21,7 +21,6 @@ describe("resolveZkmlConfig", () => {
         buildDir: path.join(ROOT, "zkml-build"),
         verifiersDir: path.join(ROOT, "contracts", "zkml"),
         ptau: undefined,
-        ptauCacheDir: undefined,
       });
     });
 
@@ -53,7 +52,6 @@ describe("resolveZkmlConfig", () => {
           buildDir: "out/build",
           verifiersDir: "contracts/generated",
           ptau: "keys/pot.ptau",
-          ptauCacheDir: "../cache",
         },
         ROOT,
       );
@@ -62,7 +60,6 @@ describe("resolveZkmlConfig", () => {
       expect(config.buildDir).to.equal(path.join(ROOT, "out", "build"));
       expect(config.verifiersDir).to.equal(path.join(ROOT, "contracts", "generated"));
       expect(config.ptau).to.equal(path.join(ROOT, "keys", "pot.ptau"));
-      expect(config.ptauCacheDir).to.equal(path.resolve(ROOT, "..", "cache"));
     });
 
     it("keeps absolute paths", () => {
@@ -125,7 +122,7 @@ describe("resolveZkmlConfig", () => {
 
     it("reports unknown top-level settings and non-string paths without throwing", () => {
       expect(resolveUntyped({ scalebits: 10 }).errors).to.deep.equal([
-        'zkml: unknown setting "scalebits" (known: models, scaleBits, inputBits, buildDir, verifiersDir, ptau, ptauCacheDir)',
+        'zkml: unknown setting "scalebits" (known: models, scaleBits, inputBits, buildDir, verifiersDir, ptau)',
       ]);
       expect(resolveUntyped({ models: { m: { onnx: 5 } } }).errors).to.deep.equal(["zkml.models.m.onnx must be a non-empty string"]);
       expect(resolveUntyped({ ptau: {} }).errors).to.deep.equal(["zkml.ptau must be a non-empty string"]);

@@ -99,7 +99,7 @@ describe(`fuzzing the importer and the input reader (models from ${MODELS_DIR})`
       fs.writeFileSync(file, b);
       cases++;
       try {
-        await compileModel({ name: `m${i}`, onnx: file, buildDir: path.join(build, "out"), quant: QUANT, ptauCacheDir: path.join(build, "no-ptau-needed"), log: () => undefined });
+        await compileModel({ name: `m${i}`, onnx: file, buildDir: path.join(build, "out"), quant: QUANT, log: () => undefined });
         fs.rmSync(path.join(build, "out", `m${i}`), { recursive: true }); // compiled fine: not what we look at
       } catch (e) {
         if (!(e instanceof ZkmlError)) throw e;

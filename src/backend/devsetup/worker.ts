@@ -11,7 +11,8 @@
  *
  * Conventions (those of the WASM module): field and curve elements live in WASM memory in Montgomery
  * form, little-endian; affine points are x‖y, Jacobian points x‖y‖z; the 32-bit word at address 0
- * is the module's free-memory pointer, below which nothing may be touched by its internal scratch use.
+ * is the module's free-memory pointer. The module's batch helpers take scratch space above it, so
+ * our own allocations bump it (and jobs reset it when done).
  */
 export function workerMain(): void {
   const { parentPort, workerData } = require("worker_threads");
@@ -33,7 +34,7 @@ export function workerMain(): void {
     }
   }
   function alloc(n: number): number {
-    const p = (u32[0] + 63) & ~63;
+    const p = Math.ceil(u32[0] / 64) * 64; // (no bit ops: addresses may exceed 2^31)
     ensure(p + n);
     u32[0] = p + n;
     return p;
@@ -134,7 +135,7 @@ export function workerMain(): void {
     const gp = pre === "1" ? "g1m_" : "g2m_";
     const n8 = pre === "1" ? 32 : 64;
     const f: any = {};
-    for (const k of ["mul", "square", "add", "sub", "neg", "isZero", "copy", "batchInverse"]) f[k] = x[fp + k];
+    for (const k of ["mul", "square", "add", "sub", "neg", "isZero", "copy"]) f[k] = x[fp + k];
     const g: any = {};
     for (const k of ["copyAffine", "negAffine", "toJacobian", "toAffine", "addMixed", "double", "copy", "zero", "isZero", "batchToAffine", "batchLEMtoU", "batchLEMtoC", "timesScalarAffine", "subAffine"]) g[k] = x[gp + k];
     for (const [k, fn] of Object.entries({ ...f, ...g })) if (typeof fn !== "function") throw new Error(`wasm export missing: ${k}`);
@@ -167,14 +168,14 @@ export function workerMain(): void {
     const t = alloc(5 * n8);
     const [lam, x3, y3, tmp] = [t, t + n8, t + 2 * n8, t + 3 * n8];
     const jac = alloc(G.sJ);
+    const sum = alloc(G.sJ);
     const nb = alloc(sA);
     const special: number[] = [];
     for (let k = 0; k < n; k++) {
       f.sub(B[k], A[k], dx + k * n8);
       if (f.isZero(dx + k * n8)) special.push(k);
     }
-    room(n, n8);
-    f.batchInverse(dx, n8, n, inv, n8);
+    invertAll(G, dx, inv, n);
     let nInf = 0;
     let s = 0;
     for (let k = 0; k < n; k++) {
@@ -184,15 +185,13 @@ export function workerMain(): void {
       if (s < special.length && special[s] === k) {
         s++;
         g.toJacobian(a, jac);
-        if (neg[k]) {
-          g.negAffine(b, nb);
-          g.addMixed(jac, nb, jac);
-        } else g.addMixed(jac, b, jac);
-        if (g.isZero(jac)) {
+        if (neg[k]) g.negAffine(b, nb);
+        g.addMixed(jac, neg[k] ? nb : b, sum); // handles doubling and P + (−P)
+        if (g.isZero(sum)) {
           inf[k] = 1;
           nInf++;
         }
-        g.toAffine(jac, O[k]);
+        g.toAffine(sum, O[k]);
         continue;
       }
       const ya = a + n8;
@@ -212,6 +211,39 @@ export function workerMain(): void {
     }
     u32[0] = mark;
     return nInf;
+  }
+
+  /**
+   * inv[k] = 1/dx[k] for n field elements (zeros map to zero). In Fq2 = Fq[u]/(u² + 1),
+   * 1/(a + bu) = (a − bu)/(a² + b²): inverting the Fq norms in one batch is cheaper than the module's
+   * Fq2 batch inversion, which is what dominates a G2 addition.
+   */
+  function invertAll(G: Group, dx: number, inv: number, n: number): void {
+    if (G.n8 === 32) {
+      room(n, 32);
+      x.f1m_batchInverse(dx, 32, n, inv, 32);
+      return;
+    }
+    const mark = u32[0];
+    const norm = alloc(n * 32);
+    const ninv = alloc(n * 32);
+    const t = alloc(32);
+    for (let k = 0; k < n; k++) {
+      const a = dx + k * 64;
+      x.f1m_square(a, t);
+      x.f1m_square(a + 32, norm + k * 32);
+      x.f1m_add(t, norm + k * 32, norm + k * 32);
+    }
+    room(n, 32);
+    x.f1m_batchInverse(norm, 32, n, ninv, 32);
+    for (let k = 0; k < n; k++) {
+      const a = dx + k * 64;
+      const o = inv + k * 64;
+      x.f1m_mul(a, ninv + k * 32, o);
+      x.f1m_mul(a + 32, ninv + k * 32, t);
+      x.f1m_neg(t, o + 32);
+    }
+    u32[0] = mark;
   }
 
   // ---------------------------------------------------------------- fixed-base tables
@@ -483,10 +515,11 @@ export function workerMain(): void {
 
   parentPort.on("message", (m: any) => {
     const mark = u32[0];
+    const t0 = performance.now();
     try {
       const result = handle(m);
       const transfer = Object.values(result).filter((v) => v instanceof Uint8Array).map((v) => (v as Uint8Array).buffer);
-      parentPort.postMessage({ id: m.id, result }, transfer);
+      parentPort.postMessage({ id: m.id, result, busyMs: performance.now() - t0 }, transfer);
     } catch (e) {
       parentPort.postMessage({ id: m.id, error: String((e as Error)?.stack ?? e) });
     } finally {
