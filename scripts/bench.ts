@@ -1,7 +1,7 @@
 // npm run bench: compile, set up, prove and verify (off-chain and on the in-process EVM) every example
 // model and every reference model that compiles; prints a table and writes bench/results.json.
 //   BENCH_MODELS=a,b        only these models
-//   BENCH_MAX_POWER=16      skip models whose setup needs a larger powers of tau
+//   BENCH_MAX_POWER=18      skip models whose setup needs a larger domain
 //   ZKML_MODELS_DIR=...     the reference models (default ../shared/models/ezkl)
 import { spawn } from "child_process";
 import fs from "fs";
@@ -12,10 +12,11 @@ import path from "path";
 import { groth16Calldata } from "../src/backend/groth16";
 import { releaseSnarkjs } from "../src/backend/snarkjs";
 import { exampleModelOnnx } from "./lib/example-models";
+import { MAX_ONCHAIN_SIGNALS } from "./bench/limits";
 
 const ROOT = hre.config.paths.root;
 const MODELS_DIR = process.env.ZKML_MODELS_DIR ?? path.resolve(ROOT, "..", "shared", "models", "ezkl");
-const MAX_POWER = Number(process.env.BENCH_MAX_POWER ?? 16);
+const MAX_POWER = Number(process.env.BENCH_MAX_POWER ?? 18);
 const QUANT = { scaleBits: 12, inputBits: 24 };
 const WORK = path.join(ROOT, "zkml-build", "bench");
 
@@ -65,15 +66,12 @@ function worker(args: string[]): Promise<StepResult> {
 }
 
 /** Verification gas of a real proof on Hardhat's in-process EVM (transaction incl. 21k base). */
-async function verifyGas(dir: string): Promise<number> {
-  const solc = require("solc");
-  const source = fs.readFileSync(path.join(dir, "Verifier.sol"), "utf8");
-  const input = { language: "Solidity", sources: { "Verifier.sol": { content: source } }, settings: { optimizer: { enabled: true, runs: 200 }, outputSelection: { "*": { BenchVerifier: ["abi", "evm.bytecode.object"] } } } };
-  const out = JSON.parse(solc.compile(JSON.stringify(input)));
-  const c = out.contracts?.["Verifier.sol"]?.BenchVerifier;
-  if (!c) throw new Error(`solc: ${(out.errors ?? []).map((e: { message: string }) => e.message).join("; ")}`);
+async function verifyGas(dir: string): Promise<number | undefined> {
+  // Compiled by the setup worker: soljson (WASM) compiling many verifiers in one process runs out of memory.
+  if (!fs.existsSync(path.join(dir, "Verifier.json"))) return undefined;
+  const { abi, bytecode } = JSON.parse(fs.readFileSync(path.join(dir, "Verifier.json"), "utf8"));
   const [signer] = await hre.ethers.getSigners();
-  const verifier = await new hre.ethers.ContractFactory(c.abi, c.evm.bytecode.object, signer).deploy();
+  const verifier = await new hre.ethers.ContractFactory(abi, bytecode, signer).deploy();
   const { proof, publicSignals } = JSON.parse(fs.readFileSync(path.join(dir, "proof.json"), "utf8"));
   const cd = await groth16Calldata(proof, publicSignals);
   if (!(await verifier.getFunction("verifyProof")(cd.a, cd.b, cd.c, cd.publicSignals))) throw new Error("the verifier rejected a real proof");
@@ -81,8 +79,11 @@ async function verifyGas(dir: string): Promise<number> {
 }
 
 function modelList(): { model: string; onnx: string; input: string; source: ModelResult["source"] }[] {
-  const example = exampleModelOnnx(ROOT);
-  const list: ReturnType<typeof modelList> = [{ model: "credit_mlp", onnx: example, input: path.join(path.dirname(example), "input.json"), source: "example" }];
+  const examples = fs.readdirSync(path.join(__dirname, "models")).map((f) => f.replace(/\.ts$/, "")).sort();
+  const list: ReturnType<typeof modelList> = examples.map((model) => {
+    const onnx = exampleModelOnnx(ROOT, model);
+    return { model, onnx, input: path.join(path.dirname(onnx), "input.json"), source: "example" as const };
+  });
   if (!fs.existsSync(MODELS_DIR)) throw new Error(`reference models not found at ${MODELS_DIR}; set ZKML_MODELS_DIR`);
   for (const name of fs.readdirSync(MODELS_DIR).sort())
     list.push({ model: name, onnx: path.join(MODELS_DIR, name, "network.onnx"), input: path.join(MODELS_DIR, name, "input.json"), source: "reference" });
@@ -125,8 +126,9 @@ async function main(): Promise<void> {
           r.proveOverInference = Math.round(r.prove.ms / r.inferenceMs);
           task.output = "verify gas";
           r.verifyGas = await verifyGas(dir);
+          if (r.verifyGas === undefined) r.reason = `proven and verified off-chain; no on-chain verifier: ${r.publicSignals} public signals (more than ${MAX_ONCHAIN_SIGNALS}) need packing`;
           r.status = "proven";
-          task.title = `${m.model}: ${r.constraints} constraints, prove ${s(r.prove.ms)} s, ${r.verifyGas} gas`;
+          task.title = `${m.model}: ${r.constraints} constraints, prove ${s(r.prove.ms)} s, ${r.verifyGas === undefined ? "no on-chain verifier" : `${r.verifyGas} gas`}`;
         } catch (e) {
           r.reason = (e as Error).message;
           task.title = `${m.model}: ${r.status} (${r.reason})`;
@@ -148,12 +150,12 @@ async function main(): Promise<void> {
       "setup s": s(r.setup?.ms),
       "prove s": s(r.prove?.ms),
       "peak MB c/s/p": `${r.circuit?.peakMB}/${r.setup?.peakMB}/${r.prove?.peakMB}`,
-      "verify gas": r.verifyGas,
+      "verify gas": r.verifyGas ?? "n/a",
       "ORT ms": r.inferenceMs?.toFixed(3),
       "prove/ORT": r.proveOverInference,
     })),
   );
-  for (const r of results.filter((x) => x.status !== "proven")) console.log(`${r.model.padEnd(22)} ${r.status}: ${r.reason}`);
+  for (const r of results.filter((x) => x.status !== "proven" || x.reason)) console.log(`${r.model.padEnd(22)} ${r.status}: ${r.reason}`);
   const out = {
     date: new Date().toISOString(),
     machine: { cpus: os.cpus().length, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, circom: require("../src/backend/circom").circomCommand().label },

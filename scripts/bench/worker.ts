@@ -5,7 +5,7 @@
 // Prints one line `BENCH_RESULT <json>` on success.
 import fs from "fs";
 import path from "path";
-import { exportSolidityVerifier, proveGroth16 } from "../../src/backend/groth16";
+import { exportSolidityVerifier, proveGroth16, verifyGroth16 } from "../../src/backend/groth16";
 import { readR1cs } from "../../src/backend/r1cs";
 import { releaseSnarkjs } from "../../src/backend/snarkjs";
 import { readSym } from "../../src/backend/sym";
@@ -13,7 +13,8 @@ import { importOnnx } from "../../src/onnx/import";
 import { buildCircuit } from "../../src/pipeline/compile";
 import { setupKeys } from "../../src/pipeline/setup";
 import { quantizeInputs, readModelInput } from "../../src/pipeline/input";
-import { runOnnxRuntime } from "../../src/pipeline/reference";
+import { mulberry32 } from "../lib/prng";
+import { MAX_ONCHAIN_SIGNALS } from "./limits";
 
 const emit = (result: object) => console.log(`BENCH_RESULT ${JSON.stringify(result)}`);
 const since = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
@@ -53,12 +54,18 @@ async function main(): Promise<void> {
     const t1 = process.hrtime.bigint();
     const { ptau, vkey } = await setupKeys(path.join(dir, "model.r1cs"), path.join(dir, "model.zkey"), { log: () => undefined });
     fs.writeFileSync(path.join(dir, "vkey.json"), JSON.stringify(vkey));
-    fs.writeFileSync(path.join(dir, "Verifier.sol"), await exportSolidityVerifier(path.join(dir, "model.zkey"), "BenchVerifier"));
+    const nPublic = Number((vkey as { nPublic: number }).nPublic);
+    if (nPublic <= MAX_ONCHAIN_SIGNALS)
+      fs.writeFileSync(path.join(dir, "Verifier.json"), JSON.stringify(compileVerifier(await exportSolidityVerifier(path.join(dir, "model.zkey"), "BenchVerifier"))));
     emit({ ms: since(t1), power: ptau.power });
   } else if (step === "prove") {
     const [dir, onnx, inputFile, scaleBits, inputBits] = args;
     const graph = importOnnx(fs.readFileSync(onnx));
-    const values = readModelInput(JSON.parse(fs.readFileSync(inputFile, "utf8")), graph.inputs);
+    // A model shipped without an input file gets a seeded random input in [-1, 1].
+    const random = mulberry32(1);
+    const values = fs.existsSync(inputFile)
+      ? readModelInput(JSON.parse(fs.readFileSync(inputFile, "utf8")), graph.inputs)
+      : graph.inputs.map((vi) => Array.from({ length: vi.shape.reduce((a, b) => a * b, 1) }, () => random() * 2 - 1));
     const q = quantizeInputs(values, graph.inputs, { scaleBits: +scaleBits, inputBits: +inputBits });
     const wasm = path.join(dir, "model_js", "model.wasm");
     await proveGroth16({ in: q.flat().map(String) }, wasm, path.join(dir, "model.zkey")); // warm-up: curve init
@@ -66,10 +73,25 @@ async function main(): Promise<void> {
     const { proof, publicSignals } = await proveGroth16({ in: q.flat().map(String) }, wasm, path.join(dir, "model.zkey"));
     const ms = since(t0);
     fs.writeFileSync(path.join(dir, "proof.json"), JSON.stringify({ proof, publicSignals }));
+    if (!(await verifyGroth16(JSON.parse(fs.readFileSync(path.join(dir, "vkey.json"), "utf8")), publicSignals, proof))) throw new Error("the proof does not verify off-chain");
     emit({ ms, inferenceMs: await inferenceTime(onnx, graph.inputs, values) });
   } else {
     throw new Error(`unknown step ${step}`);
   }
+}
+
+/** The verifier's ABI and bytecode, from the npm solc package (as Hardhat compiles it: optimizer on, cancun). */
+function compileVerifier(source: string): { abi: unknown; bytecode: string } {
+  const solc = require("solc");
+  const input = {
+    language: "Solidity",
+    sources: { "Verifier.sol": { content: source } },
+    settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun", outputSelection: { "*": { BenchVerifier: ["abi", "evm.bytecode.object"] } } },
+  };
+  const out = JSON.parse(solc.compile(JSON.stringify(input)));
+  const c = out.contracts?.["Verifier.sol"]?.BenchVerifier;
+  if (!c) throw new Error(`solc: ${(out.errors ?? []).map((e: { message: string }) => e.message).join("; ")}`);
+  return { abi: c.abi, bytecode: c.evm.bytecode.object };
 }
 
 /** Median onnxruntime run time (session created once, first run discarded). */
