@@ -26,7 +26,9 @@ describe("soundness audit (mutation testing with re-solving)", () => {
   it("finds a forgery in a real model compiled against a gadget library with the remainder check removed", async () => {
     // The same model, but RescaleRangeCheck's remainder bits are no longer constrained to be bits.
     // Inside the project: the circom2 WASM build resolves include directories relative to it.
-    const lib = fs.mkdtempSync(path.join(__dirname, "..", "..", "zkml-build", ".broken-lib-"));
+    const buildRoot = path.join(__dirname, "..", "..", "zkml-build");
+    fs.mkdirSync(buildRoot, { recursive: true }); // a fresh clone has none yet
+    const lib = fs.mkdtempSync(path.join(buildRoot, ".broken-lib-"));
     const src = fs.readFileSync(path.join(CIRCUIT_LIB_DIR, "zkml.circom"), "utf8");
     const broken = src.replace("rbits[i] * (rbits[i] - 1) === 0;", "// (remainder bit check removed)");
     expect(broken).to.not.equal(src);
