@@ -1,12 +1,13 @@
 import { fail } from "../errors";
 import { describeNode, Node } from "../ir/graph";
+import { Conv } from "./conv";
 import { Add, Sub } from "./elementwise";
 import { Gemm, MatMul } from "./linear";
 import { OpDef } from "./op";
 import { Relu } from "./relu";
 import { Cast, Constant, Flatten, Identity, Reshape } from "./shape-ops";
 
-const OPS: Record<string, OpDef> = { Gemm, MatMul, Add, Sub, Relu, Flatten, Reshape, Identity, Cast, Constant };
+const OPS: Record<string, OpDef> = { Gemm, MatMul, Conv, Add, Sub, Relu, Flatten, Reshape, Identity, Cast, Constant };
 
 export function supportedOps(): string[] {
   return Object.keys(OPS).sort();
