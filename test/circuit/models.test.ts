@@ -17,7 +17,7 @@ import { BuiltCircuit } from "../../src/pipeline/compile";
  */
 
 const QUANT: QuantParams = { scaleBits: 12, inputBits: 24 };
-const SHARED = ["1l_mlp", "1l_linear", "1l_relu", "2l_relu_fc", "linear_regression", "sklearn_mlp", "accuracy", "1l_flatten", "1l_reshape", "1l_identity"];
+const SHARED = ["1l_mlp", "1l_linear", "1l_relu", "2l_relu_fc", "linear_regression", "sklearn_mlp", "accuracy", "1l_flatten", "1l_reshape", "1l_identity", "1l_conv"];
 
 function inputsFor(built: BuiltCircuit, random: () => number, kind: "random" | "min" | "max"): bigint[][] {
   const half = 2 ** (QUANT.inputBits - 1) / 2 ** QUANT.scaleBits;
