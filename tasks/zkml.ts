@@ -26,7 +26,7 @@ function progress(): (msg: string) => void {
 task("zkml:compile", "Compiles ONNX models to circuits, Groth16 keys and Solidity verifiers")
   .addOptionalParam("model", "An ONNX file to compile (default: every model in zkml.models)")
   .addOptionalParam("name", "Model name (from zkml.models, or the name for --model)")
-  .addOptionalParam("ptau", "A ceremony powers-of-tau file (default: a cached development-only one)")
+  .addOptionalParam("ptau", "A ceremony powers-of-tau file (default: a development-only key from fresh, discarded secrets)")
   .addOptionalParam("scaleBits", "Fixed-point fraction bits", undefined, types.int)
   .addOptionalParam("inputBits", "Bits of the quantized input range", undefined, types.int)
   .addFlag("force", "Rebuild even when nothing changed")
