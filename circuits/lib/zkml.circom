@@ -70,3 +70,57 @@ template Relu(width) {
     range.in <== in;
     out <== in * range.nonneg;
 }
+
+// out = a * b: a single constraint, nothing for the prover to choose.
+template Mul() {
+    signal input a;
+    signal input b;
+    signal output out;
+    out <== a * b;
+}
+
+// out = 1 when in == 0, else 0. With inv = 1/in (or anything when in == 0): if in != 0, in * out == 0
+// forces out = 0; if in == 0, out = 1 - 0 = 1 whatever inv is.
+template IsZero() {
+    signal input in;
+    signal output out;
+    signal inv;
+    inv <-- in != 0 ? 1 / in : 0;
+    out <== 1 - in * inv;
+    in * out === 0;
+}
+
+// The n little-endian bits of in, proving 0 <= in < 2^n.
+template Bits(n) {
+    signal input in;
+    signal output bits[n];
+    var sum = 0;
+    for (var i = 0; i < n; i++) {
+        bits[i] <-- (in >> i) & 1;
+        bits[i] * (bits[i] - 1) === 0;
+        sum += bits[i] * (1 << i);
+    }
+    sum === in;
+}
+
+// out = floor(a / b). The circuit proves a = q*b + r with 0 <= r < 2^rbits, 0 <= b - r - 1 < 2^rbits
+// (so b >= 1 and r < b) and q in [-2^(qwidth-1), 2^(qwidth-1)). All of these are far below p, so the
+// integer identity holds and (q, r) is the unique floor division.
+template FloorDiv(qwidth, rbits) {
+    signal input a;
+    signal input b;
+    signal output out;
+    signal r;
+
+    var q;
+    if (a < 0) { q = -((-a + b - 1) \ b); } else { q = a \ b; }
+    out <-- q;
+    r <-- a - q * b;
+    component qRange = SignedRangeCheck(qwidth);
+    qRange.in <== out;
+    component rRange = Bits(rbits);
+    rRange.in <== r;
+    component gap = Bits(rbits);
+    gap.in <== b - r - 1;
+    a - r === out * b;
+}

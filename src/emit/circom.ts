@@ -1,11 +1,14 @@
-import { CircuitProgram, Gadget, LinExpr } from "../lower";
+import { CircuitProgram, LinExpr } from "../lower";
+import { Site, SiteKind } from "../quantize/interval";
 
 /**
  * Circom source of a lowered model. Public signals, in snarkjs order: `out`, then `in`, then each
  * binding (e.g. a recipient address or a vault epoch) in the order given.
  */
 export function emitCircom(program: CircuitProgram, header: string, bindings: string[] = []): string {
-  const name = (s: number) => (s < program.inputCount ? `in[${s}]` : `g${s - program.inputCount}.out`);
+  const names = new Map<number, string>();
+  program.gadgets.forEach((g, k) => g.signals.forEach((s, i) => names.set(s, `g${k}.${TEMPLATES[g.site.kind].output(i)}`)));
+  const name = (s: number) => (s < program.inputCount ? `in[${s}]` : names.get(s)!);
   const expr = (e: LinExpr) => formatLinExpr(e, name);
   const lines: string[] = [
     "pragma circom 2.1.6;",
@@ -28,8 +31,9 @@ export function emitCircom(program: CircuitProgram, header: string, bindings: st
     "",
   ];
   program.gadgets.forEach((g, k) => {
-    lines.push(`    component g${k} = ${instantiate(g)}; // ${g.site.node}[${g.site.index}]`);
-    lines.push(`    g${k}.in <== ${expr(g.input)};`);
+    const t = TEMPLATES[g.site.kind];
+    lines.push(`    component g${k} = ${t.instance(g.site)}; // ${g.site.node}[${g.site.index}]`);
+    g.inputs.forEach((e, i) => lines.push(`    g${k}.${t.inputs[i]} <== ${expr(e)};`));
   });
   lines.push("");
   program.outputs.forEach((e, i) => lines.push(`    out[${i}] <== ${expr(e)};`));
@@ -43,12 +47,17 @@ export function emitCircom(program: CircuitProgram, header: string, bindings: st
   return lines.join("\n");
 }
 
-function instantiate(g: Gadget): string {
-  const { kind, shift, width } = g.site;
-  if (kind === "rescale") return `RescaleRangeCheck(${shift}, ${width})`;
-  if (kind === "rescaleRelu") return `RescaleRelu(${shift}, ${width})`;
-  return `Relu(${width})`;
-}
+/** How each site kind maps onto a template of circuits/lib/zkml.circom. */
+const TEMPLATES: Record<SiteKind, { instance: (s: Site) => string; inputs: string[]; output: (i: number) => string }> = {
+  rescale: { instance: (s) => `RescaleRangeCheck(${s.shift}, ${s.width})`, inputs: ["in"], output: () => "out" },
+  rescaleRelu: { instance: (s) => `RescaleRelu(${s.shift}, ${s.width})`, inputs: ["in"], output: () => "out" },
+  relu: { instance: (s) => `Relu(${s.width})`, inputs: ["in"], output: () => "out" },
+  mul: { instance: () => "Mul()", inputs: ["a", "b"], output: () => "out" },
+  nonneg: { instance: (s) => `SignedRangeCheck(${s.width})`, inputs: ["in"], output: () => "nonneg" },
+  isZero: { instance: () => "IsZero()", inputs: ["in"], output: () => "out" },
+  bits: { instance: (s) => `Bits(${s.width})`, inputs: ["in"], output: (i) => `bits[${i}]` },
+  div: { instance: (s) => `FloorDiv(${s.width}, ${s.shift})`, inputs: ["a", "b"], output: () => "out" },
+};
 
 export function formatLinExpr(e: LinExpr, name: (signal: number) => string): string {
   const parts: string[] = [];

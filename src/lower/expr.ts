@@ -11,9 +11,10 @@ export interface LinExpr {
 /** One instance of a constrained non-linear template from circuits/lib/zkml.circom. */
 export interface Gadget {
   site: Site;
-  input: LinExpr;
-  /** The signal id of the gadget's output. */
-  signal: number;
+  /** The template's inputs in order (`in`, or `a` and `b` for two-input gadgets). */
+  inputs: LinExpr[];
+  /** Signal ids of the gadget's outputs (one, or n for `bits`). */
+  signals: number[];
 }
 
 /**
@@ -23,7 +24,11 @@ export interface Gadget {
 export class ExprDomain implements Domain<LinExpr> {
   readonly gadgets: Gadget[] = [];
 
-  constructor(private readonly sites: Site[], private readonly firstSignal: number) {}
+  private nextSignal: number;
+
+  constructor(private readonly sites: Site[], firstSignal: number) {
+    this.nextSignal = firstSignal;
+  }
 
   constant(c: bigint): LinExpr {
     return { terms: new Map(), c };
@@ -51,21 +56,39 @@ export class ExprDomain implements Domain<LinExpr> {
     return { terms, c };
   }
   rescale(a: LinExpr, _shift: number, _site: SiteInfo): LinExpr {
-    return this.gadget("rescale", a);
+    return this.gadget("rescale", [a]);
   }
   relu(a: LinExpr, _site: SiteInfo): LinExpr {
-    return this.gadget("relu", a);
+    return this.gadget("relu", [a]);
   }
   rescaleRelu(a: LinExpr, _shift: number, _site: SiteInfo): LinExpr {
-    return this.gadget("rescaleRelu", a);
+    return this.gadget("rescaleRelu", [a]);
   }
 
-  private gadget(kind: Site["kind"], input: LinExpr): LinExpr {
+  mul(a: LinExpr, b: LinExpr, _site: SiteInfo): LinExpr {
+    return this.gadget("mul", [a, b]);
+  }
+  nonneg(a: LinExpr, _site: SiteInfo): LinExpr {
+    return this.gadget("nonneg", [a]);
+  }
+  isZero(a: LinExpr, _site: SiteInfo): LinExpr {
+    return this.gadget("isZero", [a]);
+  }
+  bits(a: LinExpr, n: number, _site: SiteInfo): LinExpr[] {
+    this.gadget("bits", [a], n);
+    return this.gadgets[this.gadgets.length - 1].signals.map((s) => ({ terms: new Map([[s, 1n]]), c: 0n }));
+  }
+  div(a: LinExpr, b: LinExpr, _site: SiteInfo): LinExpr {
+    return this.gadget("div", [a, b]);
+  }
+
+  /** Instantiates the next site's gadget; returns its first output. */
+  private gadget(kind: Site["kind"], inputs: LinExpr[], outputs = 1): LinExpr {
     const site = this.sites[this.gadgets.length];
     if (!site || site.kind !== kind) fail(`internal error: lowering and bounds pass disagree at gadget ${this.gadgets.length}`);
-    const signal = this.firstSignal + this.gadgets.length;
-    this.gadgets.push({ site, input, signal });
-    return { terms: new Map([[signal, 1n]]), c: 0n };
+    const signals = Array.from({ length: outputs }, () => this.nextSignal++);
+    this.gadgets.push({ site, inputs, signals });
+    return { terms: new Map([[signals[0], 1n]]), c: 0n };
   }
 }
 

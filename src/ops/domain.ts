@@ -18,6 +18,16 @@ export interface Domain<T> {
   relu(a: T, site: SiteInfo): T;
   /** max(round-half-up(a / 2^shift), 0) with a single decomposition. */
   rescaleRelu(a: T, shift: number, site: SiteInfo): T;
+  /** a * b of two computed values: one constraint, no hint. */
+  mul(a: T, b: T, site: SiteInfo): T;
+  /** 1 when a >= 0, else 0: the top bit of a range-checked decomposition of a. */
+  nonneg(a: T, site: SiteInfo): T;
+  /** 1 when a == 0, else 0 (an inverse hint, pinned by a * out == 0). */
+  isZero(a: T, site: SiteInfo): T;
+  /** The n little-endian bits of a, which is proven to lie in [0, 2^n). */
+  bits(a: T, n: number, site: SiteInfo): T[];
+  /** floor(a / b); the circuit proves b >= 1 and 0 <= a - q*b < b, so q is unique. */
+  div(a: T, b: T, site: SiteInfo): T;
 }
 
 /** Where a non-linear step comes from, for error messages and the audit's signal map. */

@@ -14,6 +14,8 @@ export interface ShapeArg {
 export interface OpContext<T> {
   dom: Domain<T>;
   quant: QuantParams;
+  /** The model's ai.onnx opset: some ops changed their defaults between versions. */
+  opset: number;
 }
 
 /** Everything hardhat-zkml knows about one ONNX op type. Adding an op means adding one of these. */
@@ -52,4 +54,11 @@ export function atMostScale<T>(ctx: OpContext<T>, node: Node, v: QValue<T>, targ
     scale: target,
     data: v.data.map((x, index) => ctx.dom.rescale(x, shift, { node: node.name, index })),
   };
+}
+
+/** Brings a value to exactly `target` fractional bits: a rescale down, an exact multiplication up. */
+export function atScale<T>(ctx: OpContext<T>, node: Node, v: QValue<T>, target: number): QValue<T> {
+  if (v.scale >= target) return atMostScale(ctx, node, v, target);
+  const up = 1n << BigInt(target - v.scale);
+  return { shape: v.shape, scale: target, data: v.data.map((x) => ctx.dom.mulConst(x, up)) };
 }

@@ -1,5 +1,6 @@
 import { fail } from "../errors";
 import { describeNode, Node } from "../ir/graph";
+import { Elu, Erf, Gelu, LeakyRelu, PRelu, Sigmoid, Softmax, Tanh } from "./activations";
 import { Conv } from "./conv";
 import { Add, Sub } from "./elementwise";
 import { Concat, Gather, Pad, Slice, Squeeze, Transpose, Unsqueeze } from "./layout";
@@ -11,6 +12,7 @@ import { Cast, Constant, Flatten, Identity, Reshape } from "./shape-ops";
 const OPS: Record<string, OpDef> = {
   Gemm, MatMul, Conv, Add, Sub, Relu, Flatten, Reshape, Identity, Cast, Constant,
   Transpose, Squeeze, Unsqueeze, Concat, Slice, Pad, Gather,
+  Sigmoid, Tanh, Erf, Elu, Gelu, LeakyRelu, PRelu, Softmax,
 };
 
 export function supportedOps(): string[] {

@@ -1,6 +1,6 @@
 import { fail } from "../errors";
 import { Domain, SiteInfo } from "../ops/domain";
-import { roundShift } from "./fixed-point";
+import { floorDiv, roundShift } from "./fixed-point";
 import { Site } from "./interval";
 
 /**
@@ -41,6 +41,41 @@ export class IntegerDomain implements Domain<bigint> {
     this.trace.push(a);
     const q = this.fits(roundShift(a, shift));
     return q > 0n ? q : 0n;
+  }
+
+  mul(a: bigint, b: bigint, _site: SiteInfo): bigint {
+    this.trace.push(a);
+    this.site();
+    return a * b;
+  }
+  nonneg(a: bigint, _site: SiteInfo): bigint {
+    this.trace.push(a);
+    this.fits(a);
+    return a >= 0n ? 1n : 0n;
+  }
+  isZero(a: bigint, _site: SiteInfo): bigint {
+    this.trace.push(a);
+    this.site();
+    return a === 0n ? 1n : 0n;
+  }
+  bits(a: bigint, n: number, _site: SiteInfo): bigint[] {
+    this.trace.push(a);
+    const site = this.site();
+    if (a < 0n || a >= 1n << BigInt(n)) fail(`internal error: value ${a} at node "${site.node}" is outside [0, 2^${n})`);
+    return Array.from({ length: n }, (_, i) => (a >> BigInt(i)) & 1n);
+  }
+  div(a: bigint, b: bigint, _site: SiteInfo): bigint {
+    this.trace.push(a);
+    const site = this.sites[this.next];
+    if (b < 1n || b >= 1n << BigInt(site?.shift ?? 0))
+      fail(`value ${b} at node "${site?.node}" cannot be a divisor: it must lie in [1, 2^${site?.shift})`);
+    return this.fits(floorDiv(a, b));
+  }
+
+  private site(): Site {
+    const site = this.sites[this.next++];
+    if (!site) fail("internal error: evaluator and bounds pass disagree on the number of non-linear steps");
+    return site;
   }
 
   private fits(v: bigint): bigint {

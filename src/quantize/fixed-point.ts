@@ -21,6 +21,12 @@ export function floorShift(a: bigint, shift: number): bigint {
   return a >> BigInt(shift); // arithmetic shift on BigInt is a floor division
 }
 
+/** floor(a / b) for b > 0 and any sign of a. */
+export function floorDiv(a: bigint, b: bigint): bigint {
+  const q = a / b;
+  return q * b > a ? q - 1n : q;
+}
+
 /** round-half-up(a / 2^shift): the rescale every layer uses, identical in circuit and evaluator. */
 export function roundShift(a: bigint, shift: number): bigint {
   if (shift === 0) return a;

@@ -8,8 +8,15 @@ export interface Interval {
 }
 
 /** A non-linear step as the interval pass sees it: the width its range check needs. */
+export type SiteKind = "rescale" | "relu" | "rescaleRelu" | "mul" | "nonneg" | "isZero" | "bits" | "div";
+
+/**
+ * A non-linear step as the interval pass sees it. `width` is the signed width its range check needs
+ * (the bit count for `bits`, the quotient's width for `div`); `shift` is the rescale shift, or for
+ * `div` the unsigned width that bounds the remainder and the divisor.
+ */
 export interface Site extends SiteInfo {
-  kind: "rescale" | "relu" | "rescaleRelu";
+  kind: SiteKind;
   shift: number;
   width: number;
 }
@@ -55,6 +62,36 @@ export class IntervalDomain implements Domain<Interval> {
     const q = { lo: roundShift(a.lo, shift), hi: roundShift(a.hi, shift) };
     this.sites.push({ ...site, kind: "rescaleRelu", shift, width: signedWidth(q.lo, q.hi) });
     return { lo: q.lo > 0n ? q.lo : 0n, hi: q.hi > 0n ? q.hi : 0n };
+  }
+
+  mul(a: Interval, b: Interval, site: SiteInfo): Interval {
+    const ps = [a.lo * b.lo, a.lo * b.hi, a.hi * b.lo, a.hi * b.hi];
+    this.sites.push({ ...site, kind: "mul", shift: 0, width: 0 });
+    return this.check({ lo: ps.reduce((m, v) => (v < m ? v : m)), hi: ps.reduce((m, v) => (v > m ? v : m)) });
+  }
+  nonneg(a: Interval, site: SiteInfo): Interval {
+    this.sites.push({ ...site, kind: "nonneg", shift: 0, width: signedWidth(a.lo, a.hi) });
+    return { lo: a.hi < 0n ? 0n : a.lo >= 0n ? 1n : 0n, hi: a.hi < 0n ? 0n : 1n };
+  }
+  isZero(_a: Interval, site: SiteInfo): Interval {
+    this.sites.push({ ...site, kind: "isZero", shift: 0, width: 0 });
+    return { lo: 0n, hi: 1n };
+  }
+  bits(_a: Interval, n: number, site: SiteInfo): Interval[] {
+    // Not checked against the interval: callers decompose values they bring into range by
+    // construction (a clamp through two Relu), a correlation interval arithmetic cannot see. The
+    // circuit proves the range either way, and the evaluator refuses an honest value outside it.
+    this.sites.push({ ...site, kind: "bits", shift: 0, width: n });
+    return Array.from({ length: n }, () => ({ lo: 0n, hi: 1n }));
+  }
+  div(a: Interval, b: Interval, site: SiteInfo): Interval {
+    // The circuit enforces b >= 1, so only [max(lo, 1), hi] matters; |floor(a / b)| <= |a| there.
+    if (b.hi < 1n) fail(`node "${site.node}" divides by a value that is never positive ([${b.lo}, ${b.hi}])`);
+    const q = { lo: a.lo < 0n ? a.lo : 0n, hi: a.hi > 0n ? a.hi : 0n };
+    let bw = 1;
+    while (1n << BigInt(bw) <= b.hi) bw++;
+    this.sites.push({ ...site, kind: "div", shift: bw, width: signedWidth(q.lo, q.hi) });
+    return q;
   }
 
   private check(v: Interval): Interval {

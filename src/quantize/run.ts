@@ -9,7 +9,7 @@ import { opFor } from "../ops/registry";
  * brought back to `scaleBits` so the manifest has one scale for all outputs.
  */
 export function runGraph<T>(graph: Graph, dom: Domain<T>, quant: QuantParams, inputs: T[][]): QValue<T>[] {
-  const ctx: OpContext<T> = { dom, quant };
+  const ctx: OpContext<T> = { dom, quant, opset: graph.opset };
   const values = new Map<string, QValue<T>>();
   graph.inputs.forEach((vi, i) => values.set(vi.name, { shape: vi.shape, scale: quant.scaleBits, data: inputs[i] }));
   for (const node of graph.nodes) {

@@ -187,6 +187,30 @@ export class CheckedDomain implements Domain<Checked> {
     this.siteValues.push(roundShift(a.v, shift));
     return this.pair(this.bounds.rescaleRelu(a.iv, shift, site), this.exact.rescaleRelu(a.v, shift, site), `rescaleRelu at ${site.node}`);
   }
+  mul(a: Checked, b: Checked, site: SiteInfo): Checked {
+    const r = this.pair(this.bounds.mul(a.iv, b.iv, site), this.exact.mul(a.v, b.v, site), `mul at ${site.node}`);
+    this.siteValues.push(r.v);
+    return r;
+  }
+  nonneg(a: Checked, site: SiteInfo): Checked {
+    this.siteValues.push(a.v);
+    return this.pair(this.bounds.nonneg(a.iv, site), this.exact.nonneg(a.v, site), `nonneg at ${site.node}`);
+  }
+  isZero(a: Checked, site: SiteInfo): Checked {
+    this.siteValues.push(a.v);
+    return this.pair(this.bounds.isZero(a.iv, site), this.exact.isZero(a.v, site), `isZero at ${site.node}`);
+  }
+  bits(a: Checked, n: number, site: SiteInfo): Checked[] {
+    this.siteValues.push(a.v);
+    const ivs = this.bounds.bits(a.iv, n, site);
+    const vs = this.exact.bits(a.v, n, site);
+    return vs.map((v, i) => this.pair(ivs[i], v, `bit ${i} at ${site.node}`));
+  }
+  div(a: Checked, b: Checked, site: SiteInfo): Checked {
+    const r = this.pair(this.bounds.div(a.iv, b.iv, site), this.exact.div(a.v, b.v, site), `div at ${site.node}`);
+    this.siteValues.push(r.v);
+    return r;
+  }
 }
 
 /**
@@ -204,6 +228,12 @@ export function expectWithinBounds(model: QuantizedModel, qInputs: bigint[][]): 
   expect(dom.bounds.sites).to.deep.equal(model.sites);
   expect(dom.siteValues.length).to.equal(model.sites.length);
   dom.siteValues.forEach((v, i) => {
+    const kind = model.sites[i].kind;
+    if (kind === "mul" || kind === "isZero") return;
+    if (kind === "bits") {
+      if (v < 0n || v >= 1n << BigInt(model.sites[i].width)) expect.fail(`site ${i} (${model.sites[i].node}) value ${v} does not fit its bits`);
+      return;
+    }
     const w = BigInt(model.sites[i].width);
     const ok = v >= -(1n << (w - 1n)) && v < 1n << (w - 1n);
     if (!ok) expect.fail(`site ${i} (${model.sites[i].node}) value ${v} does not fit its ${w}-bit width`);

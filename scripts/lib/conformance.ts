@@ -1,0 +1,83 @@
+import fs from "fs";
+import { onnx } from "onnx-proto";
+import path from "path";
+import { importOnnx } from "../../src/onnx/import";
+import { size } from "../../src/ir/graph";
+import { compileModel } from "../../src/pipeline/compile";
+import { proveModel, verifyModelProof } from "../../src/pipeline/prove";
+import { QuantParams } from "../../src/ops/domain";
+import { mulberry32 } from "./prng";
+
+/** The reference corpus: ../shared/models/ezkl beside the clone, or $ZKML_MODELS_DIR. */
+export const CORPUS_DIR = process.env.ZKML_MODELS_DIR ?? path.resolve(__dirname, "..", "..", "..", "shared", "models", "ezkl");
+
+/**
+ * Fidelity target: the proven output may differ from onnxruntime's float output by at most
+ * 1% of the output's range (max |float output|), and never needs to beat 2^-8 absolute.
+ */
+export function fidelityTarget(reference: number[]): number {
+  const range = Math.max(0, ...reference.map(Math.abs));
+  return Math.max(0.01 * range, 2 ** -8);
+}
+
+export interface ConformanceRow {
+  model: string;
+  ops: string;
+  constraints?: number;
+  scale?: number;
+  maxAbsError?: number;
+  target?: number;
+  proven: boolean;
+  passed: boolean;
+  seconds: number;
+  reason?: string;
+}
+
+export function corpusModels(dir = CORPUS_DIR): string[] {
+  if (!fs.existsSync(dir)) throw new Error(`reference corpus not found: ${dir} (clone beside ../shared or set ZKML_MODELS_DIR)`);
+  return fs.readdirSync(dir).filter((m) => fs.existsSync(path.join(dir, m, "network.onnx"))).sort();
+}
+
+/** The op types of a model as written in the file (before folding), for the table. */
+export function opsOf(file: string): string {
+  const model = onnx.ModelProto.decode(fs.readFileSync(file));
+  const ops = new Set((model.graph?.node ?? []).map((n) => n.opType ?? "?"));
+  return [...ops].sort().join(" ");
+}
+
+/** input.json when the model has one, else seeded random inputs in [-1, 1). */
+export function corpusInput(dir: string, onnxFile: string): unknown {
+  const file = path.join(dir, "input.json");
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, "utf8"));
+  const graph = importOnnx(fs.readFileSync(onnxFile), onnxFile);
+  const rand = mulberry32(7);
+  return { input_data: graph.inputs.map((vi) => Array.from({ length: size(vi.shape) }, () => Math.round((rand() * 2 - 1) * 4096) / 4096)) };
+}
+
+/** compile -> prove -> verify -> compare with onnxruntime, for one model of the corpus. */
+export async function runConformance(name: string, opts: { dir?: string; buildDir: string; quant?: Partial<QuantParams> }): Promise<ConformanceRow> {
+  const dir = path.join(opts.dir ?? CORPUS_DIR, name);
+  const onnxFile = path.join(dir, "network.onnx");
+  const started = Date.now();
+  const row: ConformanceRow = { model: name, ops: "", proven: false, passed: false, seconds: 0 };
+  try {
+    row.ops = opsOf(onnxFile);
+    const compiled = await compileModel({ name, onnx: onnxFile, buildDir: opts.buildDir, quant: { scaleBits: 12, inputBits: 24, ...opts.quant }, log: () => undefined, force: true });
+    const m = compiled.manifest;
+    row.constraints = m.circuit.constraints;
+    row.scale = m.quant.scaleBits;
+    const proved = await proveModel(compiled.dir, corpusInput(dir, onnxFile));
+    const verified = await verifyModelProof(compiled.dir, proved.proof, proved.publicSignals);
+    row.proven = verified.valid;
+    if (!verified.valid) throw new Error(`the proof did not verify: ${verified.reason}`);
+    const ref = proved.reference!;
+    row.maxAbsError = ref.maxAbsError;
+    row.target = fidelityTarget(ref.outputs.flat());
+    if (ref.maxAbsError > row.target) throw new Error(`max |error| ${ref.maxAbsError.toExponential(2)} exceeds the fidelity target ${row.target.toExponential(2)}`);
+    row.passed = true;
+  } catch (e) {
+    row.reason = ((e as Error).message ?? String(e)).split("\n")[0];
+  }
+  row.seconds = (Date.now() - started) / 1000;
+  return row;
+}
