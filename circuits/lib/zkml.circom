@@ -79,8 +79,8 @@ template Mul() {
     out <== a * b;
 }
 
-// out = 1 when in == 0, else 0. With inv = 1/in (or anything when in == 0): if in != 0, in * out == 0
-// forces out = 0; if in == 0, out = 1 - 0 = 1 whatever inv is.
+// out = 1 when in == 0, else 0. If in != 0, in * out == 0 forces out = 0 and then inv = 1/in; if
+// in == 0, out = 1 and inv * out == 0 pins inv to 0, so the witness is unique either way.
 template IsZero() {
     signal input in;
     signal output out;
@@ -88,6 +88,7 @@ template IsZero() {
     inv <-- in != 0 ? 1 / in : 0;
     out <== 1 - in * inv;
     in * out === 0;
+    inv * out === 0;
 }
 
 // The n little-endian bits of in, proving 0 <= in < 2^n.
