@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { unsatisfiedConstraints } from "../../src/backend/r1cs";
 import { FIELD_MODULUS, fromField, roundShift } from "../../src/quantize/fixed-point";
-import { ASSERT_ONLY_RESCALE, sourceCircuit, TestCircuit } from "./helpers";
+import { ASSERT_ONLY_RESCALE, sourceCircuit, TestCircuit, violatedAfter } from "./helpers";
 
 /**
  * The gadgets of circuits/lib/zkml.circom at tiny sizes, where every in-range input can be tried and
@@ -17,9 +17,12 @@ const relu = (v: bigint) => (v > 0n ? v : 0n);
 /** Every assignment of the non-input wires over small domains that satisfies the R1CS. */
 function satisfyingAssignments(c: TestCircuit, honest: bigint[], intRange: number): bigint[][] {
   const free = [...c.sym.entries()].filter(([name, w]) => w > 0 && name !== "main.in").map(([name, w]) => ({ name, w }));
-  const domains = free.map(({ name }) =>
-    /bits|nonneg/.test(name) ? [0n, 1n] : Array.from({ length: 2 * intRange + 1 }, (_, i) => BigInt(i - intRange)),
-  );
+  // Small integers, plus the honest value (an inverse hint is a large field element).
+  const domains = free.map(({ name, w }) => {
+    const small = /bits|nonneg/.test(name) ? [0n, 1n] : Array.from({ length: 2 * intRange + 1 }, (_, i) => BigInt(i - intRange));
+    const h = fromField(honest[w]);
+    return small.includes(h) ? small : [...small, h];
+  });
   const found: bigint[][] = [];
   const w = [...honest];
   const rec = (k: number) => {
@@ -42,6 +45,8 @@ interface GadgetCase {
   /** Inputs whose result fits the proven width. */
   range: [number, number];
   expected: (x: bigint) => bigint;
+  /** The gadget accepts every field element (nothing is range-checked). */
+  total?: boolean;
 }
 
 const cases: GadgetCase[] = [
@@ -50,6 +55,9 @@ const cases: GadgetCase[] = [
   { gadget: "RescaleRelu(2, 3)", out: "g.out", range: [-18, 13], expected: (x) => relu(roundShift(x, 2)) },
   { gadget: "Relu(3)", out: "g.out", range: [-4, 3], expected: relu },
   { gadget: "SignedRangeCheck(3)", out: "g.nonneg", range: [-4, 3], expected: (x) => (x >= 0n ? 1n : 0n) },
+  { gadget: "IsZero()", out: "g.out", range: [-6, 6], expected: (x) => (x === 0n ? 1n : 0n), total: true },
+  // Bits(3) proves 0 <= in < 8; the output checked is the top bit.
+  { gadget: "Bits(3)", out: "g.bits[2]", range: [0, 7], expected: (x) => (x >> 2n) & 1n },
 ];
 
 describe("circuit gadgets (zkml.circom)", () => {
@@ -68,7 +76,8 @@ describe("circuit gadgets (zkml.circom)", () => {
         }
       });
 
-      it("cannot produce a witness just outside the proven range", async () => {
+      // A total gadget (IsZero) has no range to leave.
+      if (!k.total) it("cannot produce a witness just outside the proven range", async () => {
         for (const x of [k.range[0] - 1, k.range[1] + 1]) {
           let failed = false;
           try {
@@ -81,7 +90,7 @@ describe("circuit gadgets (zkml.circom)", () => {
       });
 
       it("admits exactly one satisfying assignment (no forged quotient, remainder or sign)", async () => {
-        for (const x of [k.range[0], -3, -1, 0, 1, 2, k.range[1]]) {
+        for (const x of [k.range[0], -3, -1, 0, 1, 2, k.range[1]].filter((v) => v >= k.range[0] && v <= k.range[1])) {
           const honest = await c.witness({ in: x });
           const all = satisfyingAssignments(c, honest, 12);
           expect(all.length, `in=${x}`).to.equal(1);
@@ -90,6 +99,70 @@ describe("circuit gadgets (zkml.circom)", () => {
       });
     });
   }
+
+  describe("FloorDiv(6, 3): q = floor(a / b)", () => {
+    const src = `pragma circom 2.1.6;\ninclude "zkml.circom";\ntemplate T() {\n  signal input a;\n  signal input b;\n  signal output out;\n  component g = FloorDiv(6, 3);\n  g.a <== a;\n  g.b <== b;\n  out <== g.out;\n}\ncomponent main {public [a, b]} = T();\n`;
+    let c: TestCircuit;
+    before(async () => {
+      c = await sourceCircuit("floordiv", src);
+    });
+    const floorDiv = (a: bigint, b: bigint) => (a - (((a % b) + b) % b)) / b;
+
+    it("computes floor(a / b) for every a in [-30, 30] and divisor in [1, 7]", async () => {
+      for (let a = -30; a <= 30; a++)
+        for (let b = 1; b <= 7; b++) {
+          const w = await c.witness({ a, b });
+          expect(unsatisfiedConstraints(c.r1cs, w), `a=${a} b=${b}`).to.deep.equal([]);
+          expect(fromField(w[1]), `a=${a} b=${b}`).to.equal(floorDiv(BigInt(a), BigInt(b)));
+        }
+    });
+
+    it("cannot divide by zero or a negative number", async () => {
+      for (const b of [0, -1, -5]) {
+        let failed = false;
+        try {
+          await c.witness({ a: 5, b });
+        } catch {
+          failed = true;
+        }
+        expect(failed, `b=${b}`).to.equal(true);
+      }
+    });
+
+    it("rejects every other quotient, even with a coherent remainder and re-decomposed bits", async () => {
+      const wire = (n: string) => c.sym.get(n)!;
+      for (const [a, b] of [[17, 5], [-17, 5], [0, 3], [29, 7], [-1, 1]]) {
+        const honest = await c.witness({ a, b });
+        const q = fromField(honest[1]);
+        for (let dq = -3n; dq <= 3n; dq++) {
+          if (dq === 0n) continue;
+          const q2 = q + dq;
+          const r2 = BigInt(a) - q2 * BigInt(b);
+          const changes = new Map<number, bigint>();
+          // circom -O2 merges some of these wires; set each one that survived.
+          const set = (n: string, v: bigint) => c.sym.has(n) && changes.set(wire(n), v);
+          [["main.out", q2], ["main.g.out", q2], ["main.g.r", r2], ["main.g.rRange.in", r2], ["main.g.qRange.in", q2]].forEach(([n, v]) => set(n as string, v as bigint));
+          const setBits = (prefix: string, v: bigint, n: number) => {
+            for (let i = 0; i < n; i++) set(`${prefix}[${i}]`, ((((v % (1n << BigInt(n))) + (1n << BigInt(n))) % (1n << BigInt(n))) >> BigInt(i)) & 1n);
+          };
+          setBits("main.g.qRange.bits", q2 + 32n, 6);
+          setBits("main.g.rRange.bits", r2, 3);
+          setBits("main.g.gap.bits", BigInt(b) - r2 - 1n, 3);
+          expect(violatedAfter(c, honest, changes), `a=${a} b=${b} q=${q2}`).to.not.deep.equal([]);
+        }
+      }
+    });
+  });
+
+  it("Mul: out = a * b, and a changed product breaks its constraint", async () => {
+    const src = `pragma circom 2.1.6;\ninclude "zkml.circom";\ntemplate T() {\n  signal input a;\n  signal input b;\n  signal output out;\n  component g = Mul();\n  g.a <== a;\n  g.b <== b;\n  out <== g.out;\n}\ncomponent main {public [a, b]} = T();\n`;
+    const c = await sourceCircuit("mul", src);
+    for (const [a, b] of [[3, 4], [-7, 5], [0, 9]]) {
+      const w = await c.witness({ a, b });
+      expect(fromField(w[1])).to.equal(BigInt(a * b));
+      expect(violatedAfter(c, w, new Map([[1, w[1] + 1n]]))).to.not.deep.equal([]);
+    }
+  });
 
   it("the enumeration catches a rescale whose remainder is not range-checked", async () => {
     const c = await sourceCircuit("broken", ASSERT_ONLY_RESCALE);

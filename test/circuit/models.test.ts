@@ -19,6 +19,9 @@ import { BuiltCircuit } from "../../src/pipeline/compile";
 const QUANT: QuantParams = { scaleBits: 12, inputBits: 24 };
 const SHARED = ["1l_mlp", "1l_linear", "1l_relu", "2l_relu_fc", "linear_regression", "sklearn_mlp", "accuracy", "1l_flatten", "1l_reshape", "1l_identity", "1l_conv"];
 
+// Activations: piecewise tables, Softmax's max, exp and floor division.
+const ACTIVATIONS = ["1l_sigmoid", "1l_tanh", "1l_softmax", "1l_leakyrelu", "2l_relu_sigmoid_conv"];
+
 function inputsFor(built: BuiltCircuit, random: () => number, kind: "random" | "min" | "max"): bigint[][] {
   const half = 2 ** (QUANT.inputBits - 1) / 2 ** QUANT.scaleBits;
   const value = () => (kind === "min" ? -half : kind === "max" ? half - 2 ** -QUANT.scaleBits : (random() * 2 - 1) * 3);
@@ -31,7 +34,7 @@ function modelFile(name: string): string {
 }
 
 describe("model circuits match the evaluator and reject tampered witnesses", () => {
-  for (const name of ["credit_mlp", ...SHARED]) {
+  for (const name of ["credit_mlp", ...SHARED, ...ACTIVATIONS]) {
     describe(name, () => {
       let c: TestCircuit & { built: BuiltCircuit };
       let outCount: number;
