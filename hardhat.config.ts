@@ -8,11 +8,13 @@ const config: HardhatUserConfig = {
   zkml: {
     models: {
       // Built by `npm run build:examples` (scripts/build-example-models.ts); the demo default.
-      credit_mlp: { onnx: "examples/models/credit_mlp/network.onnx" },
+      // The examples pin their scale (the contracts' fixtures and the README's gas figures assume 2^12);
+      // a model without scaleBits gets one chosen by calibration.
+      credit_mlp: { onnx: "examples/models/credit_mlp/network.onnx", scaleBits: 12 },
       // The ERC-7007 collection's generator: each proof is bound to the NFT's recipient.
-      pixel_gen: { onnx: "examples/models/pixel_gen/network.onnx", bind: ["recipient"] },
+      pixel_gen: { onnx: "examples/models/pixel_gen/network.onnx", scaleBits: 12, bind: ["recipient"] },
       // The AI vault's forecaster: each proof is bound to the vault's epoch, so it cannot be replayed.
-      price_forecaster: { onnx: "examples/models/price_forecaster/network.onnx", bind: ["epoch"] },
+      price_forecaster: { onnx: "examples/models/price_forecaster/network.onnx", scaleBits: 12, bind: ["epoch"] },
     },
   },
   // Ignition modules live in deploy/modules (deployments go to deploy/deployments).

@@ -27,7 +27,8 @@ task("zkml:compile", "Compiles ONNX models to circuits, Groth16 keys and Solidit
   .addOptionalParam("model", "An ONNX file to compile (default: every model in zkml.models)")
   .addOptionalParam("name", "Model name (from zkml.models, or the name for --model)")
   .addOptionalParam("ptau", "A ceremony powers-of-tau file (default: a development-only key from fresh, discarded secrets)")
-  .addOptionalParam("scaleBits", "Fixed-point fraction bits", undefined, types.int)
+  .addOptionalParam("scaleBits", "Fixed-point fraction bits (default: calibrated per model)", undefined, types.int)
+  .addOptionalParam("calibration", "Calibration inputs: a JSON file with one input or an array of inputs")
   .addOptionalParam("inputBits", "Bits of the quantized input range", undefined, types.int)
   .addFlag("force", "Rebuild even when nothing changed")
   .addFlag("noSolidity", "Do not run Hardhat's Solidity compile afterwards")
@@ -37,7 +38,7 @@ task("zkml:compile", "Compiles ONNX models to circuits, Groth16 keys and Solidit
       const log = progress();
       // Paths given on the command line are relative to the shell's directory; config paths to the project root.
       const abs = (p?: string) => (p ? path.resolve(p) : undefined);
-      const built = await hre.zkml.compile({ onnx: abs(args.model), name: args.name, ptau: abs(args.ptau), scaleBits: args.scaleBits, inputBits: args.inputBits, force: args.force, verbose: args.snarkjsLog, log, progress: listrSteps() });
+      const built = await hre.zkml.compile({ onnx: abs(args.model), name: args.name, ptau: abs(args.ptau), scaleBits: args.scaleBits, inputBits: args.inputBits, calibration: abs(args.calibration), force: args.force, verbose: args.snarkjsLog, log, progress: listrSteps() });
       if (!args.noSolidity) await hre.run("compile", { quiet: true });
       console.log("");
       console.table(

@@ -6,18 +6,19 @@ import { size } from "../../src/ir/graph";
 import { compileModel } from "../../src/pipeline/compile";
 import { proveModel, verifyModelProof } from "../../src/pipeline/prove";
 import { QuantParams } from "../../src/ops/domain";
+import { acceptedError, FidelityReport } from "../../src/quantize/calibrate";
 import { mulberry32 } from "./prng";
 
 /** The reference corpus: ../shared/models/ezkl beside the clone, or $ZKML_MODELS_DIR. */
 export const CORPUS_DIR = process.env.ZKML_MODELS_DIR ?? path.resolve(__dirname, "..", "..", "..", "shared", "models", "ezkl");
 
 /**
- * Fidelity target: the proven output may differ from onnxruntime's float output by at most
- * 1% of the output's range (max |float output|), and never needs to beat 2^-8 absolute.
+ * Fidelity target for a proven output: twice what calibration accepts (acceptedError at 0.5%), so
+ * 1% of the output range (max |float output|) and at least 2^-9 absolute.
  */
 export function fidelityTarget(reference: number[]): number {
   const range = Math.max(0, ...reference.map(Math.abs));
-  return Math.max(0.01 * range, 2 ** -8);
+  return 2 * acceptedError(range);
 }
 
 export interface ConformanceRow {
@@ -28,6 +29,7 @@ export interface ConformanceRow {
   maxAbsError?: number;
   target?: number;
   proven: boolean;
+  fidelity?: FidelityReport;
   passed: boolean;
   seconds: number;
   reason?: string;
@@ -62,11 +64,21 @@ export async function runConformance(name: string, opts: { dir?: string; buildDi
   const row: ConformanceRow = { model: name, ops: "", proven: false, passed: false, seconds: 0 };
   try {
     row.ops = opsOf(onnxFile);
-    const compiled = await compileModel({ name, onnx: onnxFile, buildDir: opts.buildDir, quant: { scaleBits: 12, inputBits: 24, ...opts.quant }, log: () => undefined, force: true });
+    const input = corpusInput(dir, onnxFile);
+    const compiled = await compileModel({
+      name,
+      onnx: onnxFile,
+      buildDir: opts.buildDir,
+      quant: { inputBits: 24, ...opts.quant },
+      calibration: { inputs: [input] },
+      log: () => undefined,
+      force: true,
+    });
     const m = compiled.manifest;
     row.constraints = m.circuit.constraints;
     row.scale = m.quant.scaleBits;
-    const proved = await proveModel(compiled.dir, corpusInput(dir, onnxFile));
+    row.fidelity = m.fidelity;
+    const proved = await proveModel(compiled.dir, input);
     const verified = await verifyModelProof(compiled.dir, proved.proof, proved.publicSignals);
     row.proven = verified.valid;
     if (!verified.valid) throw new Error(`the proof did not verify: ${verified.reason}`);

@@ -1,14 +1,2 @@
-/**
- * mulberry32: a tiny seeded PRNG returning floats in [0, 1). Math.random cannot be seeded, and the
- * example models and the tests' inputs must be the same on every run.
- */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The PRNG lives in src so the library can use it; scripts and tests import it from here too.
+export { mulberry32 } from "../../src/util/prng";

@@ -4,15 +4,18 @@ import path from "path";
 export interface ZkmlModelUserConfig {
   /** Path to the ONNX file, relative to the project root. */
   onnx: string;
+  /** Fixed-point fraction bits; omitted, the scale is calibrated per model. */
   scaleBits?: number;
   inputBits?: number;
+  /** A JSON file of calibration inputs (one input object, or an array of them), relative to the root. */
+  calibration?: string;
   /** Extra public inputs each proof is bound to, e.g. ["recipient"] for an NFT mint, ["epoch"] for a vault. */
   bind?: string[];
 }
 
 export interface ZkmlUserConfig {
   models?: Record<string, ZkmlModelUserConfig>;
-  /** Fixed-point fraction bits (default 12). */
+  /** Fixed-point fraction bits for every model (default: calibrated per model). */
   scaleBits?: number;
   /** Range of quantized inputs, in bits including the sign (default 24). */
   inputBits?: number;
@@ -26,29 +29,30 @@ export interface ZkmlUserConfig {
 
 export interface ZkmlModelConfig {
   onnx: string;
-  scaleBits: number;
+  /** undefined: calibrated. */
+  scaleBits?: number;
   inputBits: number;
+  calibration?: string;
   bind: string[];
 }
 
 export interface ZkmlConfig {
   models: Record<string, ZkmlModelConfig>;
   /** Defaults for models compiled without an entry in `models` (e.g. `zkml:compile --model x.onnx`). */
-  scaleBits: number;
+  scaleBits?: number;
   inputBits: number;
   buildDir: string;
   verifiersDir: string;
   ptau?: string;
 }
 
-export const DEFAULT_SCALE_BITS = 12;
 export const DEFAULT_INPUT_BITS = 24;
 
 /** Validates the user's `zkml` section; returns a list of problems instead of throwing. */
 export function resolveZkmlConfig(user: ZkmlUserConfig | undefined, root: string): { config: ZkmlConfig; errors: string[] } {
   const errors: string[] = [];
   const u = user ?? {};
-  const int = (v: unknown, what: string, lo: number, hi: number, dflt: number): number => {
+  const int = <D extends number | undefined>(v: unknown, what: string, lo: number, hi: number, dflt: D): number | D => {
     if (v === undefined) return dflt;
     if (typeof v !== "number" || !Number.isInteger(v) || v < lo || v > hi) errors.push(`${what} must be an integer from ${lo} to ${hi}, got ${JSON.stringify(v)}`);
     return v as number;
@@ -67,7 +71,7 @@ export function resolveZkmlConfig(user: ZkmlUserConfig | undefined, root: string
     }
     return v as string[];
   };
-  const scaleBits = int(u.scaleBits, "zkml.scaleBits", 1, 32, DEFAULT_SCALE_BITS);
+  const scaleBits = int(u.scaleBits, "zkml.scaleBits", 1, 32, undefined);
   const inputBits = int(u.inputBits, "zkml.inputBits", 2, 128, DEFAULT_INPUT_BITS);
   const abs = (p: string | undefined) => (typeof p === "string" ? path.resolve(root, p) : undefined);
   const knownTop = new Set(["models", "scaleBits", "inputBits", "buildDir", "verifiersDir", "ptau"]);
@@ -82,7 +86,7 @@ export function resolveZkmlConfig(user: ZkmlUserConfig | undefined, root: string
       errors.push(`${where} must be an object with an "onnx" path`);
       continue;
     }
-    const known = new Set(["onnx", "scaleBits", "inputBits", "bind"]);
+    const known = new Set(["onnx", "scaleBits", "inputBits", "calibration", "bind"]);
     for (const k of Object.keys(m)) if (!known.has(k)) errors.push(`${where}: unknown setting "${k}"`);
     const onnx = str(m.onnx, `${where}.onnx`);
     if (m.onnx === undefined) errors.push(`${where}.onnx is required`);
@@ -90,6 +94,7 @@ export function resolveZkmlConfig(user: ZkmlUserConfig | undefined, root: string
       onnx: abs(onnx) ?? "",
       scaleBits: int(m.scaleBits, `${where}.scaleBits`, 1, 32, scaleBits),
       inputBits: int(m.inputBits, `${where}.inputBits`, 2, 128, inputBits),
+      calibration: abs(str(m.calibration, `${where}.calibration`)),
       bind: bindList(m.bind, `${where}.bind`),
     };
   }

@@ -3,7 +3,7 @@ import path from "path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { Groth16Proof } from "../backend/snarkjs";
 import { fail } from "../errors";
-import { CompiledModel, compileModel, StepRunner } from "../pipeline/compile";
+import { CalibrationSettings, CompiledModel, compileModel, StepRunner } from "../pipeline/compile";
 import { loadManifest, Manifest } from "../pipeline/manifest";
 import { ProveOptions, proveModel, ProveResult, verifyModelProof, VerifyResult, writeProof } from "../pipeline/prove";
 import { ZkmlConfig, ZkmlModelConfig } from "./config";
@@ -16,6 +16,8 @@ export interface CompileRequest {
   force?: boolean;
   ptau?: string;
   scaleBits?: number;
+  /** A JSON file of calibration inputs (one input object or an array of them). */
+  calibration?: string;
   inputBits?: number;
   /** Bound public inputs for an ad-hoc (`onnx`) model; configured models use their `bind`. */
   bind?: string[];
@@ -52,7 +54,7 @@ export class ZkmlRuntime {
       const onnx = path.resolve(this.hre.config.paths.root, req.onnx);
       const name = req.name ?? defaultModelName(onnx);
       const base = this.config.models[name];
-      targets.push([name, { onnx, scaleBits: base?.scaleBits ?? this.config.scaleBits, inputBits: base?.inputBits ?? this.config.inputBits, bind: req.bind ?? base?.bind ?? [] }]);
+      targets.push([name, { onnx, scaleBits: base?.scaleBits ?? this.config.scaleBits, inputBits: base?.inputBits ?? this.config.inputBits, calibration: base?.calibration, bind: req.bind ?? base?.bind ?? [] }]);
     } else if (req.name) {
       targets.push([req.name, this.modelConfig(req.name)]);
     } else {
@@ -68,6 +70,7 @@ export class ZkmlRuntime {
           buildDir: this.config.buildDir,
           verifiersDir: this.config.verifiersDir,
           quant: { scaleBits: req.scaleBits ?? m.scaleBits, inputBits: req.inputBits ?? m.inputBits },
+          calibration: calibrationSettings(req.calibration ? path.resolve(this.hre.config.paths.root, req.calibration) : m.calibration),
           bindings: m.bind,
           ptau: req.ptau ? path.resolve(this.hre.config.paths.root, req.ptau) : this.config.ptau,
           force: req.force,
@@ -145,4 +148,17 @@ export function defaultModelName(onnxFile: string): string {
   const base = path.basename(onnxFile).replace(/\.onnx$/i, "");
   const name = ["network", "model"].includes(base) ? path.basename(path.dirname(onnxFile)) : base;
   return name.replace(/[^A-Za-z0-9_-]/g, "_");
+}
+
+/** Reads a calibration file: one model input, or an array of them. */
+function calibrationSettings(file: string | undefined): CalibrationSettings | undefined {
+  if (!file) return undefined;
+  if (!fs.existsSync(file)) fail(`calibration file not found: ${file}`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    fail(`calibration file ${file} is not valid JSON: ${(e as Error).message}`);
+  }
+  return { inputs: Array.isArray(raw) ? raw : [raw] };
 }

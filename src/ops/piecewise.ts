@@ -1,3 +1,4 @@
+import { fail } from "../errors";
 import { Domain, SiteInfo } from "./domain";
 import { clamp, oneHot } from "./composite";
 
@@ -37,11 +38,17 @@ export function piecewiseStart(spec: PiecewiseSpec, scale: number): bigint {
   return spec.top ? lo + 1n : lo;
 }
 
-/** Grid values round(f(x_i) * 2^scale) at x_i = start + i*2^(m - segmentBits), i = 0 .. 2^segmentBits. */
+/** Segments actually used: at a coarse scale the range has fewer input steps than segments. */
+export function segmentBitsAt(spec: PiecewiseSpec, scale: number): number {
+  return Math.min(spec.segmentBits, spec.log2Span + scale);
+}
+
+/** Grid values round(f(x_i) * 2^scale) at x_i = start + i*2^(m - t), i = 0 .. 2^t. */
 export function piecewiseTable(spec: PiecewiseSpec, scale: number): bigint[] {
   const start = Number(piecewiseStart(spec, scale));
-  const step = 2 ** (spec.log2Span + scale - spec.segmentBits);
-  return Array.from({ length: 2 ** spec.segmentBits + 1 }, (_, i) =>
+  const t = segmentBitsAt(spec, scale);
+  const step = 2 ** (spec.log2Span + scale - t);
+  return Array.from({ length: 2 ** t + 1 }, (_, i) =>
     BigInt(Math.round(spec.f((start + i * step) / 2 ** scale) * 2 ** scale)),
   );
 }
@@ -52,8 +59,9 @@ export function piecewiseTable(spec: PiecewiseSpec, scale: number): bigint[] {
  * product and one rescale for the interpolation.
  */
 export function piecewise<T>(dom: Domain<T>, spec: PiecewiseSpec, x: T, scale: number, site: SiteInfo): T {
+  if (spec.log2Span + scale < 1) fail(`${site.node}: scale 2^-${scale} is too coarse for ${spec.name}`);
   const m = spec.log2Span + scale;
-  const t = spec.segmentBits;
+  const t = segmentBitsAt(spec, scale);
   const lo = piecewiseStart(spec, scale);
   const span = 1n << BigInt(m);
   const c = clamp(dom, x, lo, lo + span - 1n, site);

@@ -3,6 +3,10 @@ import fs from "fs";
 import path from "path";
 import { CircomArtifacts, compileCircuit, circomCommand } from "../backend/circom";
 import { exportSolidityVerifier } from "../backend/groth16";
+import { calibrate, calibrationSamples, FidelityReport } from "../quantize/calibrate";
+import { mulberry32 } from "../util/prng";
+import { readModelInput } from "./input";
+import { runOnnxRuntimeBatch } from "./reference";
 import { requiredPower } from "../backend/ptau";
 import { readR1cs } from "../backend/r1cs";
 import { emitCircom } from "../emit/circom";
@@ -28,7 +32,9 @@ export interface CompileOptions {
   buildDir: string;
   /** Where <Name>Verifier.sol is written for Hardhat to compile (omit to skip). */
   verifiersDir?: string;
-  quant: QuantParams;
+  /** Fixed-point settings; without scaleBits the scale is calibrated (see quantize/calibrate.ts). */
+  quant: { scaleBits?: number; inputBits: number };
+  calibration?: CalibrationSettings;
   /** Extra public inputs the proof is bound to (e.g. "recipient", "epoch"), after the model inputs. */
   bindings?: string[];
   /** A ceremony .ptau; without it a development-only key is made from fresh, discarded secrets. */
@@ -38,6 +44,15 @@ export interface CompileOptions {
   /** Runs each long step with progress display (default: a line per step through `log`). */
   progress?: StepRunner;
   verbose?: boolean;
+}
+
+export interface CalibrationSettings {
+  /** Model inputs (each in the prove input format) to calibrate on and to draw random ones around. */
+  inputs?: unknown[];
+  /** Samples for the fidelity report (default 100; random ones fill up to this count). */
+  samples?: number;
+  /** Accepted max |error| as a fraction of the output range (default 0.005, at least 2^-10). */
+  target?: number;
 }
 
 /** How a caller shows progress: it runs `fn` as the step called `label` and returns its result. */
@@ -52,12 +67,13 @@ export interface CompiledModel {
 export async function compileModel(opts: CompileOptions): Promise<CompiledModel> {
   if (!/^[A-Za-z0-9_-]+$/.test(opts.name)) fail(`model name "${opts.name}" may contain only letters, digits, "_" and "-"`);
   if (!fs.existsSync(opts.onnx)) fail(`ONNX file not found: ${opts.onnx}`);
-  checkQuant(opts.quant);
+  if (opts.quant.scaleBits !== undefined) checkQuant({ scaleBits: opts.quant.scaleBits, inputBits: opts.quant.inputBits });
+  else checkQuant({ scaleBits: 12, inputBits: opts.quant.inputBits });
   const bindings = opts.bindings ?? [];
   checkBindings(bindings);
   const dir = path.join(opts.buildDir, opts.name);
   const onnxBytes = fs.readFileSync(opts.onnx);
-  const buildKey = sha256(onnxBytes, JSON.stringify(opts.quant), JSON.stringify(bindings), opts.ptau ?? "dev", PACKAGE_VERSION, circomCommand().label, fs.readFileSync(path.join(CIRCUIT_LIB_DIR, "zkml.circom")));
+  const buildKey = sha256(onnxBytes, JSON.stringify(opts.quant), JSON.stringify(opts.calibration ?? {}), JSON.stringify(bindings), opts.ptau ?? "dev", PACKAGE_VERSION, circomCommand().label, fs.readFileSync(path.join(CIRCUIT_LIB_DIR, "zkml.circom")));
 
   if (!opts.force && fs.existsSync(path.join(dir, MANIFEST_FILE))) {
     const manifest = loadManifest(dir);
@@ -79,9 +95,11 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
     });
 
   const manifest = await writeDirAtomically(dir, async (tmp) => {
-    const built = await buildCircuit(opts.name, onnxBytes, path.basename(opts.onnx), opts.quant, tmp, step, bindings);
-    const { graph, program, circuitSrc, artifacts: art } = built;
     fs.writeFileSync(path.join(tmp, "model.onnx"), onnxBytes);
+    const { quant, report: fidelity } = await step("calibrate", () => calibrateModel(opts, path.join(tmp, "model.onnx"), onnxBytes));
+    opts.log(`${opts.name}: ${describeFidelity(fidelity)}`);
+    const built = await buildCircuit(opts.name, onnxBytes, path.basename(opts.onnx), quant, tmp, step, bindings);
+    const { graph, program, circuitSrc, artifacts: art } = built;
     const r1cs = readR1cs(art.r1cs);
     const nPublic = r1cs.nPubOut + r1cs.nPubIn;
     opts.log(`${opts.name}: ${r1cs.nConstraints} constraints, ${r1cs.nWires} wires, ${nPublic} public signals (needs 2^${requiredPower(r1cs.nConstraints, nPublic)})`);
@@ -100,15 +118,16 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
       format: "hardhat-zkml/manifest@1",
       name: opts.name,
       contractName,
-      modelHash: "0x" + sha256(onnxBytes, JSON.stringify(opts.quant), JSON.stringify(bindings), circuitSrc),
+      modelHash: "0x" + sha256(onnxBytes, JSON.stringify(quant), JSON.stringify(bindings), circuitSrc),
       buildKey,
-      quant: opts.quant,
+      quant,
+      fidelity,
       inputs: graph.inputs,
       outputs: graph.outputs,
       publicSignals: {
         count: nPublic,
-        outputs: { offset: 0, count: outCount, scaleBits: opts.quant.scaleBits },
-        inputs: { offset: outCount, count: inCount, scaleBits: opts.quant.scaleBits },
+        outputs: { offset: 0, count: outCount, scaleBits: quant.scaleBits },
+        inputs: { offset: outCount, count: inCount, scaleBits: quant.scaleBits },
         bindings: bindings.map((name, i) => ({ name, offset: outCount + inCount + i })),
       },
       circuit: { constraints: r1cs.nConstraints, wires: r1cs.nWires, gadgets: program.gadgets.length, compiler: circomCommand().label },
@@ -165,6 +184,31 @@ export function checkBindings(bindings: string[]): void {
     if (!/^[a-z][A-Za-z0-9]{0,30}$/.test(b) || ["in", "out", "main", "signal", "input", "output", "component", "template"].includes(b))
       fail(`binding "${b}" must be a lowerCamelCase identifier (e.g. "recipient", "epoch") other than in/out and circom keywords`);
   if (new Set(bindings).size !== bindings.length) fail(`bindings must be distinct: ${bindings.join(", ")}`);
+}
+
+/**
+ * The scale: the user's, or the smallest that meets the fidelity target on the calibration inputs.
+ * Either way the fidelity report (max error, relative error, argmax agreement) is computed.
+ */
+async function calibrateModel(opts: CompileOptions, onnxFile: string, onnxBytes: Uint8Array): Promise<{ quant: QuantParams; report: FidelityReport }> {
+  const graph = importOnnx(onnxBytes, path.basename(opts.onnx));
+  const given = (opts.calibration?.inputs ?? []).map((raw) => readModelInput(raw, graph.inputs));
+  const samples = calibrationSamples(graph, given, Math.max(opts.calibration?.samples ?? 100, given.length), mulberry32(0x5ca1e));
+  const reference = (batch: number[][][]) => runOnnxRuntimeBatch(onnxFile, graph.inputs, batch);
+  const settings = { inputBits: opts.quant.inputBits, target: opts.calibration?.target, reference };
+  if (opts.quant.scaleBits !== undefined) {
+    const { report } = await calibrate(graph, { ...settings, samples, scales: [opts.quant.scaleBits] });
+    return { quant: { scaleBits: opts.quant.scaleBits, inputBits: opts.quant.inputBits }, report };
+  }
+  // The search runs on a subset; the report on every sample at the chosen scale.
+  const search = await calibrate(graph, { ...settings, samples: samples.slice(0, Math.max(16, given.length)) });
+  const { report } = await calibrate(graph, { ...settings, samples, scales: [search.report.scaleBits] });
+  return { quant: search.model.quant, report: { ...report, tried: search.report.tried } };
+}
+
+export function describeFidelity(r: FidelityReport): string {
+  const agree = r.argmaxAgreement === undefined ? "" : `, argmax agrees on ${(r.argmaxAgreement * 100).toFixed(0)}%`;
+  return `scale 2^${r.scaleBits}: max |error| ${r.maxAbsError.toExponential(2)} vs onnxruntime over ${r.samples} inputs (${(r.relativeError * 100).toFixed(3)}% of the output range${agree})${r.withinTarget ? "" : ` ABOVE the target of ${(r.target * 100).toFixed(2)}%`}`;
 }
 
 function checkQuant(q: QuantParams): void {

@@ -3,6 +3,7 @@ import path from "path";
 import { fail } from "../errors";
 import { ValueInfo } from "../ir/graph";
 import { QuantParams } from "../ops/domain";
+import { FidelityReport } from "../quantize/calibrate";
 
 /**
  * Everything a prover, a verifier or a contract deployer needs to know about a compiled model.
@@ -19,6 +20,8 @@ export interface Manifest {
   /** Cache key: an unchanged model and settings are not rebuilt. */
   buildKey: string;
   quant: QuantParams;
+  /** How far the quantized model is from onnxruntime's float model (and how the scale was chosen). */
+  fidelity?: FidelityReport;
   inputs: ValueInfo[];
   outputs: ValueInfo[];
   publicSignals: {

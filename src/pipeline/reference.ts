@@ -14,3 +14,21 @@ export async function runOnnxRuntime(onnxFile: string, inputs: ValueInfo[], valu
     await session.release();
   }
 }
+
+/** onnxruntime on many samples with one session: each sample is a flat list per graph input. */
+export async function runOnnxRuntimeBatch(onnxFile: string, inputs: ValueInfo[], samples: number[][][]): Promise<number[][][]> {
+  const ort = await import("onnxruntime-node");
+  const session = await ort.InferenceSession.create(onnxFile);
+  try {
+    const out: number[][][] = [];
+    for (const values of samples) {
+      const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {};
+      inputs.forEach((vi, i) => (feeds[vi.name] = new ort.Tensor("float32", Float32Array.from(values[i]), vi.shape)));
+      const result = await session.run(feeds);
+      out.push(session.outputNames.map((name) => Array.from(result[name].data as Float32Array, Number)));
+    }
+    return out;
+  } finally {
+    await session.release();
+  }
+}

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import path from "path";
-import { DEFAULT_INPUT_BITS, DEFAULT_SCALE_BITS, resolveZkmlConfig, ZkmlUserConfig } from "../../src/hardhat/config";
+import { DEFAULT_INPUT_BITS, resolveZkmlConfig, ZkmlUserConfig } from "../../src/hardhat/config";
 
 const ROOT = path.resolve("/project/root");
 
@@ -16,7 +16,7 @@ describe("resolveZkmlConfig", () => {
       expect(errors).to.deep.equal([]);
       expect(config).to.deep.equal({
         models: {},
-        scaleBits: 12,
+        scaleBits: undefined,
         inputBits: 24,
         buildDir: path.join(ROOT, "zkml-build"),
         verifiersDir: path.join(ROOT, "contracts", "zkml"),
@@ -24,11 +24,11 @@ describe("resolveZkmlConfig", () => {
       });
     });
 
-    it("gives models scaleBits 12 and inputBits 24 unless set", () => {
-      expect([DEFAULT_SCALE_BITS, DEFAULT_INPUT_BITS]).to.deep.equal([12, 24]);
+    it("leaves the scale to calibration and gives models inputBits 24 unless set", () => {
+      expect(DEFAULT_INPUT_BITS).to.equal(24);
       const { config, errors } = resolveZkmlConfig({ models: { m: { onnx: "m.onnx" } } }, ROOT);
       expect(errors).to.deep.equal([]);
-      expect(config.models.m).to.deep.equal({ onnx: path.join(ROOT, "m.onnx"), scaleBits: 12, inputBits: 24, bind: [] });
+      expect(config.models.m).to.deep.equal({ onnx: path.join(ROOT, "m.onnx"), scaleBits: undefined, inputBits: 24, calibration: undefined, bind: [] });
     });
 
     it("lets top-level bits set each model's default and a model override them", () => {

@@ -1,0 +1,152 @@
+import { ZkmlError } from "../errors";
+import { Graph, size } from "../ir/graph";
+import { QuantParams } from "../ops/domain";
+import { dequantize, quantizeReal } from "./fixed-point";
+import { evaluateQuantized, quantizeModel, QuantizedModel } from "./index";
+
+/**
+ * Calibration: the scale (fraction bits) is chosen per model, as the smallest that keeps the
+ * quantized outputs within a target error of the float model on calibration inputs. A smaller scale
+ * means narrower range checks and smaller tables, so fewer constraints; the search stops at the
+ * first scale that is good enough. A scale at which some bound could wrap the field, or at which
+ * the calibration inputs do not fit the input range, is never chosen.
+ */
+
+/** Float outputs of the model on a batch of inputs (onnxruntime, injected to keep this module pure). */
+export type FloatReference = (batch: number[][][]) => Promise<number[][][]>;
+
+export interface CalibrationOptions {
+  inputBits: number;
+  /** Float inputs, one entry per sample, each a flat list per graph input. */
+  samples: number[][][];
+  reference: FloatReference;
+  /** Accepted max |error| as a fraction of the output range (default 0.005; see acceptedError). */
+  target?: number;
+  /** Candidate scales, tried in order (default 6 .. 16). */
+  scales?: number[];
+}
+
+export interface FidelityReport {
+  scaleBits: number;
+  samples: number;
+  maxAbsError: number;
+  /** maxAbsError / max |float output|. */
+  relativeError: number;
+  outputRange: number;
+  /** Fraction of samples whose argmax agrees (only for outputs of two or more elements). */
+  argmaxAgreement?: number;
+  target: number;
+  withinTarget: boolean;
+  /** Every scale tried and why it was or was not taken. */
+  tried: { scaleBits: number; maxAbsError?: number; rejected?: string }[];
+}
+
+/**
+ * The error a scale must stay within: `target` of the output range (max |float output|), but never
+ * below 2^-10 absolute, so an output that is almost always 0 does not demand an unbounded scale.
+ */
+export function acceptedError(outputRange: number, target = 0.005): number {
+  return Math.max(target * outputRange, 2 ** -10);
+}
+
+const DEFAULT_SCALES = [6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
+
+function argmax(v: number[]): number {
+  let best = 0;
+  for (let i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
+  return best;
+}
+
+/** Error of the quantized model against float outputs on the given samples. */
+export function fidelity(model: QuantizedModel, samples: number[][][], floats: number[][][]): { maxAbsError: number; outputRange: number; argmaxAgreement?: number } {
+  let maxAbsError = 0;
+  let outputRange = 0;
+  let agree = 0;
+  let argmaxApplies = false;
+  samples.forEach((sample, k) => {
+    const q = sample.map((list) => list.map((x) => quantizeReal(x, model.quant.scaleBits, "calibration input")));
+    const outs = evaluateQuantized(model, q).map((o) => o.data.map((v) => dequantize(v, o.scale)));
+    let sampleAgrees = true;
+    outs.forEach((o, i) => {
+      const f = floats[k][i];
+      o.forEach((v, j) => {
+        maxAbsError = Math.max(maxAbsError, Math.abs(v - f[j]));
+        outputRange = Math.max(outputRange, Math.abs(f[j]));
+      });
+      if (o.length > 1) {
+        argmaxApplies = true;
+        if (argmax(o) !== argmax(f)) sampleAgrees = false;
+      }
+    });
+    if (sampleAgrees) agree++;
+  });
+  return { maxAbsError, outputRange, argmaxAgreement: argmaxApplies ? agree / samples.length : undefined };
+}
+
+function fitsInputs(samples: number[][][], quant: QuantParams): boolean {
+  const half = 1n << BigInt(quant.inputBits - 1);
+  return samples.every((s) => s.every((list) => list.every((x) => {
+    const q = quantizeReal(x, quant.scaleBits, "calibration input");
+    return q >= -half && q < half;
+  })));
+}
+
+/** Picks the scale; returns the quantized model at that scale and the fidelity report. */
+export async function calibrate(graph: Graph, opts: CalibrationOptions): Promise<{ model: QuantizedModel; report: FidelityReport }> {
+  const target = opts.target ?? 0.005;
+  const floats = await opts.reference(opts.samples);
+  const tried: FidelityReport["tried"] = [];
+  let best: { model: QuantizedModel; err: ReturnType<typeof fidelity> } | undefined;
+  for (const scaleBits of opts.scales ?? DEFAULT_SCALES) {
+    const quant = { scaleBits, inputBits: opts.inputBits };
+    if (!fitsInputs(opts.samples, quant)) {
+      tried.push({ scaleBits, rejected: `calibration inputs exceed the ${opts.inputBits}-bit input range` });
+      continue;
+    }
+    let model: QuantizedModel;
+    try {
+      model = quantizeModel(graph, quant);
+    } catch (e) {
+      if (!(e instanceof ZkmlError)) throw e;
+      tried.push({ scaleBits, rejected: e.message });
+      continue;
+    }
+    const err = fidelity(model, opts.samples, floats);
+    tried.push({ scaleBits, maxAbsError: err.maxAbsError });
+    if (!best || err.maxAbsError < best.err.maxAbsError) best = { model, err };
+    if (err.maxAbsError <= acceptedError(err.outputRange, target)) {
+      best = { model, err };
+      break;
+    }
+  }
+  if (!best) throw new ZkmlError(`calibration found no usable scale: ${tried.map((t) => `2^${t.scaleBits}: ${t.rejected}`).join("; ")}`);
+  const { model, err } = best;
+  return {
+    model,
+    report: {
+      scaleBits: model.quant.scaleBits,
+      samples: opts.samples.length,
+      maxAbsError: err.maxAbsError,
+      relativeError: err.outputRange > 0 ? err.maxAbsError / err.outputRange : err.maxAbsError,
+      outputRange: err.outputRange,
+      argmaxAgreement: err.argmaxAgreement,
+      target,
+      withinTarget: err.maxAbsError <= acceptedError(err.outputRange, target),
+      tried,
+    },
+  };
+}
+
+/**
+ * Calibration samples: the given ones, plus seeded random inputs drawn from the range those span
+ * (or [-1, 1] without any), up to `count`.
+ */
+export function calibrationSamples(graph: Graph, given: number[][][], count: number, rand: () => number): number[][][] {
+  const all = given.flatMap((s) => s.flat());
+  const lo = all.length ? Math.min(...all) : -1;
+  const hi = all.length ? Math.max(...all) : 1;
+  const samples = [...given];
+  while (samples.length < count)
+    samples.push(graph.inputs.map((vi) => Array.from({ length: size(vi.shape) }, () => lo + (hi - lo) * rand())));
+  return samples;
+}
