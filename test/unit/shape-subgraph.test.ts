@@ -8,7 +8,7 @@ import { buildCase, checkCase, OpCase } from "./op-cases";
 function withFillValue(c: OpCase, node: number, value: number): Buffer {
   const model = onnx.ModelProto.decode(buildCase(c));
   const T = onnx.AttributeProto.AttributeType;
-  const n = model.graph!.node[node];
+  const n = model.graph!.node![node];
   n.attribute = [
     ...(n.attribute ?? []),
     onnx.AttributeProto.create({ name: "value", type: T.TENSOR, t: { dims: [1], dataType: onnx.TensorProto.DataType.FLOAT, floatData: [value] } }),
