@@ -11,7 +11,7 @@ import { Arg, OpContext, OpDef, ShapeArg } from "./op";
  * position k, isZero(index - k) is a constrained bit, and the output is sum_k bit_k * data[k] — a
  * linear combination when the data is constant, one multiplication per candidate otherwise.
  *
- * Computed indices must be non-negative: a negative or out-of-range index matches no candidate and
+ * Computed indices must be non-negative integers: a negative or out-of-range index matches no candidate and
  * selects 0 (the evaluator and the circuit agree on that; ONNX would count a negative index from the
  * end, or reject it). Tree models only produce indices in range.
  */
@@ -44,13 +44,16 @@ function dataSource<T>(ctx: OpContext<T>, node: Node, a: Arg<T>): DataSource<T> 
 
 function computedIndices<T>(node: Node, a: Arg<T>): QValue<T> {
   if (a.kind !== "value") fail(`${describeNode(node)}: internal error: expected computed indices`);
-  if (a.value.scale !== 0) fail(`${describeNode(node)}: the indices are not integers (they have ${a.value.scale} fractional bits)`);
   return a.value;
 }
 
-/** isZero(index - k) for k in [0, n). */
-function oneHotOf<T>(d: Domain<T>, index: T, n: number, site: SiteInfo): T[] {
-  return Array.from({ length: n }, (_, k) => d.isZero(d.add(index, d.constant(BigInt(-k))), site));
+/**
+ * isZero(index - k * 2^scale) for k in [0, n): the index equals k exactly. Indices normally arrive
+ * at scale 0; one at a finer scale (an integer times a constant quantized at scaleBits) is matched
+ * exactly too, and a fractional index matches nothing.
+ */
+function oneHotOf<T>(d: Domain<T>, index: T, scale: number, n: number, site: SiteInfo): T[] {
+  return Array.from({ length: n }, (_, k) => d.isZero(d.add(index, d.constant(-(BigInt(k) << BigInt(scale)))), site));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -75,7 +78,7 @@ export const Gather: OpDef = {
     const outer = size(dataDims.slice(0, axis));
     const inner = size(dataDims.slice(axis + 1));
     const src = dataSource(ctx, node, data);
-    const hots = ind.data.map((index, j) => oneHotOf(ctx.dom, index, n, { node: node.name, index: j }));
+    const hots = ind.data.map((index, j) => oneHotOf(ctx.dom, index, ind.scale, n, { node: node.name, index: j }));
     const out: T[] = [];
     for (let o = 0; o < outer; o++)
       hots.forEach((bits, j) => {
@@ -145,7 +148,7 @@ export const GatherElements: OpDef = {
     forEachIndex(ind.shape, (idx) => {
       const j = out.length;
       const site = { node: node.name, index: j };
-      out.push(src.select(oneHotOf(ctx.dom, ind.data[j], n, site), candidates(idx, axis, n, st), site));
+      out.push(src.select(oneHotOf(ctx.dom, ind.data[j], ind.scale, n, site), candidates(idx, axis, n, st), site));
     });
     return [{ shape: ind.shape, scale: src.scale, data: out }];
   },
