@@ -8,6 +8,7 @@ import { fromField } from "../../src/quantize/fixed-point";
 import { quantizeInputs } from "../../src/pipeline/input";
 import { exampleModelOnnx } from "../../scripts/lib/example-models";
 import { modelCircuit, rng, sharedModel, TestCircuit, violatedAfter } from "./helpers";
+import { treeOpsModel } from "./tree-ops-model";
 import { BuiltCircuit } from "../../src/pipeline/compile";
 
 /**
@@ -23,7 +24,7 @@ const SHARED = ["1l_mlp", "1l_linear", "1l_relu", "2l_relu_fc", "linear_regressi
  * Where random inputs are drawn (default [-3, 3)): tree models split on thresholds in their features'
  * natural range (iris measurements up to ~7 cm), so random inputs there reach every leaf.
  */
-const RANDOM_RANGE: Record<string, [number, number]> = { decision_tree: [0, 8] };
+const RANDOM_RANGE: Record<string, [number, number]> = { decision_tree: [0, 8], tree_ops: [0, 4] };
 
 function inputsFor(built: BuiltCircuit, random: () => number, kind: "random" | "min" | "max", name = ""): bigint[][] {
   const half = 2 ** (QUANT.inputBits - 1) / 2 ** QUANT.scaleBits;
@@ -34,11 +35,13 @@ function inputsFor(built: BuiltCircuit, random: () => number, kind: "random" | "
 }
 
 function modelFile(name: string): string {
-  return name === "credit_mlp" ? exampleModelOnnx(path.resolve(__dirname, "..", "..")) : sharedModel(name);
+  if (name === "credit_mlp") return exampleModelOnnx(path.resolve(__dirname, "..", ".."));
+  if (name === "tree_ops") return treeOpsModel();
+  return sharedModel(name);
 }
 
 describe("model circuits match the evaluator and reject tampered witnesses", () => {
-  for (const name of ["credit_mlp", ...SHARED]) {
+  for (const name of ["credit_mlp", "tree_ops", ...SHARED]) {
     describe(name, () => {
       let c: TestCircuit & { built: BuiltCircuit };
       let outCount: number;
