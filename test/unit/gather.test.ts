@@ -1,3 +1,9 @@
+import { expect } from "chai";
+import { Domain } from "../../src/ops/domain";
+import { Gather } from "../../src/ops/gather";
+import { IntegerDomain } from "../../src/quantize/evaluate";
+import { IntervalDomain } from "../../src/quantize/interval";
+import { QUANT } from "./helpers";
 import { castToFloat, checkCase, onGrid } from "./op-cases";
 
 /**
@@ -106,4 +112,22 @@ describe("GatherElements against onnxruntime", function () {
       out: [1, 6],
       values: (rand) => [onGrid(rand, 3), indexLike(rand, 6, 3)],
     }));
+});
+
+describe("Gather with an index at a finer scale", () => {
+  it("matches index k as k * 2^scale exactly (an integer index scaled by a quantized constant)", () => {
+    const node = { op: "Gather", name: "g", inputs: ["data", "i"], outputs: ["y"], attrs: {} };
+    const data = { kind: "const" as const, tensor: { dims: [4], data: [0.5, -1.25, 2, 3.75] } };
+    const run = <T>(dom: Domain<T>, index: T) =>
+      Gather.apply({ dom, quant: QUANT, opset: 13 }, node, [data, { kind: "value", value: { shape: [1], scale: 12, data: [index] } }])[0];
+    const bounds = new IntervalDomain();
+    run(bounds, { lo: 0n, hi: 4n << 12n });
+    const pick = (q: bigint) => {
+      const out = run(new IntegerDomain(bounds.sites), q);
+      return Number(out.data[0]) / 2 ** out.scale;
+    };
+    expect([0, 1, 2, 3].map((k) => pick(BigInt(k) << 12n))).to.deep.equal([0.5, -1.25, 2, 3.75]);
+    // A fractional index (1.5) matches no candidate.
+    expect(pick(3n << 11n)).to.equal(0);
+  });
 });
