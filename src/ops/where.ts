@@ -34,9 +34,11 @@ export const Where: OpDef = {
     const [cond, x, y] = args;
     const branches = [x, y];
     const computed = branches.filter((a): a is { kind: "value"; value: QValue<T> } => a.kind === "value");
-    // Constant branches are quantized at the computed branch's scale (at scaleBits when both are
-    // constant); computed branches are aligned to the finer scale exactly.
-    const scale = computed.length ? Math.max(...computed.map((a) => a.value.scale)) : ctx.quant.scaleBits;
+    // Constant branches are quantized at the computed branch's scale; when both are constant, at
+    // scale 0 if they are integers (indices, as in tree traversals), else at scaleBits. Computed
+    // branches are aligned to the finer scale exactly.
+    const integers = branches.every((a) => a.kind === "const" && a.tensor.data.every(Number.isInteger));
+    const scale = computed.length ? Math.max(...computed.map((a) => a.value.scale)) : integers ? 0 : ctx.quant.scaleBits;
     const what = `${describeNode(node)} constant`;
     const quantized = branches.map((a) => (a.kind === "const" ? a.tensor.data.map((v) => quantizeReal(v, scale, what)) : undefined));
     const values = branches.map((a) => {

@@ -139,6 +139,16 @@ describe("boolean ops and Where against onnxruntime", function () {
       sites: 6,
     }));
 
+  it("Where between integer constants yields integers (usable as indices)", () =>
+    checkCase({
+      title: "Where int branches",
+      inputs: [[4]],
+      floats: [{ name: "z", dims: [1], data: [0] }, { name: "table", dims: [3], data: [0.5, -2, 7.25] }],
+      ints: [{ name: "a", dims: [1], values: [2] }, { name: "b", dims: [1], values: [0] }],
+      nodes: [{ op: "Less", inputs: ["x0", "z"], outputs: ["p"] }, { op: "Where", inputs: ["p", "a", "b"], outputs: ["i"] }, { op: "Gather", inputs: ["table", "i"] }],
+      out: [4],
+    }));
+
   it("Where with a constant condition is data movement", () =>
     checkCase({
       title: "Where const cond",
