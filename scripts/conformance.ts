@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     scale: r.scale ?? "-",
     "max |err|": r.maxAbsError?.toExponential(2) ?? "-",
     target: r.target?.toExponential(2) ?? "-",
+    reference: r.reference ?? "-",
     proven: r.proven ? "yes" : "no",
     result: r.passed ? "pass" : `FAIL: ${r.reason}`,
   })));

@@ -51,8 +51,9 @@ export function importOnnx(bytes: Uint8Array, source = "model"): Graph {
       return { shape };
     });
     const present = args.filter((_, j) => node.inputs[j] !== "");
-    if (op.fold && present.every((a) => a.tensor)) {
-      const folded = op.fold(node, present.map((a) => a.tensor!));
+    const allConstant = present.every((a) => a.tensor);
+    if (op.foldShapes || (op.fold && allConstant)) {
+      const folded = op.fold && allConstant ? op.fold(node, present.map((a) => a.tensor!)) : op.foldShapes!(node, args);
       node.outputs.forEach((name, j) => folded[j] && constants.set(name, folded[j]));
       return;
     }

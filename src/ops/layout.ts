@@ -11,23 +11,23 @@ import { Arg, OpContext, OpDef, ShapeArg } from "./op";
  */
 
 /** Output element i is input `src[i]` at flat index `at[i]`; src -1 is the padding value. */
-interface Plan {
+export interface Plan {
   dims: number[];
   src: number[];
   at: number[];
 }
 
 /** Inputs at their ONNX positions; undefined for an omitted optional input. */
-type Ins = (ShapeArg | undefined)[];
+export type Ins = (ShapeArg | undefined)[];
 
-function strides(dims: number[]): number[] {
+export function strides(dims: number[]): number[] {
   const s = dims.map(() => 1);
   for (let i = dims.length - 2; i >= 0; i--) s[i] = s[i + 1] * dims[i + 1];
   return s;
 }
 
 /** Calls f with the multi-index of every element of `dims`, in row-major order. */
-function forEachIndex(dims: number[], f: (idx: number[]) => void): void {
+export function forEachIndex(dims: number[], f: (idx: number[]) => void): void {
   const n = size(dims);
   const idx = dims.map(() => 0);
   for (let k = 0; k < n; k++) {
@@ -39,14 +39,14 @@ function forEachIndex(dims: number[], f: (idx: number[]) => void): void {
   }
 }
 
-function normAxis(node: Node, axis: number, rank: number, what = "axis"): number {
+export function normAxis(node: Node, axis: number, rank: number, what = "axis"): number {
   const a = axis < 0 ? axis + rank : axis;
   if (!Number.isInteger(a) || a < 0 || a >= rank) fail(`${describeNode(node)}: ${what} ${axis} is out of range for rank ${rank}`);
   return a;
 }
 
 /** A list of integers from an attribute (older opsets) or a constant input (newer opsets). */
-function intList(node: Node, ins: Ins, attr: string, input: number, role: string): number[] | undefined {
+export function intList(node: Node, ins: Ins, attr: string, input: number, role: string): number[] | undefined {
   const fromAttr = attrInts(node, attr);
   if (fromAttr) return fromAttr;
   const a = ins[input];
@@ -56,7 +56,7 @@ function intList(node: Node, ins: Ins, attr: string, input: number, role: string
   return a.tensor.data;
 }
 
-function single(dims: number[], at: number[]): Plan {
+export function single(dims: number[], at: number[]): Plan {
   return { dims, src: at.map(() => 0), at };
 }
 
@@ -237,7 +237,7 @@ function gatherPlan(node: Node, ins: Ins): Plan {
 // ---------------------------------------------------------------------------------------------
 // OpDefs from plans
 
-function moveOp(
+export function moveOp(
   arity: [number, number],
   plan: (node: Node, ins: Ins) => Plan,
   /** Inputs that carry data (the others are indices, shapes...). */

@@ -26,6 +26,8 @@ export interface OpDef {
   inferShapes(node: Node, inputs: ShapeArg[]): number[][];
   /** Float evaluation when every input is constant: constant folding of shape-only subgraphs. */
   fold?(node: Node, inputs: Tensor[]): Tensor[];
+  /** Outputs that depend only on the input shapes (Shape, Size): folded at import even for computed inputs. */
+  foldShapes?(node: Node, inputs: ShapeArg[]): Tensor[];
   /** Quantized semantics in any numeric domain (evaluator, bounds, circuit). */
   apply<T>(ctx: OpContext<T>, node: Node, inputs: Arg<T>[]): QValue<T>[];
 }

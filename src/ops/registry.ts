@@ -3,16 +3,25 @@ import { describeNode, Node } from "../ir/graph";
 import { Elu, Erf, Gelu, LeakyRelu, PRelu, Sigmoid, Softmax, Tanh } from "./activations";
 import { Conv } from "./conv";
 import { Add, Sub } from "./elementwise";
-import { Concat, Gather, Pad, Slice, Squeeze, Transpose, Unsqueeze } from "./layout";
+import { Concat, Pad, Slice, Squeeze, Transpose, Unsqueeze } from "./layout";
 import { Gemm, MatMul } from "./linear";
 import { OpDef } from "./op";
 import { Relu } from "./relu";
-import { Cast, Constant, Flatten, Identity, Reshape } from "./shape-ops";
+import { Constant, Flatten, Identity, Reshape } from "./shape-ops";
+import { Cast } from "./cast";
+import { And, Equal, Greater, GreaterOrEqual, Less, LessOrEqual, Not, Or, Xor } from "./compare";
+import { Where } from "./where";
+import { ArgMax, ArgMin, ReduceMax, ReduceMean, ReduceMin, ReduceSum } from "./reduce";
+import { Gather, GatherElements } from "./gather";
+import { ConstantOfShape, Expand, Range, Shape, Size, Tile } from "./shape-subgraph";
 
 const OPS: Record<string, OpDef> = {
   Gemm, MatMul, Conv, Add, Sub, Relu, Flatten, Reshape, Identity, Cast, Constant,
   Transpose, Squeeze, Unsqueeze, Concat, Slice, Pad, Gather,
   Sigmoid, Tanh, Erf, Elu, Gelu, LeakyRelu, PRelu, Softmax,
+  Less, LessOrEqual, Greater, GreaterOrEqual, Equal, And, Or, Xor, Not, Where,
+  ArgMax, ArgMin, ReduceSum, ReduceMean, ReduceMax, ReduceMin, GatherElements,
+  Shape, Size, ConstantOfShape, Expand, Tile, Range,
 };
 
 export function supportedOps(): string[] {

@@ -49,29 +49,6 @@ export const Identity = relabel([1, 1], (_n, [x]) => x.shape);
 export const Flatten = relabel([1, 1], (n, [x]) => flattenShape(n, x.shape));
 export const Reshape = relabel([2, 2], (n, [x, s]) => reshapeShape(n, x.shape, s?.tensor));
 
-const FLOAT_TYPES = new Set([1, 10, 11, 16]); // FLOAT, FLOAT16, DOUBLE, BFLOAT16
-const INT_TYPES = new Set([2, 3, 4, 5, 6, 7, 12, 13]);
-
-/** Cast between float types is the identity on fixed-point values; to integers only when constant. */
-export const Cast: OpDef = {
-  arity: [1, 1],
-  inferShapes: (_n, [x]) => [x.shape],
-  fold(node, [x]) {
-    const to = attrInt(node, "to", 1);
-    if (FLOAT_TYPES.has(to)) return [x];
-    if (INT_TYPES.has(to)) return [{ dims: x.dims, data: x.data.map(Math.trunc) }];
-    if (to === 9) return [{ dims: x.dims, data: x.data.map((v) => (v !== 0 ? 1 : 0)) }];
-    fail(`${describeNode(node)}: Cast to ONNX type ${to} is not supported`);
-  },
-  apply(_ctx, node, args) {
-    const to = attrInt(node, "to", 1);
-    if (!FLOAT_TYPES.has(to)) fail(`${describeNode(node)}: Cast of a computed value to ONNX type ${to} is not supported yet (only float types)`);
-    const x = args[0];
-    if (x.kind !== "value") fail(`${describeNode(node)}: expected a computed input`);
-    return [x.value];
-  },
-};
-
 /** Constant has no inputs, so it is always folded at import. */
 export const Constant: OpDef = {
   arity: [0, 0],

@@ -6,7 +6,7 @@ import { exportSolidityVerifier } from "../backend/groth16";
 import { calibrate, calibrationSamples, FidelityReport } from "../quantize/calibrate";
 import { mulberry32 } from "../util/prng";
 import { readModelInput } from "./input";
-import { runOnnxRuntimeBatch } from "./reference";
+import { onnxRuntimeLoadError, runOnnxRuntimeBatch } from "./reference";
 import { requiredPower } from "../backend/ptau";
 import { readR1cs } from "../backend/r1cs";
 import { emitCircom } from "../emit/circom";
@@ -45,6 +45,9 @@ export interface CompileOptions {
   progress?: StepRunner;
   verbose?: boolean;
 }
+
+/** The scale when there is no float reference to calibrate against. */
+export const FALLBACK_SCALE_BITS = 12;
 
 export interface CalibrationSettings {
   /** Model inputs (each in the prove input format) to calibrate on and to draw random ones around. */
@@ -97,7 +100,7 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
   const manifest = await writeDirAtomically(dir, async (tmp) => {
     fs.writeFileSync(path.join(tmp, "model.onnx"), onnxBytes);
     const { quant, report: fidelity } = await step("calibrate", () => calibrateModel(opts, path.join(tmp, "model.onnx"), onnxBytes));
-    opts.log(`${opts.name}: ${describeFidelity(fidelity)}`);
+    if (fidelity) opts.log(`${opts.name}: ${describeFidelity(fidelity)}`);
     const built = await buildCircuit(opts.name, onnxBytes, path.basename(opts.onnx), quant, tmp, step, bindings);
     const { graph, program, circuitSrc, artifacts: art } = built;
     const r1cs = readR1cs(art.r1cs);
@@ -190,8 +193,15 @@ export function checkBindings(bindings: string[]): void {
  * The scale: the user's, or the smallest that meets the fidelity target on the calibration inputs.
  * Either way the fidelity report (max error, relative error, argmax agreement) is computed.
  */
-async function calibrateModel(opts: CompileOptions, onnxFile: string, onnxBytes: Uint8Array): Promise<{ quant: QuantParams; report: FidelityReport }> {
+async function calibrateModel(opts: CompileOptions, onnxFile: string, onnxBytes: Uint8Array): Promise<{ quant: QuantParams; report?: FidelityReport }> {
   const graph = importOnnx(onnxBytes, path.basename(opts.onnx));
+  const ortError = await onnxRuntimeLoadError(onnxFile);
+  if (ortError) {
+    // Without a float reference there is nothing to calibrate against: the default scale is used.
+    const quant = { scaleBits: opts.quant.scaleBits ?? FALLBACK_SCALE_BITS, inputBits: opts.quant.inputBits };
+    opts.log(`${opts.name}: onnxruntime cannot load the model (${ortError}); no calibration or fidelity report, scale 2^${quant.scaleBits}`);
+    return { quant };
+  }
   const given = (opts.calibration?.inputs ?? []).map((raw) => readModelInput(raw, graph.inputs));
   const samples = calibrationSamples(graph, given, Math.max(opts.calibration?.samples ?? 100, given.length), mulberry32(0x5ca1e));
   const reference = (batch: number[][][]) => runOnnxRuntimeBatch(onnxFile, graph.inputs, batch);

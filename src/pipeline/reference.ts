@@ -32,3 +32,15 @@ export async function runOnnxRuntimeBatch(onnxFile: string, inputs: ValueInfo[],
     await session.release();
   }
 }
+
+/** The load error when onnxruntime refuses a model (some valid exports have no CPU kernel), else undefined. */
+export async function onnxRuntimeLoadError(onnxFile: string): Promise<string | undefined> {
+  const ort = await import("onnxruntime-node");
+  try {
+    const session = await ort.InferenceSession.create(onnxFile);
+    await session.release();
+    return undefined;
+  } catch (e) {
+    return ((e as Error).message ?? String(e)).split("\n")[0];
+  }
+}

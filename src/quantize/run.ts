@@ -1,12 +1,13 @@
 import { fail } from "../errors";
 import { describeNode, Graph } from "../ir/graph";
 import { Domain, QuantParams, QValue } from "../ops/domain";
-import { Arg, atMostScale, OpContext } from "../ops/op";
+import { Arg, atScale, OpContext } from "../ops/op";
 import { opFor } from "../ops/registry";
 
 /**
  * Runs a graph in one numeric domain. Inputs arrive quantized at `scaleBits`; every graph output is
- * brought back to `scaleBits` so the manifest has one scale for all outputs.
+ * brought to `scaleBits` so the manifest has one scale for all outputs (integer and boolean outputs,
+ * at scale 0, by an exact multiplication).
  */
 export function runGraph<T>(graph: Graph, dom: Domain<T>, quant: QuantParams, inputs: T[][]): QValue<T>[] {
   const ctx: OpContext<T> = { dom, quant, opset: graph.opset };
@@ -26,6 +27,6 @@ export function runGraph<T>(graph: Graph, dom: Domain<T>, quant: QuantParams, in
   }
   return graph.outputs.map((vi) => {
     const v = values.get(vi.name)!;
-    return atMostScale(ctx, { op: "Output", name: vi.name, inputs: [], outputs: [], attrs: {} }, v, quant.scaleBits);
+    return atScale(ctx, { op: "Output", name: vi.name, inputs: [], outputs: [], attrs: {} }, v, quant.scaleBits);
   });
 }

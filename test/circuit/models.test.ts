@@ -8,6 +8,7 @@ import { fromField } from "../../src/quantize/fixed-point";
 import { quantizeInputs } from "../../src/pipeline/input";
 import { exampleModelOnnx } from "../../scripts/lib/example-models";
 import { modelCircuit, rng, sharedModel, TestCircuit, violatedAfter } from "./helpers";
+import { treeOpsModel } from "./tree-ops-model";
 import { BuiltCircuit } from "../../src/pipeline/compile";
 
 /**
@@ -17,24 +18,33 @@ import { BuiltCircuit } from "../../src/pipeline/compile";
  */
 
 const QUANT: QuantParams = { scaleBits: 12, inputBits: 24 };
-const SHARED = ["1l_mlp", "1l_linear", "1l_relu", "2l_relu_fc", "linear_regression", "sklearn_mlp", "accuracy", "1l_flatten", "1l_reshape", "1l_identity", "1l_conv"];
+const SHARED = ["1l_mlp", "1l_linear", "1l_relu", "2l_relu_fc", "linear_regression", "sklearn_mlp", "accuracy", "1l_flatten", "1l_reshape", "1l_identity", "1l_conv", "1l_mean", "decision_tree"];
 
 // Activations: piecewise tables, Softmax's max, exp and floor division.
 const ACTIVATIONS = ["1l_sigmoid", "1l_tanh", "1l_softmax", "1l_leakyrelu", "2l_relu_sigmoid_conv"];
 
-function inputsFor(built: BuiltCircuit, random: () => number, kind: "random" | "min" | "max"): bigint[][] {
+/**
+ * Where random inputs are drawn (default [-3, 3)): tree models split on thresholds in their features'
+ * natural range (iris measurements up to ~7 cm), so random inputs there reach every leaf.
+ */
+const RANDOM_RANGE: Record<string, [number, number]> = { decision_tree: [0, 8], tree_ops: [0, 4] };
+
+function inputsFor(built: BuiltCircuit, random: () => number, kind: "random" | "min" | "max", name = ""): bigint[][] {
   const half = 2 ** (QUANT.inputBits - 1) / 2 ** QUANT.scaleBits;
-  const value = () => (kind === "min" ? -half : kind === "max" ? half - 2 ** -QUANT.scaleBits : (random() * 2 - 1) * 3);
+  const [lo, hi] = RANDOM_RANGE[name] ?? [-3, 3];
+  const value = () => (kind === "min" ? -half : kind === "max" ? half - 2 ** -QUANT.scaleBits : lo + (hi - lo) * random());
   const floats = built.graph.inputs.map((vi) => Array.from({ length: size(vi.shape) }, value));
   return quantizeInputs(floats, built.graph.inputs, QUANT);
 }
 
 function modelFile(name: string): string {
-  return name === "credit_mlp" ? exampleModelOnnx(path.resolve(__dirname, "..", "..")) : sharedModel(name);
+  if (name === "credit_mlp") return exampleModelOnnx(path.resolve(__dirname, "..", ".."));
+  if (name === "tree_ops") return treeOpsModel();
+  return sharedModel(name);
 }
 
 describe("model circuits match the evaluator and reject tampered witnesses", () => {
-  for (const name of ["credit_mlp", ...SHARED, ...ACTIVATIONS]) {
+  for (const name of ["credit_mlp", "tree_ops", ...SHARED, ...ACTIVATIONS]) {
     describe(name, () => {
       let c: TestCircuit & { built: BuiltCircuit };
       let outCount: number;
@@ -47,7 +57,7 @@ describe("model circuits match the evaluator and reject tampered witnesses", () 
         const random = rng(name.length * 7919);
         const kinds = ["min", "max", ...Array(8).fill("random")] as const;
         for (const kind of kinds) {
-          const q = inputsFor(c.built, random, kind);
+          const q = inputsFor(c.built, random, kind, name);
           const expected = evaluateQuantized(c.built.qmodel, q).flatMap((v) => v.data);
           const w = await c.witness({ in: q.flat().map(String) });
           expect(unsatisfiedConstraints(c.r1cs, w), kind).to.deep.equal([]);
@@ -56,7 +66,7 @@ describe("model circuits match the evaluator and reject tampered witnesses", () 
       });
 
       it("every single-wire change to a valid witness breaks a constraint", async () => {
-        const q = inputsFor(c.built, rng(1), "random");
+        const q = inputsFor(c.built, rng(1), "random", name);
         const honest = await c.witness({ in: q.flat().map(String) });
         const firstPrivate = 1 + c.r1cs.nPubOut + c.r1cs.nPubIn;
         const mutated = [...Array(c.r1cs.nPubOut).keys()].map((i) => i + 1); // public outputs
@@ -76,7 +86,7 @@ describe("model circuits match the evaluator and reject tampered witnesses", () 
       });
 
       it("flipping any hint bit (remainder, quotient, sign) breaks a constraint", async () => {
-        const q = inputsFor(c.built, rng(2), "random");
+        const q = inputsFor(c.built, rng(2), "random", name);
         const honest = await c.witness({ in: q.flat().map(String) });
         const bits = [...c.sym].filter(([n]) => /(bits\[\d+\]|nonneg)$/.test(n));
         if (c.built.program.gadgets.length > 0) expect(bits.some(([n]) => /^main\.g\d+\./.test(n))).to.equal(true);

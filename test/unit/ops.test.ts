@@ -378,9 +378,9 @@ describe("ops: range checks", () => {
 describe("ops: unsupported uses are ZkmlErrors naming the node", () => {
   const y = (dims: number[]) => ({ name: "z", dims });
 
-  it("Cast of a computed value to an integer type (at quantization)", () => {
-    const graph = importSpec(spec([x(2, 3)], [node("Cast", ["x"], ["y"], { to: { i: 7 } })]));
-    expectZkmlError(() => quantizeModel(graph, QUANT), 'Cast node "cast_y"', "ONNX type 7", "only float types");
+  it("Cast of a computed value to a string (at quantization); integer and bool casts are supported", () => {
+    const graph = importSpec(spec([x(2, 3)], [node("Cast", ["x"], ["y"], { to: { i: 8 } })]));
+    expectZkmlError(() => quantizeModel(graph, QUANT), 'Cast node "cast_y"', "ONNX type 8", "float, integer and bool types are");
   });
 
   it("Gemm and MatMul with a computed weight operand (at quantization)", () => {
