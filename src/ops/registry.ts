@@ -1,6 +1,7 @@
 import { fail } from "../errors";
 import { describeNode, Node } from "../ir/graph";
 import { Elu, Erf, Gelu, LeakyRelu, PRelu, Sigmoid, Softmax, Tanh } from "./activations";
+import { Div, Mul, Pow } from "./arith";
 import { Conv } from "./conv";
 import { Add, Sub } from "./elementwise";
 import { Concat, Gather, Pad, Slice, Squeeze, Transpose, Unsqueeze } from "./layout";
@@ -13,6 +14,7 @@ const OPS: Record<string, OpDef> = {
   Gemm, MatMul, Conv, Add, Sub, Relu, Flatten, Reshape, Identity, Cast, Constant,
   Transpose, Squeeze, Unsqueeze, Concat, Slice, Pad, Gather,
   Sigmoid, Tanh, Erf, Elu, Gelu, LeakyRelu, PRelu, Softmax,
+  Mul, Div, Pow,
 };
 
 export function supportedOps(): string[] {
