@@ -7,6 +7,7 @@ import { Add, Sub } from "./elementwise";
 import { Concat, Gather, Pad, Slice, Squeeze, Transpose, Unsqueeze } from "./layout";
 import { Gemm, MatMul } from "./linear";
 import { OpDef } from "./op";
+import { AveragePool, GlobalAveragePool, GlobalMaxPool, MaxPool } from "./pool";
 import { Relu } from "./relu";
 import { Cast, Constant, Flatten, Identity, Reshape } from "./shape-ops";
 
@@ -15,6 +16,7 @@ const OPS: Record<string, OpDef> = {
   Transpose, Squeeze, Unsqueeze, Concat, Slice, Pad, Gather,
   Sigmoid, Tanh, Erf, Elu, Gelu, LeakyRelu, PRelu, Softmax,
   Mul, Div, Pow,
+  AveragePool, MaxPool, GlobalAveragePool, GlobalMaxPool,
 };
 
 export function supportedOps(): string[] {
