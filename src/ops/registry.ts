@@ -6,6 +6,7 @@ import { Conv } from "./conv";
 import { Add, Sub } from "./elementwise";
 import { Concat, Gather, Pad, Slice, Squeeze, Transpose, Unsqueeze } from "./layout";
 import { Gemm, MatMul } from "./linear";
+import { BatchNormalization } from "./normalization";
 import { OpDef } from "./op";
 import { AveragePool, GlobalAveragePool, GlobalMaxPool, MaxPool } from "./pool";
 import { Relu } from "./relu";
@@ -17,6 +18,7 @@ const OPS: Record<string, OpDef> = {
   Sigmoid, Tanh, Erf, Elu, Gelu, LeakyRelu, PRelu, Softmax,
   Mul, Div, Pow,
   AveragePool, MaxPool, GlobalAveragePool, GlobalMaxPool,
+  BatchNormalization,
 };
 
 export function supportedOps(): string[] {
