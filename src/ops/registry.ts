@@ -3,6 +3,7 @@ import { describeNode, Node } from "../ir/graph";
 import { Elu, Erf, Gelu, LeakyRelu, PRelu, Sigmoid, Softmax, Tanh } from "./activations";
 import { Div, Mul, Pow } from "./arith";
 import { Conv } from "./conv";
+import { ConvTranspose } from "./conv-transpose";
 import { Add, Sub } from "./elementwise";
 import { Concat, Gather, Pad, Slice, Squeeze, Transpose, Unsqueeze } from "./layout";
 import { Gemm, MatMul } from "./linear";
@@ -19,6 +20,7 @@ const OPS: Record<string, OpDef> = {
   Mul, Div, Pow,
   AveragePool, MaxPool, GlobalAveragePool, GlobalMaxPool,
   BatchNormalization,
+  ConvTranspose,
 };
 
 export function supportedOps(): string[] {
