@@ -5,7 +5,7 @@ import os from "os";
 import path from "path";
 import { GraphSpec } from "../../scripts/lib/onnx-writer";
 import { Graph } from "../../src/ir/graph";
-import { importOnnx } from "../../src/onnx/import";
+import { ImportOptions, importOnnx } from "../../src/onnx/import";
 import { quantizeModel } from "../../src/quantize";
 import { encodeWith, expectClose, expectWithinBounds, GraphEdit, randomInputs, runQuantized } from "./helpers";
 
@@ -15,6 +15,7 @@ export interface OrtCheck {
   /** Inputs for one trial; uniform in [-2, 2) by default. */
   inputs?: (graph: Graph) => number[][];
   tol?: number;
+  importOptions?: ImportOptions;
 }
 
 /** onnxruntime's outputs with their shapes (runOnnxRuntime returns flat values only). */
@@ -43,7 +44,7 @@ export async function expectMatchesOrt(spec: GraphSpec, rand: () => number, opts
   const file = path.join(dir, `model${counter++}.onnx`);
   const bytes = encodeWith(spec, opts.edit);
   fs.writeFileSync(file, bytes);
-  const graph = importOnnx(bytes, file);
+  const graph = importOnnx(bytes, file, opts.importOptions);
   const model = quantizeModel(graph, { scaleBits: 12, inputBits: 24 });
   for (let trial = 0; trial < (opts.trials ?? 3); trial++) {
     const inputs = opts.inputs ? opts.inputs(graph) : randomInputs(graph, rand, -2, 2);
