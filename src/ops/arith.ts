@@ -141,3 +141,37 @@ export const Pow: OpDef = {
     return [{ shape, scale: acc.scale, data: ix.map((j) => acc.data[j]) }];
   },
 };
+
+/** numpy matmul's shape for two operands of rank >= 2: batch dimensions broadcast. */
+export function batchedMatMulShape(node: Node, a: number[], b: number[]): number[] {
+  const d = describeNode(node);
+  if (a.length < 2 || b.length < 2) fail(`${d}: a MatMul of two computed values needs operands of rank >= 2, got [${a}] and [${b}]`);
+  if (a[a.length - 1] !== b[b.length - 2]) fail(`${d}: cannot multiply [${a}] by [${b}]`);
+  const batch = broadcastShapes(a.slice(0, -2), b.slice(0, -2), d);
+  return [...batch, a[a.length - 2], b[b.length - 1]];
+}
+
+/** MatMul of two computed values: one product constraint per multiply-add, the sum is linear. */
+export function matMulOfValues<T>(ctx: OpContext<T>, node: Node, args: Arg<T>[]): QValue<T> {
+  const a = atMostScale(ctx, node, valueInput(node, args, 0, "A"), ctx.quant.scaleBits);
+  const b = atMostScale(ctx, node, valueInput(node, args, 1, "B"), ctx.quant.scaleBits);
+  const shape = batchedMatMulShape(node, a.shape, b.shape);
+  const [M, K, N] = [a.shape[a.shape.length - 2], a.shape[a.shape.length - 1], b.shape[b.shape.length - 1]];
+  const batch = shape.slice(0, -2);
+  // The first element of each broadcast batch matrix of a and b, for every output batch.
+  const aBase = broadcastIndex(batch, a.shape.slice(0, -2));
+  const bBase = broadcastIndex(batch, b.shape.slice(0, -2));
+  const data: T[] = [];
+  for (let t = 0; t < size(batch); t++)
+    for (let m = 0; m < M; m++)
+      for (let n = 0; n < N; n++) {
+        const products: T[] = [];
+        for (let k = 0; k < K; k++) {
+          const x = a.data[aBase[t] * M * K + m * K + k];
+          const y = b.data[bBase[t] * K * N + k * N + n];
+          products.push(ctx.dom.mul(x, y, { node: node.name, index: data.length * K + k }));
+        }
+        data.push(ctx.dom.affine(products, products.map(() => 1n), 0n));
+      }
+  return { shape, scale: a.scale + b.scale, data };
+}

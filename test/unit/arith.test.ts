@@ -70,6 +70,11 @@ describe("Mul, Div and Pow against onnxruntime", () => {
     });
   }
 
+  it("MatMul of two computed values, with broadcast batch dimensions", async () => {
+    await expectMatchesOrt(model([{ name: "x", dims: [1, 3, 2, 4] }, { name: "z", dims: [3, 4, 2] }], [op("MatMul", ["x", "z"])]), rand);
+    await expectMatchesOrt(model([{ name: "x", dims: [1, 3, 2, 2] }], [op("MatMul", ["x", "x"])]), rand);
+  });
+
   it("constant subgraphs of Mul, Div and Pow are folded", async () => {
     const spec = model(
       [{ name: "x", dims: [3] }],
