@@ -1,6 +1,7 @@
 import { onnx } from "onnx-proto";
 import { fail, ZkmlError } from "../errors";
 import { AttrValue, describeNode, Graph, Node, size, Tensor, ValueInfo } from "../ir/graph";
+import { foldIntoLinearLayers } from "../ir/fold-batchnorm";
 import { opFor } from "../ops/registry";
 import { ShapeArg } from "../ops/op";
 
@@ -10,8 +11,16 @@ const MAX_ELEMENTS = 1 << 26;
 type Long = { toNumber(): number };
 const num = (v: number | Long | null | undefined): number => (v == null ? 0 : typeof v === "number" ? v : v.toNumber());
 
-/** Parses ONNX bytes into the graph IR, folding every subgraph that depends only on constants. */
-export function importOnnx(bytes: Uint8Array, source = "model"): Graph {
+export interface ImportOptions {
+  /** Merge BatchNormalization and per-channel Mul/Add into the preceding Conv/Gemm (default true). */
+  mergeIntoLinearLayers?: boolean;
+}
+
+/**
+ * Parses ONNX bytes into the graph IR, folding every subgraph that depends only on constants, then
+ * merging per-channel affine steps into the layers that feed them (ir/fold-batchnorm.ts).
+ */
+export function importOnnx(bytes: Uint8Array, source = "model", options: ImportOptions = {}): Graph {
   let model: onnx.ModelProto;
   try {
     model = onnx.ModelProto.decode(bytes);
@@ -73,7 +82,9 @@ export function importOnnx(bytes: Uint8Array, source = "model"): Graph {
     if (!shape) fail(`${source}: output "${vi.name}" is not produced by any node`);
     return { name: vi.name, shape };
   });
-  return { inputs, outputs, nodes, constants, shapes, opset };
+  const graph: Graph = { inputs, outputs, nodes, constants, shapes, opset };
+  if (options.mergeIntoLinearLayers ?? true) foldIntoLinearLayers(graph);
+  return graph;
 }
 
 function checkDims(dims: number[], what: string): void {

@@ -2,6 +2,7 @@ import { fail } from "../errors";
 import { attrInt, describeNode, Node, Tensor } from "../ir/graph";
 import { quantizeReal } from "../quantize/fixed-point";
 import { broadcastIndex, broadcastShapes } from "./broadcast";
+import { batchedMatMulShape, matMulOfValues } from "./arith";
 import { QValue } from "./domain";
 import { Arg, atMostScale, constInput, OpContext, OpDef, ShapeArg, valueInput } from "./op";
 
@@ -51,10 +52,12 @@ function applyAffine<T>(
 export const MatMul: OpDef = {
   arity: [2, 2],
   inferShapes(node, [a, b]: ShapeArg[]) {
+    if (!b.tensor) return [batchedMatMulShape(node, a.shape, b.shape)];
     return [matmulShape(node, a.shape, b.shape)];
   },
   apply(ctx, node, args) {
     if (args[0]?.kind === "const") fail(`${describeNode(node)}: a constant left operand is not supported yet`);
+    if (args[1]?.kind === "value") return [matMulOfValues(ctx, node, args)];
     const a = valueInput(node, args, 0, "A");
     const w = constInput(node, args, 1, "weights");
     const [K, N] = w.dims;

@@ -1,11 +1,15 @@
 import { fail } from "../errors";
 import { describeNode, Node } from "../ir/graph";
 import { Elu, Erf, Gelu, LeakyRelu, PRelu, Sigmoid, Softmax, Tanh } from "./activations";
+import { Div, Mul, Pow } from "./arith";
 import { Conv } from "./conv";
+import { ConvTranspose } from "./conv-transpose";
 import { Add, Sub } from "./elementwise";
 import { Concat, Pad, Slice, Squeeze, Transpose, Unsqueeze } from "./layout";
 import { Gemm, MatMul } from "./linear";
+import { BatchNormalization } from "./normalization";
 import { OpDef } from "./op";
+import { AveragePool, GlobalAveragePool, GlobalMaxPool, MaxPool } from "./pool";
 import { Relu } from "./relu";
 import { Constant, Flatten, Identity, Reshape } from "./shape-ops";
 import { Cast } from "./cast";
@@ -22,6 +26,10 @@ const OPS: Record<string, OpDef> = {
   Less, LessOrEqual, Greater, GreaterOrEqual, Equal, And, Or, Xor, Not, Where,
   ArgMax, ArgMin, ReduceSum, ReduceMean, ReduceMax, ReduceMin, GatherElements,
   Shape, Size, ConstantOfShape, Expand, Tile, Range,
+  Mul, Div, Pow,
+  AveragePool, MaxPool, GlobalAveragePool, GlobalMaxPool,
+  BatchNormalization,
+  ConvTranspose,
 };
 
 export function supportedOps(): string[] {
