@@ -6,10 +6,10 @@ import { Site, SiteKind } from "../quantize/interval";
  * binding (e.g. a recipient address or a vault epoch) in the order given.
  */
 export function emitCircom(program: CircuitProgram, header: string, bindings: string[] = []): string {
+  chunked = 0; // var names restart per circuit, so the same model always gives the same source
   const names = new Map<number, string>();
   program.gadgets.forEach((g, k) => g.signals.forEach((s, i) => names.set(s, `g${k}.${TEMPLATES[g.site.kind].output(i)}`)));
   const name = (s: number) => (s < program.inputCount ? `in[${s}]` : names.get(s)!);
-  const expr = (e: LinExpr) => formatLinExpr(e, name);
   const lines: string[] = [
     "pragma circom 2.1.6;",
     "",
@@ -33,10 +33,10 @@ export function emitCircom(program: CircuitProgram, header: string, bindings: st
   program.gadgets.forEach((g, k) => {
     const t = TEMPLATES[g.site.kind];
     lines.push(`    component g${k} = ${t.instance(g.site)}; // ${g.site.node}[${g.site.index}]`);
-    g.inputs.forEach((e, i) => lines.push(`    g${k}.${t.inputs[i]} <== ${expr(e)};`));
+    g.inputs.forEach((e, i) => assign(lines, `g${k}.${t.inputs[i]}`, e, name));
   });
   lines.push("");
-  program.outputs.forEach((e, i) => lines.push(`    out[${i}] <== ${expr(e)};`));
+  program.outputs.forEach((e, i) => assign(lines, `out[${i}]`, e, name));
   if (bindings.length > 0) {
     // A public input in no constraint has a zero verification-key point, so any value would verify:
     // squaring it puts it in one constraint and binds the proof to it.
@@ -58,6 +58,25 @@ const TEMPLATES: Record<SiteKind, { instance: (s: Site) => string; inputs: strin
   bits: { instance: (s) => `Bits(${s.width})`, inputs: ["in"], output: (i) => `bits[${i}]` },
   div: { instance: (s) => `FloorDiv(${s.width}, ${s.shift})`, inputs: ["a", "b"], output: () => "out" },
 };
+
+/** Terms per line: circom's parser recurses once per `+`, and a long sum overflows its stack. */
+const MAX_TERMS_PER_LINE = 200;
+let chunked = 0;
+
+/** `target <== e;`, through a var accumulated in chunks when e is long (a var of signals stays linear). */
+function assign(lines: string[], target: string, e: LinExpr, name: (signal: number) => string): void {
+  if (e.terms.size <= MAX_TERMS_PER_LINE) {
+    lines.push(`    ${target} <== ${formatLinExpr(e, name)};`);
+    return;
+  }
+  const v = `lc${chunked++}`;
+  const terms = [...e.terms].sort((a, b) => a[0] - b[0]);
+  for (let i = 0; i < terms.length; i += MAX_TERMS_PER_LINE) {
+    const part: LinExpr = { terms: new Map(terms.slice(i, i + MAX_TERMS_PER_LINE)), c: i === 0 ? e.c : 0n };
+    lines.push(`    ${i === 0 ? `var ${v} =` : `${v} +=`} ${formatLinExpr(part, name)};`);
+  }
+  lines.push(`    ${target} <== ${v};`);
+}
 
 export function formatLinExpr(e: LinExpr, name: (signal: number) => string): string {
   const parts: string[] = [];

@@ -19,7 +19,7 @@ import { BuiltCircuit } from "../../src/pipeline/compile";
 
 const QUANT: QuantParams = { scaleBits: 12, inputBits: 24 };
 const SHARED = ["1l_mlp", "1l_linear", "1l_relu", "2l_relu_fc", "linear_regression", "sklearn_mlp", "accuracy", "1l_flatten", "1l_reshape", "1l_identity", "1l_conv", "1l_mean", "decision_tree",
-  "1l_average", "1l_batch_norm", "1l_max_pool", "large_op_graph", "1l_gelu_noappx"];
+  "1l_average", "1l_batch_norm", "1l_max_pool", "large_op_graph", "1l_gelu_noappx", "xgboost_reg", "ltsf"];
 
 // Activations: piecewise tables, Softmax's max, exp and floor division.
 const ACTIVATIONS = ["1l_sigmoid", "1l_tanh", "1l_softmax", "1l_leakyrelu", "2l_relu_sigmoid_conv"];

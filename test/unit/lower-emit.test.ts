@@ -73,6 +73,22 @@ describe("emit: circom for a lowered model", () => {
   });
 });
 
+describe("emit: long linear expressions", () => {
+  it("are accumulated in a var in chunks (circom's parser overflows on one long sum), the same way every time", () => {
+    const terms = new Map<number, bigint>(Array.from({ length: 450 }, (_, i) => [i, BigInt(i + 1)]));
+    const program = { inputCount: 450, inputBits: 8, gadgets: [], outputs: [{ terms, c: 7n }] };
+    const src = emitCircom(program, "long");
+    const lines = src.split("\n").filter((l) => /lc0/.test(l));
+    expect(lines[0]).to.match(/^\s+var lc0 = in\[0\] \+ 2\*in\[1\]/);
+    expect(lines[0]).to.match(/\+ 7;$/);
+    expect(lines.filter((l) => l.includes("lc0 +="))).to.have.length(2);
+    expect(lines[lines.length - 1].trim()).to.equal("out[0] <== lc0;");
+    // Every term appears exactly once.
+    for (let i = 0; i < 450; i++) expect(src.match(new RegExp(`\\bin\\[${i}\\]`, "g"))!.length, `in[${i}]`).to.equal(1);
+    expect(emitCircom(program, "long")).to.equal(src);
+  });
+});
+
 describe("backend: ptau sizing", () => {
   it("matches snarkjs's domain size rule (constraints + public signals + 1)", () => {
     expect(requiredPower(220, 7)).to.equal(8);
