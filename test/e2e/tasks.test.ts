@@ -95,16 +95,16 @@ describe("zkml tasks", () => {
     await rejects(hre.run("zkml:compile", { model: write("junk.onnx", Buffer.from("definitely not a model")), noSolidity: true }), /junk\.onnx is not a valid ONNX/);
     await rejects(hre.run("zkml:compile", { model: path.join(work, "absent.onnx"), noSolidity: true }), /ONNX file not found/);
     await rejects(hre.run("zkml:compile", { name: "not_configured", noSolidity: true }), /unknown model "not_configured"/);
-    const softmax = encodeModel({
+    const lstm = encodeModel({
       inputs: [{ name: "x", dims: ["batch", 4] }],
       outputs: [{ name: "y", dims: ["batch", 4] }],
       initializers: [],
-      nodes: [{ name: "/head/Softmax", opType: "Softmax", inputs: ["x"], outputs: ["y"] }],
+      nodes: [{ name: "/head/LSTM", opType: "LSTM", inputs: ["x"], outputs: ["y"] }],
     });
-    await rejects(hre.run("zkml:compile", { model: write("softmax.onnx", softmax), noSolidity: true }), /unsupported op: Softmax node "\/head\/Softmax".*Supported ops: .*Gemm/);
+    await rejects(hre.run("zkml:compile", { model: write("lstm.onnx", lstm), noSolidity: true }), /unsupported op: LSTM node "\/head\/LSTM".*Supported ops: .*Gemm/);
     await rejects(hre.run("zkml:compile", { model: sharedModel("1l_identity"), ptau: path.join(work, "none.ptau"), noSolidity: true }), /ptau file not found/);
     expect(leftovers()).to.deep.equal([]);
-    expect(fs.existsSync(path.join(hre.config.zkml.buildDir, "softmax"))).to.equal(false);
+    expect(fs.existsSync(path.join(hre.config.zkml.buildDir, "lstm"))).to.equal(false);
     expect(fs.existsSync(path.join(hre.config.zkml.buildDir, "junk"))).to.equal(false);
   });
 
