@@ -1,10 +1,10 @@
 import { fail } from "../errors";
 import { describeNode, Node, size, Tensor } from "../ir/graph";
 import { quantizeReal } from "../quantize/fixed-point";
-import { broadcastIndex, broadcastShapes } from "./broadcast";
+import { binaryShape, broadcastIndex, broadcastShapes, foldBinary } from "./broadcast";
 import { reciprocal } from "./composite";
 import { QValue } from "./domain";
-import { Arg, atMostScale, atScale, OpContext, OpDef, ShapeArg, valueInput } from "./op";
+import { Arg, atMostScale, atScale, OpContext, OpDef, valueInput } from "./op";
 
 /**
  * Mul, Div and Pow with ONNX (numpy) broadcasting.
@@ -17,19 +17,6 @@ import { Arg, atMostScale, atScale, OpContext, OpDef, ShapeArg, valueInput } fro
  */
 
 const shapeOf = <T>(a: Arg<T>): number[] => (a.kind === "const" ? a.tensor.dims : a.value.shape);
-
-function binaryShape(node: Node, [a, b]: ShapeArg[]): number[][] {
-  return [broadcastShapes(a.shape, b.shape, describeNode(node))];
-}
-
-function foldBinary(f: (a: number, b: number) => number): OpDef["fold"] {
-  return (node, [a, b]: Tensor[]) => {
-    const dims = broadcastShapes(a.dims, b.dims, describeNode(node));
-    const ia = broadcastIndex(dims, a.dims);
-    const ib = broadcastIndex(dims, b.dims);
-    return [{ dims, data: ia.map((j, i) => f(a.data[j], b.data[ib[i]])) }];
-  };
-}
 
 /** True when every entry times 2^0 is an integer: such constants multiply exactly, at no scale cost. */
 const allIntegers = (t: Tensor) => t.data.every((v) => Number.isInteger(v));

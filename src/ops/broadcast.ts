@@ -1,5 +1,5 @@
 import { fail } from "../errors";
-import { size } from "../ir/graph";
+import { describeNode, Node, size, Tensor } from "../ir/graph";
 
 /** ONNX multidirectional (numpy) broadcasting of two shapes. */
 export function broadcastShapes(a: number[], b: number[], where: string): number[] {
@@ -37,4 +37,19 @@ export function broadcastIndex(outShape: number[], inShape: number[]): number[] 
     map[flat] = src;
   }
   return map;
+}
+
+/** inferShapes of an elementwise binary op: the broadcast of its two operands. */
+export function binaryShape(node: Node, [a, b]: { shape: number[] }[]): number[][] {
+  return [broadcastShapes(a.shape, b.shape, describeNode(node))];
+}
+
+/** Float folding of an elementwise binary op with broadcasting. */
+export function foldBinary(f: (a: number, b: number) => number): (node: Node, ins: Tensor[]) => Tensor[] {
+  return (node, [a, b]) => {
+    const dims = broadcastShapes(a.dims, b.dims, describeNode(node));
+    const ia = broadcastIndex(dims, a.dims);
+    const ib = broadcastIndex(dims, b.dims);
+    return [{ dims, data: ia.map((j, i) => f(a.data[j], b.data[ib[i]])) }];
+  };
 }

@@ -1,9 +1,9 @@
 import { fail } from "../errors";
-import { describeNode, Node, Tensor } from "../ir/graph";
-import { broadcastIndex, broadcastShapes } from "./broadcast";
+import { describeNode, Node } from "../ir/graph";
+import { binaryShape, broadcastIndex, broadcastShapes, foldBinary } from "./broadcast";
 import { not } from "./composite";
 import { Domain, QValue } from "./domain";
-import { Arg, OpContext, OpDef, ShapeArg } from "./op";
+import { Arg, OpContext, OpDef } from "./op";
 
 /**
  * Comparisons (Less, Greater, LessOrEqual, GreaterOrEqual, Equal) and boolean logic (And, Or, Xor,
@@ -38,16 +38,6 @@ function floatRelation(r: Relation, a: number, b: number): boolean {
 }
 
 const shapeOf = <T>(a: Arg<T>): number[] => (a.kind === "const" ? a.tensor.dims : a.value.shape);
-
-/** Elementwise binary op with ONNX broadcasting: shapes and float folding. */
-function broadcastBinary(node: Node, [a, b]: Tensor[], f: (x: number, y: number) => number): Tensor {
-  const dims = broadcastShapes(a.dims, b.dims, describeNode(node));
-  const ia = broadcastIndex(dims, a.dims);
-  const ib = broadcastIndex(dims, b.dims);
-  return { dims, data: ia.map((j, i) => f(a.data[j], b.data[ib[i]])) };
-}
-
-const broadcastShape: OpDef["inferShapes"] = (node, [a, b]: ShapeArg[]) => [broadcastShapes(a.shape, b.shape, describeNode(node))];
 
 /** q R t for the integer q of a value at `scale` and a float constant t (see the header). */
 function compareWithConstant<T>(dom: Domain<T>, r: Relation, q: T, t: number, scale: number, site: { node: string; index: number }): T {
@@ -85,8 +75,8 @@ function compareValues<T>(dom: Domain<T>, r: Relation, a: T, b: T, site: { node:
 function comparison(r: Relation): OpDef {
   return {
     arity: [2, 2],
-    inferShapes: broadcastShape,
-    fold: (node, ins) => [broadcastBinary(node, ins, (x, y) => (floatRelation(r, x, y) ? 1 : 0))],
+    inferShapes: binaryShape,
+    fold: foldBinary((x, y) => (floatRelation(r, x, y) ? 1 : 0)),
     apply<T>(ctx: OpContext<T>, node: Node, args: Arg<T>[]): QValue<T>[] {
       const [a, b] = args;
       const shape = broadcastShapes(shapeOf(a), shapeOf(b), describeNode(node));
@@ -139,8 +129,8 @@ function logic(
 ): OpDef {
   return {
     arity: [2, 2],
-    inferShapes: broadcastShape,
-    fold: (node, ins) => [broadcastBinary(node, ins, (x, y) => (f(x !== 0, y !== 0) ? 1 : 0))],
+    inferShapes: binaryShape,
+    fold: foldBinary((x, y) => (f(x !== 0, y !== 0) ? 1 : 0)),
     apply<T>(ctx: OpContext<T>, node: Node, args: Arg<T>[]): QValue<T>[] {
       const [a, b] = args;
       const shape = broadcastShapes(shapeOf(a), shapeOf(b), describeNode(node));

@@ -1,8 +1,8 @@
+import { applyTaps, spatialInts } from "./conv-common";
 import { fail } from "../errors";
-import { attrInt, attrInts, describeNode, Node, size, Tensor } from "../ir/graph";
-import { quantizeReal } from "../quantize/fixed-point";
+import { attrInt, attrInts, describeNode, Node, size } from "../ir/graph";
 import { QValue } from "./domain";
-import { Arg, atMostScale, constInput, OpContext, OpDef, ShapeArg, valueInput } from "./op";
+import { Arg, OpContext, OpDef, ShapeArg } from "./op";
 
 /**
  * ONNX ConvTranspose (1-D and 2-D) with constant weights [C, M/group, k...] and bias [M]. Input
@@ -38,11 +38,7 @@ function geometry(node: Node, x: number[], w: number[], b: number[] | undefined)
   if (b && (b.length !== 1 || b[0] !== M)) fail(`${d}: bias must be [${M}], got [${b}]`);
   const kSp = attrInts(node, "kernel_shape") ?? wSp;
   if (kSp.length !== rank || kSp.some((k, i) => k !== wSp[i])) fail(`${d}: kernel_shape [${kSp}] does not match the weights [${w}]`);
-  const list = (name: string, dflt: number, len: number): number[] => {
-    const v = attrInts(node, name) ?? Array(len).fill(dflt);
-    if (v.length !== len) fail(`${d}: ${name} must have ${len} values, got [${v}]`);
-    return v;
-  };
+  const list = (name: string, dflt: number, len: number) => spatialInts(node, name, dflt, len);
   const strides = list("strides", 1, rank);
   const dilations = list("dilations", 1, rank);
   const outputPadding = list("output_padding", 0, rank);
@@ -121,42 +117,12 @@ export const ConvTranspose: OpDef = {
     return [[g.N, g.M, ...g.outSp]];
   },
   apply<T>(ctx: OpContext<T>, node: Node, args: Arg<T>[]): QValue<T>[] {
-    if (args[0]?.kind === "const") fail(`${describeNode(node)}: a constant input X is not supported yet`);
-    const input = valueInput(node, args, 0, "X");
-    const w = constInput(node, args, 1, "weights");
-    const bias: Tensor | undefined = args[2] ? constInput(node, args, 2, "bias") : undefined;
-    const g = geometry(node, input.shape, w.dims, bias?.dims);
-    const x = atMostScale(ctx, node, input, ctx.quant.scaleBits);
-    const wScale = ctx.quant.scaleBits;
-    const outScale = x.scale + wScale;
-    const what = describeNode(node);
-    const qw = w.data.map((v) => quantizeReal(v, wScale, `${what} weight`));
-    const qb = bias ? bias.data.map((v) => quantizeReal(v, outScale, `${what} bias`)) : undefined;
-    const inSize = size(g.inSp);
-    const kSize = size(g.kSp);
-    const Cg = g.C / g.group;
-    const Mg = g.M / g.group;
-    const positions = taps(g);
-    const data: T[] = [];
-    for (let n = 0; n < g.N; n++)
-      for (let m = 0; m < g.M; m++) {
-        const grp = Math.floor(m / Mg);
-        for (const { inOff, kOff } of positions) {
-          const xs: T[] = [];
-          const ws: bigint[] = [];
-          for (let c = grp * Cg; c < (grp + 1) * Cg; c++) {
-            const xBase = (n * g.C + c) * inSize;
-            const wBase = (c * Mg + (m % Mg)) * kSize;
-            for (let t = 0; t < inOff.length; t++) {
-              const wq = qw[wBase + kOff[t]];
-              if (wq === 0n) continue;
-              xs.push(x.data[xBase + inOff[t]]);
-              ws.push(wq);
-            }
-          }
-          data.push(ctx.dom.affine(xs, ws, qb ? qb[m] : 0n));
-        }
-      }
-    return [{ shape: [g.N, g.M, ...g.outSp], scale: outScale, data }];
+    // Output channel m reads the C/group input channels of its group; its kernels are W[c, m % Mg, ...].
+    return applyTaps(ctx, node, args, (x, w, b) => geometry(node, x, w, b), taps, (g, m) => {
+      const Cg = g.C / g.group;
+      const Mg = g.M / g.group;
+      const grp = Math.floor(m / Mg);
+      return Array.from({ length: Cg }, (_, k) => ({ c: grp * Cg + k, wBase: ((grp * Cg + k) * Mg + (m % Mg)) * size(g.kSp) }));
+    });
   },
 };

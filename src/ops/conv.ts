@@ -1,8 +1,8 @@
+import { applyTaps, spatialInts } from "./conv-common";
 import { fail } from "../errors";
-import { attrInt, attrInts, describeNode, Node, size, Tensor } from "../ir/graph";
-import { quantizeReal } from "../quantize/fixed-point";
+import { attrInt, attrInts, describeNode, Node, size } from "../ir/graph";
 import { QValue } from "./domain";
-import { Arg, atMostScale, constInput, OpContext, OpDef, ShapeArg, valueInput } from "./op";
+import { Arg, OpContext, OpDef, ShapeArg } from "./op";
 
 /**
  * ONNX Conv (1-D and 2-D) with constant weights and bias. Like Gemm, the weights are circuit
@@ -40,11 +40,7 @@ function geometry(node: Node, x: number[], w: number[], b: number[] | undefined)
   const kSp = attrInts(node, "kernel_shape") ?? wSp;
   if (kSp.length !== rank || kSp.some((k, i) => k !== wSp[i]))
     fail(`${d}: kernel_shape [${kSp}] does not match the weights [${w}]`);
-  const list = (name: string, dflt: number, len: number): number[] => {
-    const v = attrInts(node, name) ?? Array(len).fill(dflt);
-    if (v.length !== len) fail(`${d}: ${name} must have ${len} values, got [${v}]`);
-    return v;
-  };
+  const list = (name: string, dflt: number, len: number) => spatialInts(node, name, dflt, len);
   const strides = list("strides", 1, rank);
   const dilations = list("dilations", 1, rank);
   if (strides.some((s) => s < 1) || dilations.some((s) => s < 1)) fail(`${d}: strides and dilations must be positive`);
@@ -107,42 +103,11 @@ export const Conv: OpDef = {
     return [[g.N, g.M, ...g.outSp]];
   },
   apply<T>(ctx: OpContext<T>, node: Node, args: Arg<T>[]): QValue<T>[] {
-    if (args[0]?.kind === "const") fail(`${describeNode(node)}: a constant input X is not supported yet`);
-    const input = valueInput(node, args, 0, "X");
-    const w = constInput(node, args, 1, "weights");
-    const bias: Tensor | undefined = args[2] ? constInput(node, args, 2, "bias") : undefined;
-    const g = geometry(node, input.shape, w.dims, bias?.dims);
-    const x = atMostScale(ctx, node, input, ctx.quant.scaleBits);
-    const wScale = ctx.quant.scaleBits;
-    const outScale = x.scale + wScale;
-    const what = describeNode(node);
-    const qw = w.data.map((v) => quantizeReal(v, wScale, `${what} weight`));
-    const qb = bias ? bias.data.map((v) => quantizeReal(v, outScale, `${what} bias`)) : undefined;
-    const inSize = size(g.inSp);
-    const kSize = size(g.kSp);
-    const Cg = g.C / g.group;
-    const Mg = g.M / g.group;
-    const positions = taps(g);
-    const data: T[] = [];
-    for (let n = 0; n < g.N; n++)
-      for (let m = 0; m < g.M; m++) {
-        const c0 = Math.floor(m / Mg) * Cg;
-        for (const { inOff, kOff } of positions) {
-          const xs: T[] = [];
-          const ws: bigint[] = [];
-          for (let c = 0; c < Cg; c++) {
-            const xBase = (n * g.C + c0 + c) * inSize;
-            const wBase = (m * Cg + c) * kSize;
-            for (let t = 0; t < inOff.length; t++) {
-              const wq = qw[wBase + kOff[t]];
-              if (wq === 0n) continue;
-              xs.push(x.data[xBase + inOff[t]]);
-              ws.push(wq);
-            }
-          }
-          data.push(ctx.dom.affine(xs, ws, qb ? qb[m] : 0n));
-        }
-      }
-    return [{ shape: [g.N, g.M, ...g.outSp], scale: outScale, data }];
+    // Output channel m reads the Cg input channels of its group; its kernels are W[m, c, ...].
+    return applyTaps(ctx, node, args, (x, w, b) => geometry(node, x, w, b), taps, (g, m) => {
+      const Cg = g.C / g.group;
+      const c0 = Math.floor(m / (g.M / g.group)) * Cg;
+      return Array.from({ length: Cg }, (_, c) => ({ c: c0 + c, wBase: (m * Cg + c) * size(g.kSp) }));
+    });
   },
 };

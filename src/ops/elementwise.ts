@@ -1,23 +1,16 @@
-import { Node, Tensor } from "../ir/graph";
+import { Node } from "../ir/graph";
 import { describeNode } from "../ir/graph";
 import { quantizeReal } from "../quantize/fixed-point";
-import { broadcastIndex, broadcastShapes } from "./broadcast";
+import { binaryShape, broadcastIndex, broadcastShapes, foldBinary } from "./broadcast";
 import { QValue } from "./domain";
-import { Arg, OpContext, OpDef, ShapeArg } from "./op";
+import { Arg, OpContext, OpDef } from "./op";
 
 /** Add and Sub with ONNX broadcasting. Both are linear, so they cost no constraints. */
 function makeAddSub(sign: 1n | -1n): OpDef {
   return {
     arity: [2, 2],
-    inferShapes(node, [a, b]: ShapeArg[]) {
-      return [broadcastShapes(a.shape, b.shape, describeNode(node))];
-    },
-    fold(node, [a, b]: Tensor[]) {
-      const dims = broadcastShapes(a.dims, b.dims, describeNode(node));
-      const ia = broadcastIndex(dims, a.dims);
-      const ib = broadcastIndex(dims, b.dims);
-      return [{ dims, data: ia.map((j, i) => a.data[j] + Number(sign) * b.data[ib[i]]) }];
-    },
+    inferShapes: binaryShape,
+    fold: foldBinary((x, y) => x + Number(sign) * y),
     apply<T>(ctx: OpContext<T>, node: Node, [a, b]: Arg<T>[]) {
       const shapeOf = (x: Arg<T>) => (x.kind === "const" ? x.tensor.dims : x.value.shape);
       const shape = broadcastShapes(shapeOf(a), shapeOf(b), describeNode(node));

@@ -1,3 +1,4 @@
+import { spatialInts } from "./conv-common";
 import { fail } from "../errors";
 import { attrInt, attrInts, describeNode, Node, size } from "../ir/graph";
 import { quantizeReal } from "../quantize/fixed-point";
@@ -27,11 +28,7 @@ function poolGeometry(node: Node, x: number[]): PoolGeometry {
   const inSp = x.slice(2);
   const kSp = attrInts(node, "kernel_shape");
   if (!kSp || kSp.length !== rank) fail(`${d}: kernel_shape must have ${rank} values, got [${kSp ?? ""}]`);
-  const list = (name: string, dflt: number, len: number): number[] => {
-    const v = attrInts(node, name) ?? Array(len).fill(dflt);
-    if (v.length !== len) fail(`${d}: ${name} must have ${len} values, got [${v}]`);
-    return v;
-  };
+  const list = (name: string, dflt: number, len: number) => spatialInts(node, name, dflt, len);
   const strides = list("strides", 1, rank);
   const dilations = list("dilations", 1, rank);
   if (kSp.some((k) => k < 1) || strides.some((s) => s < 1) || dilations.some((s) => s < 1))
