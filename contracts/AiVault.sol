@@ -133,7 +133,7 @@ contract AiVault is ERC4626, Ownable, ReentrancyGuard {
         address initialOwner
     ) ERC4626(asset_) ERC20(name_, symbol_) Ownable(initialOwner) {
         if (address(riskAsset_) == address(asset_)) revert InvalidRiskAsset(address(riskAsset_));
-        if (model_.outputCount() != 1 || model_.inputCount() != WINDOW || model_.bindingCount() != 1) {
+        if (model_.outputCount() != 1 || model_.inputCount() != WINDOW || model_.bindingCount() != 1 || !model_.valuesArePublic()) {
             revert InvalidModelLayout(model_.outputCount(), model_.inputCount(), model_.bindingCount());
         }
         model = model_;
@@ -169,7 +169,7 @@ contract AiVault is ERC4626, Ownable, ReentrancyGuard {
         Strategy memory s = _strategy;
         if (updatedAt + s.maxAge < block.timestamp) revert StalePrice(updatedAt, s.maxAge);
         uint256 stepEpoch = epoch;
-        if (!model.verify(proof, _publicSignals(prediction, inputs, stepEpoch))) revert InvalidProof();
+        if (!model.verifyStatement(proof, _statement(prediction, inputs, stepEpoch))) revert InvalidProof();
 
         // Effects: the epoch moves on before any external call, so the proof is spent.
         epoch = stepEpoch + 1;
@@ -196,10 +196,16 @@ contract AiVault is ERC4626, Ownable, ReentrancyGuard {
         (inputs, , ) = _readFeed();
     }
 
+    /// @notice The statement a proof for `prediction` must prove at this block and epoch.
+    function statement(int256 prediction) external view returns (ZkmlModel.Statement memory) {
+        (uint256[WINDOW] memory inputs, , ) = _readFeed();
+        return _statement(prediction, inputs, epoch);
+    }
+
     /// @notice The public signals a proof for `prediction` must have at this block and epoch.
     function publicSignals(int256 prediction) external view returns (uint256[] memory) {
         (uint256[WINDOW] memory inputs, , ) = _readFeed();
-        return _publicSignals(prediction, inputs, epoch);
+        return model.publicSignals(_statement(prediction, inputs, epoch));
     }
 
     /// @notice The strategy's settings.
@@ -275,17 +281,19 @@ contract AiVault is ERC4626, Ownable, ReentrancyGuard {
         return (answer * _scale + _modelUnit / 2) / _modelUnit;
     }
 
-    /// @dev [toField(prediction), inputs..., epoch]: the manifest's layout. Inputs are positive and far
-    /// below p/2, so each is its own field element.
-    function _publicSignals(
+    /// @dev What a proof must show: the prediction from the feed's inputs, bound to the epoch. The
+    /// adapter packs the values into the model's public signals.
+    function _statement(
         int256 prediction,
         uint256[WINDOW] memory inputs,
         uint256 stepEpoch
-    ) private view returns (uint256[] memory signals) {
-        signals = new uint256[](WINDOW + 2);
-        signals[0] = model.toField(prediction);
-        for (uint256 i = 0; i < WINDOW; ++i) signals[1 + i] = inputs[i];
-        signals[WINDOW + 1] = stepEpoch;
+    ) private pure returns (ZkmlModel.Statement memory s) {
+        s.outputs = new int256[](1);
+        s.outputs[0] = prediction;
+        s.inputs = new int256[](WINDOW);
+        for (uint256 i = 0; i < WINDOW; ++i) s.inputs[i] = SafeCast.toInt256(inputs[i]);
+        s.bindings = new uint256[](1);
+        s.bindings[0] = stepEpoch;
     }
 
     /// @dev Compares prediction / 2^s * modelUnit with price * (1 ± threshold), exactly, in integers.

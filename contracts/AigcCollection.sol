@@ -29,9 +29,9 @@ import {ZkmlModel} from "./ZkmlModel.sol";
  * - `proof` = `abi.encode(uint256[2] a, uint256[2][2] b, uint256[2] c, address recipient)`: the Groth16
  *   proof as snarkjs's calldata export gives it, followed by the recipient the proof is bound to.
  *
- * The contract builds the public signals itself, in the manifest's layout: `[outputs..., inputs...,
- * recipient]`, each value as the field element the circuit uses (negative values as p - |v|). The
- * model's proofs are bound to a recipient (`bind: ["recipient"]`), so a proof seen in the mempool mints
+ * The contract states what a proof must show (these outputs from these inputs, bound to the recipient)
+ * and its {ZkmlModel} adapter packs them into the model's public signals. The model's inputs and outputs
+ * must be public (its `visibility` default). The model's proofs are bound to a recipient (`bind: ["recipient"]`), so a proof seen in the mempool mints
  * only to the account it was made for: submitting it for another `to` reverts with {RecipientMismatch},
  * and rewriting its recipient makes it fail verification ({InvalidProof}). Anyone may submit a mint (e.g.
  * a relayer); the token always goes to the proof's recipient.
@@ -51,9 +51,6 @@ contract AigcCollection is ERC721, IERC7007Enumerable {
         int64[] aigcData;
     }
 
-    /// @dev The BN254 scalar field modulus, {ZkmlModel-FIELD_MODULUS} (a contract's constants are not visible to others).
-    uint256 private constant _FIELD_MODULUS =
-        21888242871839275222246405745257275088548364400416034343698204186575808495617;
     /// @dev `abi.encode(uint256[2], uint256[2][2], uint256[2], address)`: nine words.
     uint256 private constant _PROOF_LENGTH = 9 * 32;
     /// @dev Above this the exact decimal rendering of a value in {tokenURI} would overflow.
@@ -71,6 +68,8 @@ contract AigcCollection is ERC721, IERC7007Enumerable {
 
     /// @notice The model's proofs are not bound to exactly one value (the recipient).
     error ModelNotRecipientBound(uint256 bindingCount);
+    /// @notice The model keeps its inputs or outputs private, so they cannot be minted as a prompt and content.
+    error ModelValuesNotPublic();
     /// @notice The model's fixed-point scale is too fine for this collection's metadata.
     error UnsupportedScaleBits(uint8 scaleBits);
     /// @notice `prompt` is not `abi.encode(int256[])` of `inputCount` values.
@@ -79,8 +78,6 @@ contract AigcCollection is ERC721, IERC7007Enumerable {
     error InvalidAigcDataEncoding(uint256 expectedOutputs);
     /// @notice `proof` is not `abi.encode(uint256[2], uint256[2][2], uint256[2], address)`.
     error InvalidProofEncoding();
-    /// @notice A value (at public-signal `index`) is not representable in the BN254 scalar field.
-    error ValueOutOfRange(uint256 index, int256 value);
     /// @notice The token for this prompt already exists.
     error PromptAlreadyMinted(uint256 tokenId);
     /// @notice The proof is bound to `recipient`, not to the requested `to`.
@@ -98,6 +95,7 @@ contract AigcCollection is ERC721, IERC7007Enumerable {
     constructor(ZkmlModel model_, string memory name_, string memory symbol_) ERC721(name_, symbol_) {
         uint256 bindings = model_.bindingCount();
         if (bindings != 1) revert ModelNotRecipientBound(bindings);
+        if (!model_.valuesArePublic()) revert ModelValuesNotPublic();
         uint8 scaleBits = model_.scaleBits();
         if (scaleBits > _MAX_SCALE_BITS) revert UnsupportedScaleBits(scaleBits);
         model = model_;
@@ -156,7 +154,7 @@ contract AigcCollection is ERC721, IERC7007Enumerable {
             aigcData_,
             proof
         );
-        return model.verify(zkProof, _publicSignals(inputs, outputs, recipient));
+        return model.verifyStatement(zkProof, _statement(inputs, outputs, recipient));
     }
 
     /// @notice The token id of `prompt_`, which must have been minted.
@@ -242,8 +240,12 @@ contract AigcCollection is ERC721, IERC7007Enumerable {
         address recipient;
         (inputs, outputs, zkProof, recipient) = _decode(prompt_, aigcData_, proof);
         if (recipient != to) revert RecipientMismatch(recipient, to);
-        uint256[] memory signals = _publicSignals(inputs, outputs, to);
-        if (!model.verify(zkProof, signals)) revert InvalidProof();
+        _requireProof(zkProof, _statement(inputs, outputs, to));
+    }
+
+    /// @dev A separate frame keeps the statement off the decoder's stack.
+    function _requireProof(ZkmlModel.Proof memory zkProof, ZkmlModel.Statement memory s) private view {
+        if (!model.verifyStatement(zkProof, s)) revert InvalidProof();
     }
 
     /// @dev Decodes the three ERC-7007 byte strings, rejecting anything but their canonical ABI encoding.
@@ -271,32 +273,16 @@ contract AigcCollection is ERC721, IERC7007Enumerable {
             uint256(bytes32(data[32:64])) == count;
     }
 
-    /// @dev The public signals in the manifest's layout: outputs, then inputs, then the recipient.
-    function _publicSignals(
+    /// @dev What a mint's proof must show: these outputs from these inputs, bound to the recipient.
+    function _statement(
         int256[] memory inputs,
         int256[] memory outputs,
         address recipient
-    ) private pure returns (uint256[] memory signals) {
-        uint256 nOut = outputs.length;
-        signals = new uint256[](nOut + inputs.length + 1);
-        for (uint256 i = 0; i < nOut; ++i) signals[i] = _toField(outputs[i], i);
-        for (uint256 i = 0; i < inputs.length; ++i) signals[nOut + i] = _toField(inputs[i], nOut + i);
-        signals[signals.length - 1] = uint160(recipient);
-    }
-
-    /**
-     * @dev A signed integer as the field element the circuit uses, exactly as {ZkmlModel-toField} (computed
-     * here to save an external call per signal): non-negative values below p/2, negative values down to
-     * -(p/2) as p - |v|. Anything else would alias another value, so it reverts with {ValueOutOfRange}.
-     */
-    function _toField(int256 value, uint256 index) private pure returns (uint256) {
-        uint256 p = _FIELD_MODULUS;
-        if (value >= 0) {
-            if (uint256(value) >= p / 2) revert ValueOutOfRange(index, value);
-            return uint256(value);
-        }
-        if (value == type(int256).min || uint256(-value) > p / 2) revert ValueOutOfRange(index, value);
-        return p - uint256(-value);
+    ) private pure returns (ZkmlModel.Statement memory s) {
+        s.outputs = outputs;
+        s.inputs = inputs;
+        s.bindings = new uint256[](1);
+        s.bindings[0] = uint160(recipient);
     }
 
     /// @dev Values as int64 for packed storage; a value outside int64 reverts with {SafeCast-SafeCastOverflowedIntDowncast}.

@@ -6,12 +6,20 @@ import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 /**
  * @title ZkmlModel
  * @notice One compiled model on-chain: its generated Groth16 verifier, its identity (the manifest's
- * `modelHash`, a commitment to the ONNX weights, fixed-point settings and circuit) and its public-signal
- * layout. The same contract shape serves every model; it is configured at deploy from the manifest.
+ * `modelHash`) and its public-signal layout, configured at deploy from the manifest. Consumers state
+ * what a proof must show as a {Statement} of plain values; this contract turns it into the circuit's
+ * public signals (packing values, placing commitments) and calls the verifier.
  *
- * Public signals, as the manifest defines them: `outputCount` model outputs, then `inputCount` model
- * inputs (signed fixed-point integers at scale 2^scaleBits, negative values as p - |v|), then
- * `bindingCount` bound values (e.g. a recipient address, a vault epoch).
+ * Public signals, in the manifest's order (`publicSignals` in manifest.json):
+ * - the outputs: packed (`floor(253 / bits)` signed values per signal, each as the offset-binary digit
+ *   `v + 2^(bits-1)`, little-endian), or one Poseidon commitment to them (`output: "hashed"`);
+ * - with private parameters, the model commitment (Poseidon over the packed quantized weights);
+ * - the inputs: packed, one Poseidon commitment (`input: "hashed"`), or nothing (`input: "private"`);
+ * - the bindings (e.g. a recipient, an epoch), one signal each.
+ *
+ * A model with private parameters can be deployed with the commitment its provider published in
+ * advance: every statement must then carry exactly that commitment, so a proof made with other weights
+ * fails. With `modelCommitment == 0` the consumer supplies it (e.g. one commitment per competitor).
  *
  * A proof for another model fails here: each model has its own verifier and so its own verification key.
  */
@@ -19,6 +27,53 @@ contract ZkmlModel {
     /// @notice The BN254 scalar field modulus: every public signal must be below it.
     uint256 public constant FIELD_MODULUS =
         21888242871839275222246405745257275088548364400416034343698204186575808495617;
+    /// @dev A packed signal holds at most 253 bits, so it is always below the modulus.
+    uint256 private constant _WORD_BITS = 253;
+
+    /// @notice How a group of values appears among the public signals.
+    enum Encoding {
+        None,
+        Packed,
+        Commitment
+    }
+
+    /// @notice A group of values (the outputs or the inputs) in the layout.
+    struct Group {
+        Encoding encoding;
+        /// Index of the group's first public signal.
+        uint256 offset;
+        /// Number of values (packed: each is range-checked to `bits` signed bits).
+        uint256 values;
+        uint256 bits;
+    }
+
+    /// @notice The manifest's public-signal layout, as {ZkmlModel} is deployed with it.
+    struct Layout {
+        uint256 signalCount;
+        Group outputs;
+        Group inputs;
+        /// `type(uint256).max` when the parameters are fixed (no model commitment).
+        uint256 modelCommitmentOffset;
+        uint256 bindingsOffset;
+        uint256 bindingCount;
+        uint8 scaleBits;
+    }
+
+    /// @notice What a proof must show, in plain values.
+    struct Statement {
+        /// The quantized outputs (signed, at scale 2^scaleBits) when they are public, else empty.
+        int256[] outputs;
+        /// The output commitment when outputs are hashed, else 0.
+        uint256 outputCommitment;
+        /// The model commitment when the parameters are private, else 0.
+        uint256 modelCommitment;
+        /// The quantized inputs when they are public, else empty.
+        int256[] inputs;
+        /// The input commitment when inputs are hashed, else 0.
+        uint256 inputCommitment;
+        /// The bound values, in the manifest's order.
+        uint256[] bindings;
+    }
 
     /// @notice A Groth16 proof in the form snarkjs's calldata export gives it.
     struct Proof {
@@ -29,11 +84,23 @@ contract ZkmlModel {
 
     /// @notice The model's generated `<Name>Verifier` contract.
     address public immutable verifier;
-    /// @notice The model's identity: sha256 over its ONNX bytes, fixed-point settings and circuit.
+    /// @notice The model's identity: sha256 over its ONNX bytes, fixed-point settings, visibility and circuit.
     bytes32 public immutable modelHash;
-    uint256 public immutable outputCount;
-    uint256 public immutable inputCount;
-    uint256 public immutable bindingCount;
+    /// @notice The commitment every statement must carry, or 0 when the consumer supplies it.
+    uint256 public immutable modelCommitment;
+
+    uint256 private immutable _signalCount;
+    Encoding private immutable _outEncoding;
+    uint256 private immutable _outOffset;
+    uint256 private immutable _outValues;
+    uint256 private immutable _outBits;
+    Encoding private immutable _inEncoding;
+    uint256 private immutable _inOffset;
+    uint256 private immutable _inValues;
+    uint256 private immutable _inBits;
+    uint256 private immutable _modelCommitmentOffset;
+    uint256 private immutable _bindingsOffset;
+    uint256 private immutable _bindingCount;
     /// @notice Fixed-point fraction bits of inputs and outputs.
     uint8 public immutable scaleBits;
 
@@ -46,56 +113,152 @@ contract ZkmlModel {
     error VerifierCallFailed();
     error NoVerifierCode(address verifier);
     error ValueOutOfRange(int256 value);
+    error InvalidLayout();
+    /// @notice A statement's group has the wrong number of values (`group` is "outputs", "inputs" or "bindings").
+    error WrongValueCount(string group, uint256 expected, uint256 actual);
+    /// @notice A commitment was given for a group the layout does not commit to, or is missing for one it does.
+    error UnexpectedCommitment(string group);
+    /// @notice The statement's model commitment is not the one this adapter was deployed with.
+    error ModelCommitmentMismatch(uint256 expected, uint256 actual);
 
-    constructor(
-        address verifier_,
-        bytes32 modelHash_,
-        uint256 outputCount_,
-        uint256 inputCount_,
-        uint256 bindingCount_,
-        uint8 scaleBits_
-    ) {
+    constructor(address verifier_, bytes32 modelHash_, Layout memory layout_, uint256 modelCommitment_) {
         if (verifier_.code.length == 0) revert NoVerifierCode(verifier_);
+        bool committed = layout_.modelCommitmentOffset != type(uint256).max;
+        if (
+            layout_.outputs.encoding == Encoding.None ||
+            (modelCommitment_ != 0 && !committed) ||
+            modelCommitment_ >= FIELD_MODULUS ||
+            layout_.bindingsOffset + layout_.bindingCount != layout_.signalCount ||
+            _groupBad(layout_.outputs) ||
+            _groupBad(layout_.inputs)
+        ) revert InvalidLayout();
         verifier = verifier_;
         modelHash = modelHash_;
-        outputCount = outputCount_;
-        inputCount = inputCount_;
-        bindingCount = bindingCount_;
-        scaleBits = scaleBits_;
-        uint256 total = outputCount_ + inputCount_ + bindingCount_;
+        modelCommitment = modelCommitment_;
+        _signalCount = layout_.signalCount;
+        _outEncoding = layout_.outputs.encoding;
+        _outOffset = layout_.outputs.offset;
+        _outValues = layout_.outputs.values;
+        _outBits = layout_.outputs.bits;
+        _inEncoding = layout_.inputs.encoding;
+        _inOffset = layout_.inputs.offset;
+        _inValues = layout_.inputs.values;
+        _inBits = layout_.inputs.bits;
+        _modelCommitmentOffset = layout_.modelCommitmentOffset;
+        _bindingsOffset = layout_.bindingsOffset;
+        _bindingCount = layout_.bindingCount;
+        scaleBits = layout_.scaleBits;
         _verifySelector = bytes4(
             keccak256(
-                abi.encodePacked("verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[", Strings.toString(total), "])")
+                abi.encodePacked(
+                    "verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[",
+                    Strings.toString(layout_.signalCount),
+                    "])"
+                )
             )
         );
     }
 
     /// @notice Number of public signals a proof of this model has.
     function publicSignalCount() public view returns (uint256) {
-        return outputCount + inputCount + bindingCount;
+        return _signalCount;
+    }
+
+    /// @notice Number of model output values (public or behind the output commitment).
+    function outputCount() external view returns (uint256) {
+        return _outValues;
+    }
+
+    /// @notice Number of model input values (public, committed to, or private).
+    function inputCount() external view returns (uint256) {
+        return _inValues;
+    }
+
+    /// @notice Number of bound values (e.g. a recipient) each proof carries.
+    function bindingCount() external view returns (uint256) {
+        return _bindingCount;
+    }
+
+    /// @notice Whether outputs and inputs are both public values (a statement lists them in full).
+    function valuesArePublic() external view returns (bool) {
+        return _outEncoding == Encoding.Packed && _inEncoding == Encoding.Packed;
+    }
+
+    /// @notice The layout this adapter was deployed with.
+    function layout() external view returns (Layout memory l) {
+        l.signalCount = _signalCount;
+        l.outputs = Group(_outEncoding, _outOffset, _outValues, _outBits);
+        l.inputs = Group(_inEncoding, _inOffset, _inValues, _inBits);
+        l.modelCommitmentOffset = _modelCommitmentOffset;
+        l.bindingsOffset = _bindingsOffset;
+        l.bindingCount = _bindingCount;
+        l.scaleBits = scaleBits;
     }
 
     /**
-     * @notice Whether `proof` is a valid proof of this model for `signals`.
-     * @dev Reverts on a malformed signal list (wrong length, a value not below the field modulus), so a
-     * caller can tell a bad request from a false statement.
+     * @notice The public signals of `s` in the model's layout.
+     * @dev Reverts on a statement that does not fit the layout: a wrong value count, a value outside its
+     * packing width ({ValueOutOfRange}), a commitment for a group that has none, a model commitment
+     * other than the deployed one.
+     */
+    function publicSignals(Statement calldata s) public view returns (uint256[] memory signals) {
+        signals = new uint256[](_signalCount);
+        _place(signals, "outputs", _outEncoding, _outOffset, _outValues, _outBits, s.outputs, s.outputCommitment);
+        _place(signals, "inputs", _inEncoding, _inOffset, _inValues, _inBits, s.inputs, s.inputCommitment);
+        if (_modelCommitmentOffset == type(uint256).max) {
+            if (s.modelCommitment != 0) revert UnexpectedCommitment("model");
+        } else {
+            uint256 fixedCommitment = modelCommitment;
+            if (fixedCommitment != 0 && s.modelCommitment != fixedCommitment) {
+                revert ModelCommitmentMismatch(fixedCommitment, s.modelCommitment);
+            }
+            if (s.modelCommitment >= FIELD_MODULUS) revert SignalNotInField(_modelCommitmentOffset);
+            signals[_modelCommitmentOffset] = s.modelCommitment;
+        }
+        if (s.bindings.length != _bindingCount) revert WrongValueCount("bindings", _bindingCount, s.bindings.length);
+        for (uint256 i = 0; i < _bindingCount; ++i) {
+            if (s.bindings[i] >= FIELD_MODULUS) revert SignalNotInField(_bindingsOffset + i);
+            signals[_bindingsOffset + i] = s.bindings[i];
+        }
+    }
+
+    /// @notice Whether `proof` proves statement `s` for this model (reverts on a malformed statement).
+    function verifyStatement(Proof calldata proof, Statement calldata s) external view returns (bool) {
+        return _callVerifier(proof, publicSignals(s));
+    }
+
+    /// @notice Reverts with {InvalidProof} unless `proof` proves statement `s`.
+    function requireStatement(Proof calldata proof, Statement calldata s) external view {
+        if (!_callVerifier(proof, publicSignals(s))) revert InvalidProof();
+    }
+
+    /**
+     * @notice Whether `proof` is a valid proof of this model for raw public `signals` (as snarkjs gives them).
+     * @dev Reverts on a malformed signal list (wrong length, a value not below the field modulus) and, when
+     * the adapter fixes the model commitment, on a list carrying another one.
      */
     function verify(Proof calldata proof, uint256[] calldata signals) public view returns (bool) {
-        uint256 expected = publicSignalCount();
-        if (signals.length != expected) revert WrongSignalCount(expected, signals.length);
+        if (signals.length != _signalCount) revert WrongSignalCount(_signalCount, signals.length);
         for (uint256 i = 0; i < signals.length; ++i) {
             if (signals[i] >= FIELD_MODULUS) revert SignalNotInField(i);
         }
-        (bool ok, bytes memory ret) = verifier.staticcall(
-            abi.encodePacked(_verifySelector, proof.a, proof.b[0], proof.b[1], proof.c, signals)
-        );
-        if (!ok || ret.length != 32) revert VerifierCallFailed();
-        return abi.decode(ret, (bool));
+        uint256 fixedCommitment = modelCommitment;
+        if (fixedCommitment != 0 && signals[_modelCommitmentOffset] != fixedCommitment) {
+            revert ModelCommitmentMismatch(fixedCommitment, signals[_modelCommitmentOffset]);
+        }
+        return _callVerifier(proof, signals);
     }
 
     /// @notice Reverts with {InvalidProof} unless `proof` is valid for `signals`.
-    function requireValid(Proof calldata proof, uint256[] calldata signals) public view {
+    function requireValid(Proof calldata proof, uint256[] calldata signals) external view {
         if (!verify(proof, signals)) revert InvalidProof();
+    }
+
+    /// @notice Packs signed values as the circuit does: `floor(253 / bits)` offset-binary digits per word.
+    function pack(int256[] calldata values, uint256 bits) public pure returns (uint256[] memory words) {
+        uint256 perWord = _WORD_BITS / bits;
+        words = new uint256[]((values.length + perWord - 1) / perWord);
+        _packInto(words, 0, values, bits);
     }
 
     /// @notice A signed fixed-point integer as the field element the circuit uses.
@@ -112,5 +275,52 @@ contract ZkmlModel {
     function fromField(uint256 element) public pure returns (int256) {
         if (element >= FIELD_MODULUS) revert SignalNotInField(0);
         return element > FIELD_MODULUS / 2 ? -int256(FIELD_MODULUS - element) : int256(element);
+    }
+
+    function _place(
+        uint256[] memory signals,
+        string memory group,
+        Encoding encoding,
+        uint256 offset,
+        uint256 count,
+        uint256 bits,
+        int256[] calldata values,
+        uint256 commitment
+    ) private pure {
+        if (encoding == Encoding.Packed) {
+            if (values.length != count) revert WrongValueCount(group, count, values.length);
+            if (commitment != 0) revert UnexpectedCommitment(group);
+            _packInto(signals, offset, values, bits);
+        } else {
+            if (values.length != 0) revert WrongValueCount(group, 0, values.length);
+            if (encoding == Encoding.Commitment) {
+                if (commitment >= FIELD_MODULUS) revert SignalNotInField(offset);
+                signals[offset] = commitment;
+            } else if (commitment != 0) revert UnexpectedCommitment(group);
+        }
+    }
+
+    /// @dev Adds the packed words of `values` to `words[offset...]` (which must be zero there).
+    function _packInto(uint256[] memory words, uint256 offset, int256[] calldata values, uint256 bits) private pure {
+        uint256 perWord = _WORD_BITS / bits;
+        int256 half = int256(1 << (bits - 1));
+        for (uint256 i = 0; i < values.length; ++i) {
+            int256 v = values[i];
+            if (v < -half || v >= half) revert ValueOutOfRange(v);
+            words[offset + i / perWord] |= uint256(v + half) << ((i % perWord) * bits);
+        }
+    }
+
+    function _callVerifier(Proof calldata proof, uint256[] memory signals) private view returns (bool) {
+        (bool ok, bytes memory ret) = verifier.staticcall(
+            abi.encodePacked(_verifySelector, proof.a, proof.b[0], proof.b[1], proof.c, signals)
+        );
+        if (!ok || ret.length != 32) revert VerifierCallFailed();
+        return abi.decode(ret, (bool));
+    }
+
+    function _groupBad(Group memory g) private pure returns (bool) {
+        if (g.encoding != Encoding.Packed) return false;
+        return g.bits == 0 || g.bits > _WORD_BITS;
     }
 }

@@ -15,6 +15,7 @@ import { quantizeInputs } from "../src/pipeline/input";
 import { evaluateTraced } from "../src/quantize";
 import { exampleModelOnnx } from "./lib/example-models";
 import { mulberry32 } from "./lib/prng";
+import { modelWitnessInput } from "../src/privacy/layout";
 
 const ROOT = path.resolve(__dirname, "..");
 const MODELS_DIR = process.env.ZKML_MODELS_DIR ?? path.resolve(ROOT, "..", "shared", "models", "ezkl");
@@ -43,7 +44,7 @@ async function auditModel(name: string, onnx: string): Promise<AuditReport & { c
   const witnesses: AuditTarget["witnesses"] = [];
   for (const draw of draws) {
     const q = quantizeInputs(built.graph.inputs.map((vi) => Array.from({ length: size(vi.shape) }, draw)), built.graph.inputs, QUANT);
-    const witness = await computeWitness(built.artifacts.wasm, built.artifacts.witnessCalculator, { in: q.flat().map(String) });
+    const witness = await computeWitness(built.artifacts.wasm, built.artifacts.witnessCalculator, modelWitnessInput(built.layout, q.flat()));
     witnesses.push({ witness, trace: evaluateTraced(built.qmodel, q).trace });
   }
   const report = auditCircuit({ r1cs, byWire: constraintsByWire(r1cs), names, gadgets: built.program.gadgets, witnesses });

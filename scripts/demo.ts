@@ -14,7 +14,7 @@ import hre from "hardhat";
 import { formatUnits } from "ethers";
 import { releaseSnarkjs } from "../src/backend/snarkjs";
 import { ZkmlError } from "../src/errors";
-import { addMod, BN254_P, callVerify, cloneCalldata, decision, decodePublicSignals, ensureExampleModel, EXAMPLE_MODEL, exampleModelDir, fieldToSigned, verifyArgs } from "../test/e2e/helpers";
+import { addMod, BN254_P, callVerify, cloneCalldata, decision, decodePublicSignals, ensureExampleModel, EXAMPLE_MODEL, exampleModelDir, unpackGroup, verifyArgs } from "../test/e2e/helpers";
 import { AIGC_EXAMPLE_MODEL, choosePrompt, compileAigcModel, deployAigcCollection, proveAndMint } from "./lib/aigc-mint";
 import { readFeedInputs, thousandsToAnswer, WINDOW } from "./lib/vault-inputs";
 
@@ -108,7 +108,7 @@ async function vaultDemo(root: string, log: (msg: string) => void): Promise<Line
   check(onChain.join() === inputs.q.join(), "the vault's model inputs equal the ones computed off-chain from the feed");
   log(`${m.name}: proving the forecast on feed rounds ${inputs.roundIds[0]}..${inputs.roundIds[WINDOW - 1]}, bound to epoch ${epoch} ...`);
   const proved = await hre.zkml.prove(VAULT_MODEL, { prices: inputs.floats }, { bindings: { epoch } });
-  const prediction = fieldToSigned(proved.calldata.publicSignals[m.publicSignals.outputs.offset]);
+  const prediction = unpackGroup(m, "outputs", proved.calldata.publicSignals)[0];
   const expected: bigint[] = [...(await vault.publicSignals(prediction))].map(BigInt);
   check(expected.join() === proved.calldata.publicSignals.map(BigInt).join(), "the proof's public signals are the ones the vault will check");
 
@@ -178,13 +178,13 @@ async function main(): Promise<void> {
   const gas: bigint = await verifier.verifyProof.estimateGas(...verifyArgs(r.calldata));
   log(`on-chain verifyProof: true (estimateGas ${gas})`);
 
-  // 6. A tampered public output must be rejected on-chain.
+  // 6. A tampered public output (the packed word holding output[0]) must be rejected on-chain.
   const tampered = cloneCalldata(r.calldata);
   const o = m.publicSignals.outputs.offset;
   tampered.publicSignals[o] = addMod(tampered.publicSignals[o], 1n, BN254_P);
   const tamperedResult = await callVerify(verifier, tampered);
   check(tamperedResult === false, `verifyProof on a tampered output returned ${tamperedResult}, expected false`);
-  log("on-chain verifyProof with output[0] + 1: false (rejected)");
+  log("on-chain verifyProof with output word 0 + 1: false (rejected)");
 
   // 7. The on-chain-accepted signals decode to the proved outputs.
   const decoded = decodePublicSignals(m, r.calldata.publicSignals);
@@ -200,7 +200,7 @@ async function main(): Promise<void> {
   const lines: Line[] = [
     ["model", `${m.name} (${path.relative(root, hre.config.zkml.models[MODEL].onnx)}), modelHash ${m.modelHash.slice(0, 18)}...`],
     ["circuit", `${m.circuit.constraints} constraints, ${m.circuit.wires} wires, ptau 2^${m.ptau.power}${m.ptau.development ? " (development only)" : ""}`],
-    ["public signals", `${m.publicSignals.count} (${m.publicSignals.outputs.count} outputs + ${m.publicSignals.inputs.count} inputs, scale 2^${m.publicSignals.outputs.scaleBits})`],
+    ["public signals", `${m.publicSignals.count} (${m.publicSignals.outputs.packing.values} outputs and ${m.publicSignals.inputs.packing.values} inputs packed into ${m.publicSignals.outputs.count} + ${m.publicSignals.inputs.count}, scale 2^${m.publicSignals.outputs.scaleBits})`],
     ["compile time", `${seconds(compileMs)} total: circom ${seconds(t.circom)}, setup ${seconds(setupMs)}${built.cached ? " (cached build; times from when it was built)" : ""}`],
     ["prove time", `${seconds(proveMs)} (witness + Groth16 proof + onnxruntime reference${curveWarm ? "" : "; incl. snarkjs's one-time curve init"})`],
     ["input", fmt(decoded.inputs)],

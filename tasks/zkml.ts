@@ -62,6 +62,7 @@ task("zkml:prove", "Proves one inference of a compiled model")
   .addParam("input", "Input JSON: EZKL's {\"input_data\": [[...]]} or {\"<inputName>\": [...]}")
   .addOptionalParam("out", "Output directory (default: <buildDir>/proofs/<model>)")
   .addOptionalParam("bind", "Values of the model's bound inputs: name=value[,name=value] (e.g. recipient=0xabc...)")
+  .addOptionalParam("salt", "Salt of a salted input commitment (visibility.inputSalt), a field element")
   .addFlag("noReference", "Skip the onnxruntime comparison")
   .setAction(async (args, hre) =>
     guarded(async () => {
@@ -73,7 +74,8 @@ task("zkml:prove", "Proves one inference of a compiled model")
           return [k.trim(), v.trim()];
         }),
       );
-      const r = await listrSteps()(`${args.model}: prove`, () => hre.zkml.prove(args.model, path.resolve(args.input), { out, reference: !args.noReference, bindings }));
+      const r = await listrSteps()(`${args.model}: prove`, () => hre.zkml.prove(args.model, path.resolve(args.input), { out, reference: !args.noReference, bindings, salt: args.salt }));
+      for (const [k, v] of Object.entries(r.commitments)) console.log(`${k} commitment: ${v}`);
       r.outputs.forEach((o, i) => {
         console.log(`output "${o.name}" [${o.shape}]: ${o.values.map((v) => +v.toFixed(6)).join(", ")}`);
         if (r.reference) console.log(`  onnxruntime:       ${r.reference.outputs[i].map((v) => +v.toFixed(6)).join(", ")}`);
@@ -94,6 +96,7 @@ task("zkml:verify", "Verifies a proof off-chain; fails unless it is valid for th
       if (!r.valid) throw new ZkmlError(`INVALID proof: ${r.reason}`);
       console.log(`valid proof for model "${args.model}"`);
       r.outputs?.forEach((o) => console.log(`output "${o.name}": ${o.values.join(", ")}`));
+      for (const [k, v] of Object.entries(r.commitments ?? {})) console.log(`${k} commitment: ${v}`);
       return r;
     }),
   );

@@ -125,3 +125,19 @@ template FloorDiv(qwidth, rbits) {
     gap.in <== b - r - 1;
     a - r === out * b;
 }
+
+// sum(x[i] * w[i]) where the weights are private signals (bound by the model commitment), so unlike
+// constant weights they cannot stay inside a linear combination: one product constraint per term.
+template Dot(n) {
+    signal input x[n];
+    signal input w[n];
+    signal output out;
+    signal prod[n];
+
+    var acc = 0;
+    for (var i = 0; i < n; i++) {
+        prod[i] <== x[i] * w[i];
+        acc += prod[i];
+    }
+    out <== acc;
+}

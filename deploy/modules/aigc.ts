@@ -17,6 +17,7 @@ import fs from "fs";
 import hre from "hardhat";
 import path from "path";
 import type { Manifest } from "../../src/pipeline/manifest";
+import { solidityLayout } from "../../src/privacy/layout";
 
 export const AIGC_MODEL = process.env.ZKML_AIGC_MODEL ?? "pixel_gen";
 
@@ -31,7 +32,7 @@ export function aigcModule(manifest: Manifest) {
   const ps = manifest.publicSignals;
   return buildModule(`AigcCollection_${manifest.name}`, (m) => {
     const verifier = m.contract(manifest.contractName);
-    const model = m.contract("ZkmlModel", [verifier, manifest.modelHash, ps.outputs.count, ps.inputs.count, bindings.length, ps.outputs.scaleBits]);
+    const model = m.contract("ZkmlModel", [verifier, manifest.modelHash, solidityLayout(ps, manifest.quant.scaleBits), 0n]);
     const name = m.getParameter("name", title(manifest.name));
     const symbol = m.getParameter("symbol", manifest.name.replace(/[^A-Za-z0-9]/g, "").toUpperCase().slice(0, 8));
     const collection = m.contract("AigcCollection", [model, name, symbol]);

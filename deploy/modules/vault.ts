@@ -13,6 +13,7 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import hre from "hardhat";
 import type { Manifest } from "../../src/pipeline/manifest";
+import { solidityLayout } from "../../src/privacy/layout";
 
 export const VAULT_MODEL = "price_forecaster";
 export const DEV_NETWORKS = ["hardhat", "localhost"];
@@ -25,7 +26,7 @@ export function buildVaultModule(manifest: Manifest, dev: boolean) {
   return buildModule("AiVault", (m) => {
     const deployer = m.getAccount(0);
     const verifier = m.contract(manifest.contractName);
-    const model = m.contract("ZkmlModel", [verifier, manifest.modelHash, ps.outputs.count, ps.inputs.count, (ps.bindings ?? []).length, ps.outputs.scaleBits]);
+    const model = m.contract("ZkmlModel", [verifier, manifest.modelHash, solidityLayout(ps, manifest.quant.scaleBits), 0n]);
 
     let asset, riskAsset, feed, swapper;
     if (dev) {

@@ -15,6 +15,7 @@ import { setupKeys } from "../../src/pipeline/setup";
 import { quantizeInputs, readModelInput } from "../../src/pipeline/input";
 import { mulberry32 } from "../lib/prng";
 import { MAX_ONCHAIN_SIGNALS } from "./limits";
+import { compileVerifier } from "../lib/solc-verifier";
 
 const emit = (result: object) => console.log(`BENCH_RESULT ${JSON.stringify(result)}`);
 const since = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
@@ -56,7 +57,7 @@ async function main(): Promise<void> {
     fs.writeFileSync(path.join(dir, "vkey.json"), JSON.stringify(vkey));
     const nPublic = Number((vkey as { nPublic: number }).nPublic);
     if (nPublic <= MAX_ONCHAIN_SIGNALS)
-      fs.writeFileSync(path.join(dir, "Verifier.json"), JSON.stringify(compileVerifier(await exportSolidityVerifier(path.join(dir, "model.zkey"), "BenchVerifier"))));
+      fs.writeFileSync(path.join(dir, "Verifier.json"), JSON.stringify(compileVerifier(await exportSolidityVerifier(path.join(dir, "model.zkey"), "BenchVerifier"), "BenchVerifier")));
     emit({ ms: since(t1), power: ptau.power });
   } else if (step === "prove") {
     const [dir, onnx, inputFile, scaleBits, inputBits] = args;
@@ -78,20 +79,6 @@ async function main(): Promise<void> {
   } else {
     throw new Error(`unknown step ${step}`);
   }
-}
-
-/** The verifier's ABI and bytecode, from the npm solc package (as Hardhat compiles it: optimizer on, cancun). */
-function compileVerifier(source: string): { abi: unknown; bytecode: string } {
-  const solc = require("solc");
-  const input = {
-    language: "Solidity",
-    sources: { "Verifier.sol": { content: source } },
-    settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun", outputSelection: { "*": { BenchVerifier: ["abi", "evm.bytecode.object"] } } },
-  };
-  const out = JSON.parse(solc.compile(JSON.stringify(input)));
-  const c = out.contracts?.["Verifier.sol"]?.BenchVerifier;
-  if (!c) throw new Error(`solc: ${(out.errors ?? []).map((e: { message: string }) => e.message).join("; ")}`);
-  return { abi: c.abi, bytecode: c.evm.bytecode.object };
 }
 
 /** Median onnxruntime run time (session created once, first run discarded). */

@@ -84,7 +84,7 @@ export async function isMinted(collection: Contract, prompt: number[], m: Manife
  * model's input.json prompt or, once that one is minted, the first unminted prompt of a fixed pseudo-random sequence.
  */
 export async function choosePrompt(collection: Contract, m: Manifest, requested?: string): Promise<number[]> {
-  const n = m.publicSignals.inputs.count;
+  const n = m.publicSignals.inputs.packing.values;
   if (requested) {
     const prompt = requested.split(",").map(Number);
     if (prompt.length !== n || prompt.some((x) => !Number.isFinite(x))) fail(`AIGC_PROMPT must be ${n} comma-separated numbers, got "${requested}"`);

@@ -4,6 +4,7 @@
 import { AbiCoder, keccak256 } from "ethers";
 import type { Groth16Calldata } from "../../src/backend/groth16";
 import type { Manifest } from "../../src/pipeline/manifest";
+import { decodeInputs, decodeOutputs } from "../../src/pipeline/prove";
 
 const abi = AbiCoder.defaultAbiCoder();
 const P = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
@@ -40,9 +41,8 @@ export interface MintArgs {
 /** The mintWithProof / verify arguments for a proof of `m` bound to `recipient`, read off its public signals. */
 export function mintArgs(m: Manifest, cd: Groth16Calldata, recipient: string): MintArgs {
   const ps = m.publicSignals;
-  const slice = (p: { offset: number; count: number }) => cd.publicSignals.slice(p.offset, p.offset + p.count).map(signedFromField);
-  const outputs = slice(ps.outputs);
-  const inputs = slice(ps.inputs);
+  const outputs = decodeOutputs(m, cd.publicSignals);
+  const inputs = decodeInputs(m, cd.publicSignals);
   const bound = ps.bindings.find((b) => b.name === "recipient");
   if (!bound) throw new Error(`model "${m.name}" proofs are not bound to a recipient`);
   if (BigInt(cd.publicSignals[bound.offset]) !== BigInt(recipient)) throw new Error(`the proof is bound to ${cd.publicSignals[bound.offset]}, not ${recipient}`);

@@ -1,4 +1,5 @@
 import path from "path";
+import { resolveVisibility, Visibility } from "../privacy/visibility";
 
 /** Per-model settings in `hardhat.config.ts` under `zkml.models.<name>`. */
 export interface ZkmlModelUserConfig {
@@ -11,6 +12,11 @@ export interface ZkmlModelUserConfig {
   calibration?: string;
   /** Extra public inputs each proof is bound to, e.g. ["recipient"] for an NFT mint, ["epoch"] for a vault. */
   bind?: string[];
+  /**
+   * What proofs make public (default all public, weights fixed): `input` "public" | "private" |
+   * "hashed", `params` "fixed" | "private" (committed), `output` "public" | "hashed", and `inputSalt`.
+   */
+  visibility?: Partial<Visibility>;
 }
 
 export interface ZkmlUserConfig {
@@ -34,6 +40,7 @@ export interface ZkmlModelConfig {
   inputBits: number;
   calibration?: string;
   bind: string[];
+  visibility: Visibility;
 }
 
 export interface ZkmlConfig {
@@ -71,6 +78,11 @@ export function resolveZkmlConfig(user: ZkmlUserConfig | undefined, root: string
     }
     return v as string[];
   };
+  const visibilityOf = (v: unknown, where: string): Visibility => {
+    const r = resolveVisibility(v, where);
+    errors.push(...r.errors);
+    return r.visibility;
+  };
   const scaleBits = int(u.scaleBits, "zkml.scaleBits", 1, 32, undefined);
   const inputBits = int(u.inputBits, "zkml.inputBits", 2, 128, DEFAULT_INPUT_BITS);
   const abs = (p: string | undefined) => (typeof p === "string" ? path.resolve(root, p) : undefined);
@@ -86,7 +98,7 @@ export function resolveZkmlConfig(user: ZkmlUserConfig | undefined, root: string
       errors.push(`${where} must be an object with an "onnx" path`);
       continue;
     }
-    const known = new Set(["onnx", "scaleBits", "inputBits", "calibration", "bind"]);
+    const known = new Set(["onnx", "scaleBits", "inputBits", "calibration", "bind", "visibility"]);
     for (const k of Object.keys(m)) if (!known.has(k)) errors.push(`${where}: unknown setting "${k}"`);
     const onnx = str(m.onnx, `${where}.onnx`);
     if (m.onnx === undefined) errors.push(`${where}.onnx is required`);
@@ -96,6 +108,7 @@ export function resolveZkmlConfig(user: ZkmlUserConfig | undefined, root: string
       inputBits: int(m.inputBits, `${where}.inputBits`, 2, 128, inputBits),
       calibration: abs(str(m.calibration, `${where}.calibration`)),
       bind: bindList(m.bind, `${where}.bind`),
+      visibility: visibilityOf(m.visibility, `${where}.visibility`),
     };
   }
   const config: ZkmlConfig = {

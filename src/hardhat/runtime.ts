@@ -5,7 +5,9 @@ import { Groth16Proof } from "../backend/snarkjs";
 import { fail } from "../errors";
 import { CalibrationSettings, CompiledModel, compileModel, StepRunner } from "../pipeline/compile";
 import { loadManifest, Manifest } from "../pipeline/manifest";
-import { ProveOptions, proveModel, ProveResult, verifyModelProof, VerifyResult, writeProof } from "../pipeline/prove";
+import { Commitments, computeCommitments, ProveOptions, proveModel, ProveResult, verifyModelProof, VerifyResult, writeProof } from "../pipeline/prove";
+import { solidityLayout } from "../privacy/layout";
+import { PUBLIC_VISIBILITY } from "../privacy/visibility";
 import { ZkmlConfig, ZkmlModelConfig } from "./config";
 
 export interface CompileRequest {
@@ -54,7 +56,7 @@ export class ZkmlRuntime {
       const onnx = path.resolve(this.hre.config.paths.root, req.onnx);
       const name = req.name ?? defaultModelName(onnx);
       const base = this.config.models[name];
-      targets.push([name, { onnx, scaleBits: base?.scaleBits ?? this.config.scaleBits, inputBits: base?.inputBits ?? this.config.inputBits, calibration: base?.calibration, bind: req.bind ?? base?.bind ?? [] }]);
+      targets.push([name, { onnx, scaleBits: base?.scaleBits ?? this.config.scaleBits, inputBits: base?.inputBits ?? this.config.inputBits, calibration: base?.calibration, bind: req.bind ?? base?.bind ?? [], visibility: base?.visibility ?? PUBLIC_VISIBILITY }]);
     } else if (req.name) {
       targets.push([req.name, this.modelConfig(req.name)]);
     } else {
@@ -72,6 +74,7 @@ export class ZkmlRuntime {
           quant: { scaleBits: req.scaleBits ?? m.scaleBits, inputBits: req.inputBits ?? m.inputBits },
           calibration: calibrationSettings(req.calibration ? path.resolve(this.hre.config.paths.root, req.calibration) : m.calibration),
           bindings: m.bind,
+          visibility: m.visibility,
           ptau: req.ptau ? path.resolve(this.hre.config.paths.root, req.ptau) : this.config.ptau,
           force: req.force,
           log,
@@ -91,6 +94,12 @@ export class ZkmlRuntime {
     return result;
   }
 
+  /** The commitments a proof of `input` would carry (e.g. the model commitment a provider publishes). */
+  commitments(name: string, input: unknown, opts: { salt?: bigint | string | number } = {}): Commitments {
+    const raw = typeof input === "string" ? readJsonFile(input) : input;
+    return computeCommitments(this.compiledDir(name), raw, opts.salt);
+  }
+
   async verify(name: string, proof: Groth16Proof, publicSignals: string[]): Promise<VerifyResult> {
     return verifyModelProof(this.compiledDir(name), proof, publicSignals);
   }
@@ -106,14 +115,15 @@ export class ZkmlRuntime {
 
   /**
    * Deploys the model's verifier and a {ZkmlModel} adapter configured from the manifest (the one place
-   * the public-signal layout is defined).
+   * the public-signal layout is defined). With private parameters, `modelCommitment` fixes the
+   * commitment every proof must carry (e.g. the one the provider published); 0 leaves it to consumers.
    */
-  async deployModel(name: string) {
+  async deployModel(name: string, opts: { modelCommitment?: bigint | string } = {}) {
     const m = this.manifest(name);
     const verifier = await this.deployVerifier(name);
     const factory = await (this.hre as any).ethers.getContractFactory("ZkmlModel"); // eslint-disable-line @typescript-eslint/no-explicit-any
-    const ps = m.publicSignals;
-    const model = await factory.deploy(await verifier.getAddress(), m.modelHash, ps.outputs.count, ps.inputs.count, (ps.bindings ?? []).length, ps.outputs.scaleBits);
+    const layout = solidityLayout(m.publicSignals, m.quant.scaleBits);
+    const model = await factory.deploy(await verifier.getAddress(), m.modelHash, layout, BigInt(opts.modelCommitment ?? 0));
     await model.waitForDeployment();
     return { verifier, model, manifest: m };
   }

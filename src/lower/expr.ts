@@ -26,7 +26,8 @@ export class ExprDomain implements Domain<LinExpr> {
 
   private nextSignal: number;
 
-  constructor(private readonly sites: Site[], firstSignal: number) {
+  /** Signals from `firstSignal` on are gadget outputs; private parameter `id` is signal `paramBase + id`. */
+  constructor(private readonly sites: Site[], firstSignal: number, private readonly paramBase = firstSignal) {
     this.nextSignal = firstSignal;
   }
 
@@ -80,6 +81,13 @@ export class ExprDomain implements Domain<LinExpr> {
   }
   div(a: LinExpr, b: LinExpr, _site: SiteInfo): LinExpr {
     return this.gadget("div", [a, b]);
+  }
+
+  param(id: number, _value: bigint): LinExpr {
+    return { terms: new Map([[this.paramBase + id, 1n]]), c: 0n };
+  }
+  dot(xs: LinExpr[], ws: LinExpr[], _site: SiteInfo): LinExpr {
+    return this.gadget("dot", [...xs, ...ws]);
   }
 
   /** Instantiates the next site's gadget; returns its first output. */

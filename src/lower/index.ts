@@ -1,6 +1,7 @@
 import { size } from "../ir/graph";
 import { QuantizedModel } from "../quantize";
-import { runGraph } from "../quantize/run";
+import { Interval } from "../quantize/interval";
+import { ParamTable, runGraph } from "../quantize/run";
 import { ExprDomain, Gadget, LinExpr } from "./expr";
 
 /** The circuit as a list of gadgets over linear expressions: what `emit` turns into circom. */
@@ -8,19 +9,30 @@ export interface CircuitProgram {
   /** Signals 0 .. inputCount-1 are the flattened model inputs, in graph-input order. */
   inputCount: number;
   inputBits: number;
+  /** Signals inputCount .. inputCount+paramCount-1 are private model parameters (0 when fixed). */
+  paramCount: number;
   gadgets: Gadget[];
   outputs: LinExpr[];
+  outputBounds: Interval[];
 }
 
 export function lowerModel(model: QuantizedModel): CircuitProgram {
   const inputCount = model.graph.inputs.reduce((n, vi) => n + size(vi.shape), 0);
-  const dom = new ExprDomain(model.sites, inputCount);
+  const paramCount = model.params?.values.length ?? 0;
+  const dom = new ExprDomain(model.sites, inputCount + paramCount, inputCount);
   let next = 0;
   const inputs = model.graph.inputs.map((vi) =>
     Array.from({ length: size(vi.shape) }, () => ({ terms: new Map([[next++, 1n]]), c: 0n })),
   );
-  const outs = runGraph(model.graph, dom, model.quant, inputs);
-  return { inputCount, inputBits: model.quant.inputBits, gadgets: dom.gadgets, outputs: outs.flatMap((o) => o.data) };
+  const outs = runGraph(model.graph, dom, model.quant, inputs, model.params ? new ParamTable(dom) : undefined);
+  return {
+    inputCount,
+    inputBits: model.quant.inputBits,
+    paramCount,
+    gadgets: dom.gadgets,
+    outputs: outs.flatMap((o) => o.data),
+    outputBounds: model.outputBounds,
+  };
 }
 
 export type { Gadget, LinExpr };

@@ -2,7 +2,7 @@ import { fail } from "../errors";
 import { attrInts, describeNode, Node, size, Tensor } from "../ir/graph";
 import { quantizeReal } from "../quantize/fixed-point";
 import { QValue } from "./domain";
-import { Arg, atMostScale, constInput, OpContext, valueInput } from "./op";
+import { Arg, atMostScale, constInput, OpContext, paramAffine, valueInput } from "./op";
 
 /** A per-spatial-axis attribute (strides, dilations, pads...), checked for its length. */
 export function spatialInts(node: Node, name: string, dflt: number, len: number): number[] {
@@ -50,23 +50,27 @@ export function applyTaps<T, G extends TapGeometry>(
   const qb = bias ? bias.data.map((v) => quantizeReal(v, outScale, `${what} bias`)) : undefined;
   const inSize = size(g.inSp);
   const positions = taps(g);
+  // Private weights are lifted once and shared by every output; zero ones stay in so the circuit's
+  // shape does not reveal the kernel's sparsity.
+  const pw = ctx.params?.lift(node, "weight", qw);
+  const pb = qb && ctx.params?.lift(node, "bias", qb);
   const data: T[] = [];
   for (let n = 0; n < g.N; n++)
     for (let m = 0; m < g.M; m++) {
       const feeding = channels(g, m);
       for (const { inOff, kOff } of positions) {
         const xs: T[] = [];
-        const ws: bigint[] = [];
+        const ws: number[] = [];
         for (const { c, wBase } of feeding) {
           const xBase = (n * g.C + c) * inSize;
           for (let t = 0; t < inOff.length; t++) {
-            const wq = qw[wBase + kOff[t]];
-            if (wq === 0n) continue;
+            if (!pw && qw[wBase + kOff[t]] === 0n) continue;
             xs.push(x.data[xBase + inOff[t]]);
-            ws.push(wq);
+            ws.push(wBase + kOff[t]);
           }
         }
-        data.push(ctx.dom.affine(xs, ws, qb ? qb[m] : 0n));
+        if (pw) data.push(paramAffine(ctx, node, data.length, xs, ws.map((i) => pw[i]), pb?.[m]));
+        else data.push(ctx.dom.affine(xs, ws.map((i) => qw[i]), qb ? qb[m] : 0n));
       }
     }
   return [{ shape: [g.N, g.M, ...g.outSp], scale: outScale, data }];

@@ -28,6 +28,14 @@ export interface Domain<T> {
   bits(a: T, n: number, site: SiteInfo): T[];
   /** floor(a / b); the circuit proves b >= 1 and 0 <= a - q*b < b, so q is unique. */
   div(a: T, b: T, site: SiteInfo): T;
+  /**
+   * Model parameter number `id`, whose quantized value is `value`: that constant in the evaluator and
+   * the bounds pass; a private signal bound by the public model commitment in a circuit whose
+   * parameters are private (see src/privacy).
+   */
+  param(id: number, value: bigint): T;
+  /** sum(xs[i] * ws[i]) of computed values and private parameters: one product constraint per term. */
+  dot(xs: T[], ws: T[], site: SiteInfo): T;
 }
 
 /** Where a non-linear step comes from, for error messages and the audit's signal map. */

@@ -4,11 +4,12 @@ import { quantizeReal } from "../quantize/fixed-point";
 import { broadcastIndex, broadcastShapes } from "./broadcast";
 import { batchedMatMulShape, matMulOfValues } from "./arith";
 import { QValue } from "./domain";
-import { Arg, atMostScale, constInput, OpContext, OpDef, ShapeArg, valueInput } from "./op";
+import { Arg, atMostScale, constInput, OpContext, OpDef, paramAffine, ShapeArg, valueInput } from "./op";
 
 /**
- * Gemm and MatMul with constant weights. Weights are circuit constants, so a layer costs no
+ * Gemm and MatMul with constant weights. Fixed weights are circuit constants, so a layer costs no
  * multiplication constraints: each output is one linear combination, rescaled by its consumer.
+ * Private weights are signals, so each weight-activation product costs one constraint.
  */
 
 function matmulShape(node: Node, a: number[], b: number[]): number[] {
@@ -18,7 +19,17 @@ function matmulShape(node: Node, a: number[], b: number[]): number[] {
   return [...a.slice(0, -1), b[1]];
 }
 
-/** out[row, n] = sum_k x[row, k] * W[k, n] + bias[row, n], weights and bias quantized here. */
+/** A layer's bias: the tensor element feeding each flat output, and that element's value. */
+interface Bias {
+  index: (flatOut: number) => number;
+  value: (element: number) => number;
+  count: number;
+}
+
+/**
+ * out[row, n] = sum_k x[row, k] * W[k, n] + bias[row, n], weights and bias quantized here. With private
+ * parameters, W (as a K x N matrix, row-major) and the bias tensor are lifted to committed signals.
+ */
 function applyAffine<T>(
   ctx: OpContext<T>,
   node: Node,
@@ -26,24 +37,32 @@ function applyAffine<T>(
   weights: (k: number, n: number) => number,
   K: number,
   N: number,
-  bias: ((flatOut: number) => number) | undefined,
+  bias: Bias | undefined,
 ): QValue<T> {
   const x = atMostScale(ctx, node, input, ctx.quant.scaleBits);
   const wScale = ctx.quant.scaleBits;
   const outScale = x.scale + wScale;
   const rows = x.data.length / K;
+  const what = describeNode(node);
   const cols: bigint[][] = [];
   for (let n = 0; n < N; n++) {
     const col: bigint[] = [];
-    for (let k = 0; k < K; k++) col.push(quantizeReal(weights(k, n), wScale, `${describeNode(node)} weight`));
+    for (let k = 0; k < K; k++) col.push(quantizeReal(weights(k, n), wScale, `${what} weight`));
     cols.push(col);
   }
+  const qb = bias && Array.from({ length: bias.count }, (_, e) => quantizeReal(bias.value(e), outScale, `${what} bias`));
+  const P = ctx.params;
+  const pw = P?.lift(node, "weight", Array.from({ length: K * N }, (_, i) => cols[i % N][Math.floor(i / N)]));
+  const pb = qb && P?.lift(node, "bias", qb);
   const data: T[] = [];
   for (let r = 0; r < rows; r++) {
     const xs = x.data.slice(r * K, (r + 1) * K);
     for (let n = 0; n < N; n++) {
-      const b = bias ? quantizeReal(bias(r * N + n), outScale, `${describeNode(node)} bias`) : 0n;
-      data.push(ctx.dom.affine(xs, cols[n], b));
+      const e = bias?.index(r * N + n);
+      if (pw) {
+        const ws = Array.from({ length: K }, (_, k) => pw[k * N + n]);
+        data.push(paramAffine(ctx, node, r * N + n, xs, ws, pb && e !== undefined ? pb[e] : undefined));
+      } else data.push(ctx.dom.affine(xs, cols[n], qb && e !== undefined ? qb[e] : 0n));
     }
   }
   return { shape: [...x.shape.slice(0, -1), N], scale: outScale, data };
@@ -95,7 +114,7 @@ export const Gemm: OpDef = {
       ? (k: number, n: number) => alpha * w.data[n * K + k]
       : (k: number, n: number) => alpha * w.data[k * N + n];
     const cIndex = c && broadcastIndex([M, N], c.dims);
-    const bias = c && cIndex ? (i: number) => beta * c.data[cIndex[i]] : undefined;
+    const bias = c && cIndex ? { index: (i: number) => cIndex[i], value: (e: number) => beta * c.data[e], count: c.data.length } : undefined;
     return [applyAffine(ctx, node, a, weight, K, N, bias)];
   },
 };

@@ -16,6 +16,22 @@ export interface OpContext<T> {
   quant: QuantParams;
   /** The model's ai.onnx opset: some ops changed their defaults between versions. */
   opset: number;
+  /** Present when the model's parameters are private: layers lift their weights and biases through it. */
+  params?: ParamBinder<T>;
+}
+
+/** Turns a layer's quantized parameter tensor into values of the domain (private, committed signals in a circuit). */
+export interface ParamBinder<T> {
+  lift(node: Node, role: string, values: bigint[]): T[];
+}
+
+/**
+ * sum(ws[i] * xs[i]) + bias for a layer whose weights and bias are lifted parameters: a `dot` of
+ * products (parameters are signals, so each term is a constraint) plus the bias.
+ */
+export function paramAffine<T>(ctx: OpContext<T>, node: Node, index: number, xs: T[], ws: T[], bias: T | undefined): T {
+  const sum = xs.length === 0 ? ctx.dom.constant(0n) : ctx.dom.dot(xs, ws, { node: node.name, index });
+  return bias === undefined ? sum : ctx.dom.add(sum, bias);
 }
 
 /** Everything hardhat-zkml knows about one ONNX op type. Adding an op means adding one of these. */

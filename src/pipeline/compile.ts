@@ -11,18 +11,22 @@ import { requiredPower } from "../backend/ptau";
 import { readR1cs } from "../backend/r1cs";
 import { emitCircom } from "../emit/circom";
 import { fail } from "../errors";
-import { Graph, size } from "../ir/graph";
+import { Graph } from "../ir/graph";
 import { CircuitProgram, lowerModel } from "../lower";
 import { importOnnx } from "../onnx/import";
 import { QuantParams } from "../ops/domain";
 import { QuantizedModel, quantizeModel } from "../quantize";
+import { signalLayout, SignalLayout } from "../privacy/layout";
+import { describeVisibility, PUBLIC_VISIBILITY, Visibility } from "../privacy/visibility";
 import { writeDirAtomically, writeFileAtomically, writeJson } from "./files";
-import { loadManifest, Manifest, MANIFEST_FILE, verifierContractName } from "./manifest";
+import { loadManifest, Manifest, MANIFEST_FILE, MANIFEST_FORMAT, verifierContractName } from "./manifest";
 import { setupKeys } from "./setup";
 
 const DEV_PTAU_FILE = "dev.ptau";
 
 export const CIRCUIT_LIB_DIR = path.resolve(__dirname, "..", "..", "circuits", "lib");
+/** circomlib's circuits (Poseidon), wherever npm installed the package. */
+export const CIRCOMLIB_DIR = path.join(path.dirname(require.resolve("circomlib/package.json")), "circuits");
 const PACKAGE_VERSION: string = require("../../package.json").version;
 
 export interface CompileOptions {
@@ -37,6 +41,8 @@ export interface CompileOptions {
   calibration?: CalibrationSettings;
   /** Extra public inputs the proof is bound to (e.g. "recipient", "epoch"), after the model inputs. */
   bindings?: string[];
+  /** What is public: inputs, parameters and outputs (default: all public, parameters fixed). */
+  visibility?: Visibility;
   /** A ceremony .ptau; without it a development-only key is made from fresh, discarded secrets. */
   ptau?: string;
   force?: boolean;
@@ -74,11 +80,13 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
   else checkQuant({ scaleBits: 12, inputBits: opts.quant.inputBits });
   const bindings = opts.bindings ?? [];
   checkBindings(bindings);
+  const visibility = opts.visibility ?? PUBLIC_VISIBILITY;
   const dir = path.join(opts.buildDir, opts.name);
   const onnxBytes = fs.readFileSync(opts.onnx);
-  const buildKey = sha256(onnxBytes, JSON.stringify(opts.quant), JSON.stringify(opts.calibration ?? {}), JSON.stringify(bindings), opts.ptau ?? "dev", PACKAGE_VERSION, circomCommand().label, fs.readFileSync(path.join(CIRCUIT_LIB_DIR, "zkml.circom")));
+  const buildKey = sha256(onnxBytes, JSON.stringify(opts.quant), JSON.stringify(opts.calibration ?? {}), JSON.stringify(bindings), JSON.stringify(visibility), opts.ptau ?? "dev", PACKAGE_VERSION, circomCommand().label, fs.readFileSync(path.join(CIRCUIT_LIB_DIR, "zkml.circom")), fs.readFileSync(path.join(CIRCUIT_LIB_DIR, "commitment.circom")));
 
-  if (!opts.force && fs.existsSync(path.join(dir, MANIFEST_FILE))) {
+  // A build from an older manifest format is stale: rebuilt, not an error.
+  if (!opts.force && isCurrentBuild(dir)) {
     const manifest = loadManifest(dir);
     if (manifest.buildKey === buildKey) {
       opts.log(`${opts.name}: up to date (${manifest.circuit.constraints} constraints)`);
@@ -101,11 +109,11 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
     fs.writeFileSync(path.join(tmp, "model.onnx"), onnxBytes);
     const { quant, report: fidelity } = await step("calibrate", () => calibrateModel(opts, path.join(tmp, "model.onnx"), onnxBytes));
     if (fidelity) opts.log(`${opts.name}: ${describeFidelity(fidelity)}`);
-    const built = await buildCircuit(opts.name, onnxBytes, path.basename(opts.onnx), quant, tmp, step, bindings);
-    const { graph, program, circuitSrc, artifacts: art } = built;
+    const built = await buildCircuit(opts.name, onnxBytes, path.basename(opts.onnx), quant, tmp, step, { bindings, visibility });
+    const { graph, program, circuitSrc, layout, artifacts: art } = built;
     const r1cs = readR1cs(art.r1cs);
     const nPublic = r1cs.nPubOut + r1cs.nPubIn;
-    opts.log(`${opts.name}: ${r1cs.nConstraints} constraints, ${r1cs.nWires} wires, ${nPublic} public signals (needs 2^${requiredPower(r1cs.nConstraints, nPublic)})`);
+    opts.log(`${opts.name}: ${describeVisibility(visibility)}; ${r1cs.nConstraints} constraints, ${r1cs.nWires} wires, ${nPublic} public signals (needs 2^${requiredPower(r1cs.nConstraints, nPublic)})`);
     const { ptau, vkey } = await step("setup", () =>
       setupKeys(art.r1cs, path.join(tmp, "model.zkey"), { ptau: opts.ptau, devPtauOut: path.join(tmp, DEV_PTAU_FILE), log: opts.log, verbose: opts.verbose }),
     );
@@ -114,24 +122,22 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
     const verifierSrc = await step("verifier", () => exportSolidityVerifier(path.join(tmp, "model.zkey"), contractName));
     fs.writeFileSync(path.join(tmp, `${contractName}.sol`), verifierSrc);
 
-    const outCount = program.outputs.length;
-    const inCount = graph.inputs.reduce((n, vi) => n + size(vi.shape), 0);
     const rel = (f: string) => path.relative(tmp, f);
     const m: Manifest = {
-      format: "hardhat-zkml/manifest@1",
+      format: MANIFEST_FORMAT,
       name: opts.name,
       contractName,
-      modelHash: "0x" + sha256(onnxBytes, JSON.stringify(quant), JSON.stringify(bindings), circuitSrc),
+      modelHash: "0x" + sha256(onnxBytes, JSON.stringify(quant), JSON.stringify(bindings), JSON.stringify(visibility), circuitSrc),
       buildKey,
       quant,
       fidelity,
       inputs: graph.inputs,
       outputs: graph.outputs,
-      publicSignals: {
-        count: nPublic,
-        outputs: { offset: 0, count: outCount, scaleBits: quant.scaleBits },
-        inputs: { offset: outCount, count: inCount, scaleBits: quant.scaleBits },
-        bindings: bindings.map((name, i) => ({ name, offset: outCount + inCount + i })),
+      visibility,
+      publicSignals: layout,
+      params: built.qmodel.params && {
+        count: built.qmodel.params.values.length,
+        tensors: built.qmodel.params.tensors.map(({ node, role, count }) => ({ node, role, count })),
       },
       circuit: { constraints: r1cs.nConstraints, wires: r1cs.nWires, gadgets: program.gadgets.length, compiler: circomCommand().label },
       // A development key's matching ptau lives in the model directory (relative); a ceremony file stays where it is.
@@ -142,8 +148,7 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
       },
       timingsMs: timings,
     };
-    if (m.publicSignals.count !== outCount + inCount + bindings.length)
-      fail(`internal error: circuit has ${nPublic} public signals, the manifest expects ${outCount} outputs + ${inCount} inputs + ${bindings.length} bindings`);
+    if (layout.count !== nPublic) fail(`internal error: circuit has ${nPublic} public signals, the layout expects ${layout.count}`);
     writeJson(path.join(tmp, MANIFEST_FILE), m);
     return m;
   });
@@ -158,20 +163,41 @@ export interface BuiltCircuit {
   qmodel: QuantizedModel;
   program: CircuitProgram;
   circuitSrc: string;
+  layout: SignalLayout;
   artifacts: CircomArtifacts;
+}
+
+/** What a circuit makes public, beyond the model itself. */
+export interface CircuitInterface {
+  bindings: string[];
+  visibility: Visibility;
 }
 
 const untimed: StepRunner = async (_label, fn) => fn();
 
 /** ONNX bytes -> circom circuit compiled in `dir` (no trusted setup): what tests and the audit need. */
-export async function buildCircuit(name: string, onnxBytes: Uint8Array, source: string, quant: QuantParams, dir: string, step: StepRunner = untimed, bindings: string[] = []): Promise<BuiltCircuit> {
+export async function buildCircuit(
+  name: string,
+  onnxBytes: Uint8Array,
+  source: string,
+  quant: QuantParams,
+  dir: string,
+  step: StepRunner = untimed,
+  io: CircuitInterface = { bindings: [], visibility: PUBLIC_VISIBILITY },
+): Promise<BuiltCircuit> {
   const graph = await step("import", () => importOnnx(onnxBytes, source));
-  const qmodel = await step("quantize", () => quantizeModel(graph, quant));
+  const qmodel = await step("quantize", () => quantizeModel(graph, quant, { privateParams: io.visibility.params === "private" }));
   const program = await step("lower", () => lowerModel(qmodel));
-  const circuitSrc = emitCircom(program, `model "${name}" from ${source}, scale 2^${quant.scaleBits}, inputs ${quant.inputBits} bits`, bindings);
+  const layout = signalLayout(
+    { inputCount: program.inputCount, inputBits: quant.inputBits, outputBounds: qmodel.outputBounds, params: qmodel.params?.values, scaleBits: quant.scaleBits },
+    io.visibility,
+    io.bindings,
+  );
+  const header = `model "${name}" from ${source}, scale 2^${quant.scaleBits}, inputs ${quant.inputBits} bits; ${describeVisibility(io.visibility)}`;
+  const circuitSrc = emitCircom(program, header, layout);
   fs.writeFileSync(path.join(dir, "model.circom"), circuitSrc);
-  const artifacts = await step("circom", () => compileCircuit(path.join(dir, "model.circom"), dir, [CIRCUIT_LIB_DIR]));
-  return { graph, qmodel, program, circuitSrc, artifacts };
+  const artifacts = await step("circom", () => compileCircuit(path.join(dir, "model.circom"), dir, [CIRCUIT_LIB_DIR, CIRCOMLIB_DIR]));
+  return { graph, qmodel, program, circuitSrc, layout, artifacts };
 }
 
 /** Copies the model's verifier into the Hardhat sources when it changed. */
@@ -180,6 +206,14 @@ export function writeVerifier(dir: string, m: Manifest, verifiersDir: string | u
   const dest = path.join(verifiersDir, `${m.contractName}.sol`);
   const src = fs.readFileSync(path.join(dir, m.files.verifier));
   if (!fs.existsSync(dest) || !fs.readFileSync(dest).equals(src)) writeFileAtomically(dest, src);
+}
+
+function isCurrentBuild(dir: string): boolean {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(dir, MANIFEST_FILE), "utf8")).format === MANIFEST_FORMAT;
+  } catch {
+    return false;
+  }
 }
 
 export function checkBindings(bindings: string[]): void {

@@ -3,16 +3,21 @@ import path from "path";
 import { fail } from "../errors";
 import { ValueInfo } from "../ir/graph";
 import { QuantParams } from "../ops/domain";
+import { SignalLayout } from "../privacy/layout";
+import { Visibility } from "../privacy/visibility";
 import { FidelityReport } from "../quantize/calibrate";
 
+export const MANIFEST_FORMAT = "hardhat-zkml/manifest@2";
+
 /**
- * Everything a prover, a verifier or a contract deployer needs to know about a compiled model.
- * The public signals are, in order: every output element, then every input element (snarkjs puts
- * circuit outputs before public inputs), each a field element encoding a signed fixed-point integer,
- * then the bindings (e.g. a recipient address), each one field element.
+ * Everything a prover, a verifier or a contract deployer needs to know about a compiled model. The
+ * public signals follow `publicSignals` (src/privacy/layout.ts): the outputs (packed, or their
+ * commitment), the model commitment (private parameters), the inputs (packed, their commitment, or
+ * nothing), then the bindings (e.g. a recipient address), one field element each.
+ * With private parameters nothing here reveals the weights: only their count, tensors and packing.
  */
 export interface Manifest {
-  format: "hardhat-zkml/manifest@1";
+  format: typeof MANIFEST_FORMAT;
   name: string;
   contractName: string;
   /** sha256 over the ONNX bytes, the fixed-point settings and the circuit source: the model's identity. */
@@ -24,13 +29,10 @@ export interface Manifest {
   fidelity?: FidelityReport;
   inputs: ValueInfo[];
   outputs: ValueInfo[];
-  publicSignals: {
-    count: number;
-    outputs: { offset: number; count: number; scaleBits: number };
-    inputs: { offset: number; count: number; scaleBits: number };
-    /** Public inputs the proof is bound to (not model inputs), one field element each. */
-    bindings: { name: string; offset: number }[];
-  };
+  visibility: Visibility;
+  publicSignals: SignalLayout;
+  /** With private parameters: the tensors the model commitment covers (weights and biases of each layer). */
+  params?: { count: number; tensors: { node: string; role: string; count: number }[] };
   circuit: { constraints: number; wires: number; gadgets: number; compiler: string };
   ptau: { power: number; development: boolean; file: string; ceremony?: string };
   files: { onnx: string; circuit: string; r1cs: string; sym: string; wasm: string; witnessCalculator: string; zkey: string; vkey: string; verifier: string };
@@ -45,7 +47,7 @@ export function loadManifest(dir: string): Manifest {
   const file = path.join(dir, MANIFEST_FILE);
   if (!fs.existsSync(file)) fail(`no compiled model in ${dir}; run \`npx hardhat zkml:compile\` first`);
   const m = JSON.parse(fs.readFileSync(file, "utf8")) as Manifest;
-  if (m.format !== "hardhat-zkml/manifest@1") fail(`${file} has an unknown format "${m.format}"`);
+  if (m.format !== MANIFEST_FORMAT) fail(`${file} has format "${m.format}", not "${MANIFEST_FORMAT}"; recompile the model with \`npx hardhat zkml:compile --force\``);
   return m;
 }
 

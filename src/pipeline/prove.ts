@@ -5,7 +5,10 @@ import { Groth16Proof } from "../backend/snarkjs";
 import { fail } from "../errors";
 import { importOnnx } from "../onnx/import";
 import { evaluateQuantized, quantizeModel } from "../quantize";
-import { dequantize, FIELD_MODULUS, fromField, toField } from "../quantize/fixed-point";
+import { COMMITMENT_TAG, commitValues } from "../privacy/commitment";
+import { modelWitnessInput } from "../privacy/layout";
+import { unpackWords } from "../privacy/packing";
+import { dequantize, FIELD_MODULUS, toField } from "../quantize/fixed-point";
 import { writeDirAtomically, writeJson } from "./files";
 import { quantizeInputs, readModelInput } from "./input";
 import { artifact, loadManifest, Manifest } from "./manifest";
@@ -23,7 +26,10 @@ export interface ProveResult {
   modelHash: string;
   proof: Groth16Proof;
   publicSignals: string[];
+  /** The outputs the proof attests to (public, or behind `commitments.output`). */
   outputs: ProvedOutput[];
+  /** The public commitments of this proof, as decimal field elements (see src/privacy/commitment.ts). */
+  commitments: Commitments;
   /** onnxruntime's float outputs on the same input, and the largest absolute difference. */
   reference?: { outputs: number[][]; maxAbsError: number };
   calldata: Groth16Calldata;
@@ -34,6 +40,8 @@ export interface ProveOptions {
   reference?: boolean;
   /** Values of the model's bound public inputs (e.g. { recipient: "0xabc…" }), as field elements. */
   bindings?: Record<string, bigint | string | number>;
+  /** The salt of a salted input commitment (`visibility.inputSalt`), a field element. */
+  salt?: bigint | string | number;
   log?: (msg: string) => void;
 }
 
@@ -44,24 +52,96 @@ export async function proveModel(dir: string, rawInput: unknown, opts: ProveOpti
   const graph = importOnnx(fs.readFileSync(artifact(dir, m, "onnx")), m.name);
   const values = readModelInput(rawInput, graph.inputs);
   const q = quantizeInputs(values, graph.inputs, m.quant);
-  const expected = evaluateQuantized(quantizeModel(graph, m.quant), q).flatMap((v) => v.data);
+  const qmodel = quantizeModel(graph, m.quant, { privateParams: m.visibility.params === "private" });
+  const expected = evaluateQuantized(qmodel, q).flatMap((v) => v.data);
+  const layout = m.publicSignals;
+  const salt = saltInput(m, opts.salt);
+  const expectedCommitments = commitmentsOf(m, q.flat(), expected, qmodel.params?.values, salt);
 
   log(`${m.name}: proving...`);
-  const circuitInput: Record<string, unknown> = { in: q.flat().map(String), ...bindingInputs(m, opts.bindings ?? {}) };
+  const circuitInput: Record<string, unknown> = { ...modelWitnessInput(layout, q.flat()), ...bindingInputs(m, opts.bindings ?? {}) };
+  if (qmodel.params) circuitInput.params = qmodel.params.values.map(String);
+  if (salt !== undefined) circuitInput.inSalt = salt.toString();
   const { proof, publicSignals } = await proveGroth16(circuitInput, artifact(dir, m, "wasm"), artifact(dir, m, "zkey"));
-  const proved = decodeOutputs(m, publicSignals);
-  const mismatch = proved.findIndex((v, i) => v !== expected[i]);
-  if (mismatch >= 0)
-    fail(`internal error: circuit output ${mismatch} is ${proved[mismatch]}, the reference evaluator says ${expected[mismatch]}`);
+  const commitments = commitmentsIn(m, publicSignals);
+  for (const k of Object.keys(expectedCommitments) as (keyof Commitments)[])
+    if (commitments[k] !== expectedCommitments[k]) fail(`internal error: the circuit's ${k} commitment differs from the one computed off-chain`);
+  if (layout.outputs.encoding === "packed") {
+    const proved = decodeOutputs(m, publicSignals);
+    const mismatch = proved.findIndex((v, i) => v !== expected[i]);
+    if (mismatch >= 0)
+      fail(`internal error: circuit output ${mismatch} is ${proved[mismatch]}, the reference evaluator says ${expected[mismatch]}`);
+  }
 
-  const outputs = splitOutputs(m, proved.map((v) => dequantize(v, m.publicSignals.outputs.scaleBits)));
+  const outputs = splitOutputs(m, expected.map((v) => dequantize(v, layout.outputs.scaleBits)));
   let reference: ProveResult["reference"];
   if (opts.reference !== false) {
     const ref = await runOnnxRuntime(artifact(dir, m, "onnx"), graph.inputs, values);
     const maxAbsError = Math.max(0, ...outputs.flatMap((o, i) => o.values.map((v, j) => Math.abs(v - ref[i][j]))));
     reference = { outputs: ref, maxAbsError };
   }
-  return { model: m.name, modelHash: m.modelHash, proof, publicSignals, outputs, reference, calldata: await groth16Calldata(proof, publicSignals) };
+  return { model: m.name, modelHash: m.modelHash, proof, publicSignals, outputs, commitments, reference, calldata: await groth16Calldata(proof, publicSignals) };
+}
+
+/** Decimal field elements of the commitments a proof makes public. */
+export interface Commitments {
+  output?: string;
+  model?: string;
+  input?: string;
+}
+
+/** The commitments a proof of these quantized values must carry, computed off-chain. */
+export function commitmentsOf(m: Manifest, inputs: bigint[], outputs: bigint[], params: bigint[] | undefined, salt?: bigint): Commitments {
+  const layout = m.publicSignals;
+  const c: Commitments = {};
+  if (layout.outputs.encoding === "commitment") c.output = commitValues(COMMITMENT_TAG.output, outputs, layout.outputs.packing).toString();
+  if (layout.modelCommitment) {
+    if (!params) fail(`internal error: model "${m.name}" has private parameters but none were given`);
+    c.model = commitValues(COMMITMENT_TAG.params, params, layout.modelCommitment.packing).toString();
+  }
+  if (layout.inputs.encoding === "commitment") c.input = commitValues(COMMITMENT_TAG.input, inputs, layout.inputs.packing, salt).toString();
+  return c;
+}
+
+/** The commitments among a proof's public signals. */
+export function commitmentsIn(m: Manifest, publicSignals: string[]): Commitments {
+  const layout = m.publicSignals;
+  const at = (i: number) => BigInt(publicSignals[i]).toString();
+  const c: Commitments = {};
+  if (layout.outputs.encoding === "commitment") c.output = at(layout.outputs.offset);
+  if (layout.modelCommitment) c.model = at(layout.modelCommitment.offset);
+  if (layout.inputs.encoding === "commitment") c.input = at(layout.inputs.offset);
+  return c;
+}
+
+/**
+ * The commitments a proof of `rawInput` will carry (input, output, model), computed off-chain without
+ * proving: what a provider publishes (the model commitment) or a registrar enrols (an input commitment).
+ */
+export function computeCommitments(dir: string, rawInput: unknown, salt?: ProveOptions["salt"]): Commitments {
+  const m = loadManifest(dir);
+  const graph = importOnnx(fs.readFileSync(artifact(dir, m, "onnx")), m.name);
+  const q = quantizeInputs(readModelInput(rawInput, graph.inputs), graph.inputs, m.quant);
+  const qmodel = quantizeModel(graph, m.quant, { privateParams: m.visibility.params === "private" });
+  const outputs = evaluateQuantized(qmodel, q).flatMap((v) => v.data);
+  return commitmentsOf(m, q.flat(), outputs, qmodel.params?.values, saltInput(m, salt));
+}
+
+/** The salt of a salted input commitment: required there, refused elsewhere. */
+function saltInput(m: Manifest, salt: ProveOptions["salt"]): bigint | undefined {
+  if (!m.publicSignals.inputs.salted) {
+    if (salt !== undefined) fail(`model "${m.name}" has no salted input commitment; do not pass a salt`);
+    return undefined;
+  }
+  if (salt === undefined) fail(`model "${m.name}" commits to its input with a salt: pass the salt (a field element) the commitment was made with`);
+  let x: bigint;
+  try {
+    x = BigInt(salt);
+  } catch {
+    fail(`salt ${JSON.stringify(salt)} is not an integer (decimal or 0x-hex)`);
+  }
+  if (x < 0n || x >= FIELD_MODULUS) fail(`salt ${salt} is not an element of the BN254 scalar field`);
+  return x;
 }
 
 /** Writes proof.json, public.json, output.json and calldata.json into `outDir` (atomically). */
@@ -69,7 +149,7 @@ export async function writeProof(outDir: string, r: ProveResult): Promise<void> 
   await writeDirAtomically(outDir, async (tmp) => {
     writeJson(path.join(tmp, "proof.json"), r.proof);
     writeJson(path.join(tmp, "public.json"), r.publicSignals);
-    writeJson(path.join(tmp, "output.json"), { model: r.model, modelHash: r.modelHash, outputs: r.outputs, reference: r.reference });
+    writeJson(path.join(tmp, "output.json"), { model: r.model, modelHash: r.modelHash, outputs: r.outputs, commitments: r.commitments, reference: r.reference });
     writeJson(path.join(tmp, "calldata.json"), r.calldata);
   });
 }
@@ -77,7 +157,9 @@ export async function writeProof(outDir: string, r: ProveResult): Promise<void> 
 export interface VerifyResult {
   valid: boolean;
   reason?: string;
+  /** The proven outputs, when they are public. */
   outputs?: ProvedOutput[];
+  commitments?: Commitments;
 }
 
 /** Off-chain verification against the model's verification key and public-signal layout. */
@@ -92,8 +174,10 @@ export async function verifyModelProof(dir: string, proof: Groth16Proof, publicS
   publicSignals = parsed.map((v) => v!.toString());
   const vkey = JSON.parse(fs.readFileSync(artifact(dir, m, "vkey"), "utf8"));
   if (!(await verifyGroth16(vkey, publicSignals, proof))) return { valid: false, reason: `the proof does not verify for model "${m.name}"` };
+  const commitments = commitmentsIn(m, publicSignals);
+  if (m.publicSignals.outputs.encoding !== "packed") return { valid: true, commitments };
   const outs = decodeOutputs(m, publicSignals).map((v) => dequantize(v, m.publicSignals.outputs.scaleBits));
-  return { valid: true, outputs: splitOutputs(m, outs) };
+  return { valid: true, outputs: splitOutputs(m, outs), commitments };
 }
 
 export async function verifyProofDir(modelDir: string, proofDir: string): Promise<VerifyResult> {
@@ -134,10 +218,18 @@ export function bindingInputs(m: Manifest, values: Record<string, bigint | strin
   return out;
 }
 
-/** Signed integers encoded by the output part of the public signals. */
+/** Signed integers packed in the output part of the public signals (outputs must be public). */
 export function decodeOutputs(m: Manifest, publicSignals: string[]): bigint[] {
-  const { offset, count } = m.publicSignals.outputs;
-  return publicSignals.slice(offset, offset + count).map((s) => fromField(BigInt(s)));
+  const { offset, count, encoding, packing } = m.publicSignals.outputs;
+  if (encoding !== "packed") fail(`model "${m.name}" keeps its outputs private (output: "hashed"); only their commitment is public`);
+  return unpackWords(publicSignals.slice(offset, offset + count).map((s) => BigInt(s)), packing);
+}
+
+/** Signed integers packed in the input part of the public signals (inputs must be public). */
+export function decodeInputs(m: Manifest, publicSignals: string[]): bigint[] {
+  const { offset, count, encoding, packing } = m.publicSignals.inputs;
+  if (encoding !== "packed") fail(`model "${m.name}" keeps its inputs private (input: "${m.visibility.input}")`);
+  return unpackWords(publicSignals.slice(offset, offset + count).map((s) => BigInt(s)), packing);
 }
 
 /** Public signals (field elements, as decimal strings) for quantized inputs and outputs. */

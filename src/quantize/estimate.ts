@@ -17,6 +17,8 @@ export function gadgetConstraints(site: Site): number {
       return site.width + 1;
     case "mul":
       return 1;
+    case "dot":
+      return site.width;
     case "isZero":
       return 3;
     case "div":

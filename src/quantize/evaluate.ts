@@ -72,6 +72,17 @@ export class IntegerDomain implements Domain<bigint> {
     return this.fits(floorDiv(a, b));
   }
 
+  param(_id: number, value: bigint): bigint {
+    return value;
+  }
+  dot(xs: bigint[], ws: bigint[], _site: SiteInfo): bigint {
+    this.trace.push(0n);
+    this.site();
+    let acc = 0n;
+    for (let i = 0; i < xs.length; i++) acc += xs[i] * ws[i];
+    return acc;
+  }
+
   private site(): Site {
     const site = this.sites[this.next++];
     if (!site) fail("internal error: evaluator and bounds pass disagree on the number of non-linear steps");

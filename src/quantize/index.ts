@@ -1,22 +1,38 @@
 import { Graph, size } from "../ir/graph";
 import { QuantParams, QValue } from "../ops/domain";
 import { IntegerDomain } from "./evaluate";
-import { IntervalDomain, Site } from "./interval";
-import { runGraph } from "./run";
+import { Interval, IntervalDomain, Site } from "./interval";
+import { ParamTable, ParamTensor, runGraph } from "./run";
 
 /** A graph with its fixed-point settings and the proven width of every non-linear step. */
 export interface QuantizedModel {
   graph: Graph;
   quant: QuantParams;
   sites: Site[];
+  /** Bounds of every (flattened) graph output over the whole input range: they size output packing. */
+  outputBounds: Interval[];
+  /** With private parameters: the lifted tensors and their quantized values, in lifting order. */
+  params?: { tensors: ParamTensor[]; values: bigint[] };
 }
 
-export function quantizeModel(graph: Graph, quant: QuantParams): QuantizedModel {
+export interface QuantizeOptions {
+  /** Lift layer weights and biases to private parameters (a `dot` per output instead of constants). */
+  privateParams?: boolean;
+}
+
+export function quantizeModel(graph: Graph, quant: QuantParams, opts: QuantizeOptions = {}): QuantizedModel {
   const half = 1n << BigInt(quant.inputBits - 1);
   const dom = new IntervalDomain();
   const inputs = graph.inputs.map((vi) => Array.from({ length: size(vi.shape) }, () => ({ lo: -half, hi: half - 1n })));
-  runGraph(graph, dom, quant, inputs);
-  return { graph, quant, sites: dom.sites };
+  const table = opts.privateParams ? new ParamTable(dom) : undefined;
+  const outs = runGraph(graph, dom, quant, inputs, table);
+  return {
+    graph,
+    quant,
+    sites: dom.sites,
+    outputBounds: outs.flatMap((o) => o.data),
+    params: table && { tensors: table.tensors, values: table.values },
+  };
 }
 
 /** The bit-exact reference evaluation on already-quantized inputs. */
@@ -27,5 +43,6 @@ export function evaluateQuantized(model: QuantizedModel, inputs: bigint[][]): QV
 /** The evaluation plus the input of every non-linear step, in site order. */
 export function evaluateTraced(model: QuantizedModel, inputs: bigint[][]): { outputs: QValue<bigint>[]; trace: bigint[] } {
   const dom = new IntegerDomain(model.sites);
-  return { outputs: runGraph(model.graph, dom, model.quant, inputs), trace: dom.trace };
+  const outputs = runGraph(model.graph, dom, model.quant, inputs, model.params ? new ParamTable(dom) : undefined);
+  return { outputs, trace: dom.trace };
 }

@@ -8,11 +8,11 @@ export interface Interval {
 }
 
 /** A non-linear step as the interval pass sees it: the width its range check needs. */
-export type SiteKind = "rescale" | "relu" | "rescaleRelu" | "mul" | "nonneg" | "isZero" | "bits" | "div";
+export type SiteKind = "rescale" | "relu" | "rescaleRelu" | "mul" | "nonneg" | "isZero" | "bits" | "div" | "dot";
 
 /**
  * A non-linear step as the interval pass sees it. `width` is the signed width its range check needs
- * (the bit count for `bits`, the quotient's width for `div`); `shift` is the rescale shift, or for
+ * (the bit count for `bits`, the quotient's width for `div`, the term count for `dot`); `shift` is the rescale shift, or for
  * `div` the unsigned width that bounds the remainder and the divisor.
  */
 export interface Site extends SiteInfo {
@@ -92,6 +92,22 @@ export class IntervalDomain implements Domain<Interval> {
     while (1n << BigInt(bw) <= b.hi) bw++;
     this.sites.push({ ...site, kind: "div", shift: bw, width: signedWidth(q.lo, q.hi) });
     return q;
+  }
+
+  param(_id: number, value: bigint): Interval {
+    // The bounds of the committed parameters themselves: the circuit is sized for this model's weights.
+    return { lo: value, hi: value };
+  }
+  dot(xs: Interval[], ws: Interval[], site: SiteInfo): Interval {
+    let lo = 0n;
+    let hi = 0n;
+    for (let i = 0; i < xs.length; i++) {
+      const ps = [xs[i].lo * ws[i].lo, xs[i].lo * ws[i].hi, xs[i].hi * ws[i].lo, xs[i].hi * ws[i].hi];
+      lo += ps.reduce((m, v) => (v < m ? v : m));
+      hi += ps.reduce((m, v) => (v > m ? v : m));
+    }
+    this.sites.push({ ...site, kind: "dot", shift: 0, width: xs.length });
+    return this.check({ lo, hi });
   }
 
   private check(v: Interval): Interval {

@@ -1,7 +1,8 @@
 import { fail } from "../errors";
 import { describeNode, Graph } from "../ir/graph";
 import { Domain, QuantParams, QValue } from "../ops/domain";
-import { Arg, atScale, OpContext } from "../ops/op";
+import { Node } from "../ir/graph";
+import { Arg, atScale, OpContext, ParamBinder } from "../ops/op";
 import { opFor } from "../ops/registry";
 
 /**
@@ -9,8 +10,8 @@ import { opFor } from "../ops/registry";
  * brought to `scaleBits` so the manifest has one scale for all outputs (integer and boolean outputs,
  * at scale 0, by an exact multiplication).
  */
-export function runGraph<T>(graph: Graph, dom: Domain<T>, quant: QuantParams, inputs: T[][]): QValue<T>[] {
-  const ctx: OpContext<T> = { dom, quant, opset: graph.opset };
+export function runGraph<T>(graph: Graph, dom: Domain<T>, quant: QuantParams, inputs: T[][], params?: ParamTable<T>): QValue<T>[] {
+  const ctx: OpContext<T> = { dom, quant, opset: graph.opset, params };
   const values = new Map<string, QValue<T>>();
   graph.inputs.forEach((vi, i) => values.set(vi.name, { shape: vi.shape, scale: quant.scaleBits, data: inputs[i] }));
   for (const node of graph.nodes) {
@@ -29,4 +30,30 @@ export function runGraph<T>(graph: Graph, dom: Domain<T>, quant: QuantParams, in
     const v = values.get(vi.name)!;
     return atScale(ctx, { op: "Output", name: vi.name, inputs: [], outputs: [], attrs: {} }, v, quant.scaleBits);
   });
+}
+
+/** A private parameter tensor: which layer it belongs to and where its values sit in the parameter list. */
+export interface ParamTensor {
+  node: string;
+  role: string;
+  offset: number;
+  count: number;
+}
+
+/**
+ * Numbers the parameters layers lift, in graph order: every domain runs the same ops in the same order,
+ * so parameter `id` is the same value in the bounds pass, the evaluator and the circuit.
+ */
+export class ParamTable<T> implements ParamBinder<T> {
+  readonly tensors: ParamTensor[] = [];
+  readonly values: bigint[] = [];
+
+  constructor(private readonly dom: Domain<T>) {}
+
+  lift(node: Node, role: string, values: bigint[]): T[] {
+    const offset = this.values.length;
+    this.tensors.push({ node: node.name, role, offset, count: values.length });
+    for (const v of values) this.values.push(v);
+    return values.map((v, i) => this.dom.param(offset + i, v));
+  }
 }

@@ -8,6 +8,7 @@ import { quantizeInputs } from "../../src/pipeline/input";
 import { CIRCUIT_LIB_DIR } from "../../src/pipeline/compile";
 import { ASSERT_ONLY_RESCALE, modelCircuit, rng, sharedModel, sourceCircuit, TestCircuit, tmpDir } from "./helpers";
 import { compileCircuit } from "../../src/backend/circom";
+import { modelWitnessInput } from "../../src/privacy/layout";
 
 const QUANT = { scaleBits: 12, inputBits: 24 };
 
@@ -45,7 +46,7 @@ describe("soundness audit (mutation testing with re-solving)", () => {
     const c: TestCircuit = { r1cs, byWire: constraintsByWire(r1cs), sym: readSym(art.sym), witness: (i) => computeWitness(art.wasm, art.witnessCalculator, i) };
     const q = quantizeInputs([[0.5, -0.25, 1]], good.built.graph.inputs, QUANT);
     const { trace } = evaluateTraced(good.built.qmodel, q);
-    const report = auditCircuit(target(c, [{ witness: await c.witness({ in: q.flat().map(String) }), trace }], good.built.program.gadgets));
+    const report = auditCircuit(target(c, [{ witness: await c.witness(modelWitnessInput(good.built.layout, q.flat())), trace }], good.built.program.gadgets));
     expect(report.forgeries.length, "forgeries in the broken circuit").to.be.greaterThan(0);
     expect(report.forgeries.some((f) => /rescale/i.test(f.origin))).to.equal(true);
   });
@@ -58,7 +59,7 @@ describe("soundness audit (mutation testing with re-solving)", () => {
       for (let k = 0; k < 2; k++) {
         const floats = c.built.graph.inputs.map((vi) => Array.from({ length: size(vi.shape) }, () => random() * 4 - 2));
         const q = quantizeInputs(floats, c.built.graph.inputs, QUANT);
-        witnesses.push({ witness: await c.witness({ in: q.flat().map(String) }), trace: evaluateTraced(c.built.qmodel, q).trace });
+        witnesses.push({ witness: await c.witness(modelWitnessInput(c.built.layout, q.flat())), trace: evaluateTraced(c.built.qmodel, q).trace });
       }
       const report = auditCircuit(target(c, witnesses, c.built.program.gadgets));
       expect(report.mutationsTried).to.be.greaterThan(100);

@@ -41,6 +41,11 @@ async function load(artifacts: { r1cs: string; sym: string; wasm: string; witnes
   };
 }
 
+/** The test view of an already built circuit. */
+export function loadBuilt(built: BuiltCircuit): Promise<TestCircuit> {
+  return load(built.artifacts);
+}
+
 /** Compiles a model's circuit (no trusted setup) in a temporary directory. */
 export async function modelCircuit(name: string, onnxFile: string, quant: QuantParams): Promise<TestCircuit & { built: BuiltCircuit }> {
   const built = await buildCircuit(name, fs.readFileSync(onnxFile), path.basename(onnxFile), quant, tmpDir(name));

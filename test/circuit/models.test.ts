@@ -4,7 +4,8 @@ import { unsatisfiedConstraints } from "../../src/backend/r1cs";
 import { size } from "../../src/ir/graph";
 import { QuantParams } from "../../src/ops/domain";
 import { evaluateQuantized } from "../../src/quantize";
-import { fromField } from "../../src/quantize/fixed-point";
+import { modelWitnessInput } from "../../src/privacy/layout";
+import { unpackWords } from "../../src/privacy/packing";
 import { quantizeInputs } from "../../src/pipeline/input";
 import { exampleModelOnnx } from "../../scripts/lib/example-models";
 import { modelCircuit, rng, sharedModel, TestCircuit, violatedAfter } from "./helpers";
@@ -48,10 +49,8 @@ describe("model circuits match the evaluator and reject tampered witnesses", () 
   for (const name of ["credit_mlp", "tree_ops", ...SHARED, ...ACTIVATIONS]) {
     describe(name, () => {
       let c: TestCircuit & { built: BuiltCircuit };
-      let outCount: number;
       before(async () => {
         c = await modelCircuit(name, modelFile(name), QUANT);
-        outCount = c.built.program.outputs.length;
       });
 
       it("outputs equal the bit-exact evaluator on random and extreme inputs", async () => {
@@ -60,15 +59,16 @@ describe("model circuits match the evaluator and reject tampered witnesses", () 
         for (const kind of kinds) {
           const q = inputsFor(c.built, random, kind, name);
           const expected = evaluateQuantized(c.built.qmodel, q).flatMap((v) => v.data);
-          const w = await c.witness({ in: q.flat().map(String) });
+          const w = await c.witness(modelWitnessInput(c.built.layout, q.flat()));
           expect(unsatisfiedConstraints(c.r1cs, w), kind).to.deep.equal([]);
-          expect(w.slice(1, 1 + outCount).map(fromField), kind).to.deep.equal(expected);
+          const { outputs } = c.built.layout;
+          expect(unpackWords(w.slice(1 + outputs.offset, 1 + outputs.offset + outputs.count), outputs.packing), kind).to.deep.equal(expected);
         }
       });
 
       it("every single-wire change to a valid witness breaks a constraint", async () => {
         const q = inputsFor(c.built, rng(1), "random", name);
-        const honest = await c.witness({ in: q.flat().map(String) });
+        const honest = await c.witness(modelWitnessInput(c.built.layout, q.flat()));
         const firstPrivate = 1 + c.r1cs.nPubOut + c.r1cs.nPubIn;
         const mutated = [...Array(c.r1cs.nPubOut).keys()].map((i) => i + 1); // public outputs
         for (let wire = firstPrivate; wire < c.r1cs.nWires; wire++) mutated.push(wire);
@@ -88,7 +88,7 @@ describe("model circuits match the evaluator and reject tampered witnesses", () 
 
       it("flipping any hint bit (remainder, quotient, sign) breaks a constraint", async () => {
         const q = inputsFor(c.built, rng(2), "random", name);
-        const honest = await c.witness({ in: q.flat().map(String) });
+        const honest = await c.witness(modelWitnessInput(c.built.layout, q.flat()));
         const bits = [...c.sym].filter(([n]) => /(bits\[\d+\]|nonneg)$/.test(n));
         if (c.built.program.gadgets.length > 0) expect(bits.some(([n]) => /^main\.g\d+\./.test(n))).to.equal(true);
         for (const [n, wire] of bits) {

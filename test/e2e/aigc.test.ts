@@ -11,6 +11,7 @@ import { compileModel } from "../../src/pipeline/compile";
 import type { Manifest } from "../../src/pipeline/manifest";
 import type { ProveResult } from "../../src/pipeline/prove";
 import { BN254_P, BN254_Q } from "./helpers";
+import { solidityLayout } from "../../src/privacy/layout";
 
 type Contract = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Signer = Awaited<ReturnType<typeof hre.ethers.getSigners>>[number];
@@ -67,8 +68,11 @@ describe("e2e: ERC-7007 AigcCollection over pixel_gen", function () {
     collection.connect(from).mintWithProof(to, a.prompt, a.aigcData, a.proof);
 
   it("is wired from the manifest: recipient-bound adapter, model commitment, signal layout", async function () {
-    expect(m.publicSignals.bindings).to.deep.equal([{ name: "recipient", offset: 20 }]);
-    expect([m.publicSignals.outputs.count, m.publicSignals.inputs.count]).to.deep.equal([16, 4]);
+    // 16 pixels packed into a few signals, the 4 prompt values into one, then the recipient.
+    expect(m.publicSignals.outputs.count).to.be.lessThan(4);
+    expect(m.publicSignals.bindings).to.deep.equal([{ name: "recipient", offset: m.publicSignals.outputs.count + 1 }]);
+    expect([m.publicSignals.outputs.packing.values, m.publicSignals.inputs.packing.values]).to.deep.equal([16, 4]);
+    expect(await model.valuesArePublic()).to.equal(true);
     expect(await collection.model()).to.equal(await model.getAddress());
     expect(await model.modelHash()).to.equal(m.modelHash);
     expect(await model.bindingCount()).to.equal(1n);
@@ -220,18 +224,18 @@ describe("e2e: ERC-7007 AigcCollection over pixel_gen", function () {
       await expect(mint(alice, alice.address, { ...a, prompt: otherPrompt })).to.be.revertedWithCustomError(collection, "InvalidProof");
     });
 
-    it("a value that is not a field element, or would alias one (ValueOutOfRange)", async function () {
+    it("a value outside its packing width, which would alias another packed value (ValueOutOfRange)", async function () {
       const a = await proveFor([0.6, 0.6, 0.6, 0.6], alice.address);
-      // outputs[3] + p is the same field element as outputs[3]: accepting it would let one proof back two byte strings.
-      const aliased = a.outputs.map((q, i) => (i === 3 ? q + BN254_P : q));
+      // outputs[3] + 2^bits would carry into outputs[4]'s digit: accepting it would let one proof back two byte strings.
+      const span = 1n << BigInt(m.publicSignals.outputs.packing.bits);
+      const aliased = a.outputs.map((q, i) => (i === 3 ? q + span : q));
       await expect(mint(alice, alice.address, { ...a, aigcData: encodeValues(aliased) }))
-        .to.be.revertedWithCustomError(collection, "ValueOutOfRange").withArgs(3, aliased[3]);
+        .to.be.revertedWithCustomError(model, "ValueOutOfRange").withArgs(aliased[3]);
       const big = a.inputs.map((q, i) => (i === 2 ? BN254_P : q));
-      await expect(collection.verify(encodeValues(big), a.aigcData, a.proof))
-        .to.be.revertedWithCustomError(collection, "ValueOutOfRange").withArgs(16 + 2, BN254_P);
+      await expect(collection.verify(encodeValues(big), a.aigcData, a.proof)).to.be.revertedWithCustomError(model, "ValueOutOfRange").withArgs(BN254_P);
       const veryNegative = a.inputs.map((q, i) => (i === 0 ? -(BN254_P / 2n) - 1n : q));
       await expect(mint(alice, alice.address, { ...a, prompt: encodeValues(veryNegative) }))
-        .to.be.revertedWithCustomError(collection, "ValueOutOfRange").withArgs(16, veryNegative[0]);
+        .to.be.revertedWithCustomError(model, "ValueOutOfRange").withArgs(veryNegative[0]);
     });
 
     it("malformed encodings (wrong count, non-canonical bytes, a dirty recipient word)", async function () {
@@ -256,9 +260,11 @@ describe("e2e: ERC-7007 AigcCollection over pixel_gen", function () {
     it("a model that is not bound to exactly one value, the recipient (constructor)", async function () {
       const verifier = await model.verifier();
       const factory = await hre.ethers.getContractFactory("ZkmlModel");
-      const unbound = await factory.deploy(verifier, m.modelHash, 16, 4, 0, 12);
-      const twoBindings = await factory.deploy(verifier, m.modelHash, 16, 4, 2, 12);
-      const tooFine = await factory.deploy(verifier, m.modelHash, 16, 4, 1, 65);
+      const layout = solidityLayout(m.publicSignals, 12);
+      const withBindings = (n: number, scaleBits = 12) => ({ ...layout, signalCount: layout.bindingsOffset + n, bindingCount: n, scaleBits });
+      const unbound = await factory.deploy(verifier, m.modelHash, withBindings(0), 0n);
+      const twoBindings = await factory.deploy(verifier, m.modelHash, withBindings(2), 0n);
+      const tooFine = await factory.deploy(verifier, m.modelHash, withBindings(1, 65), 0n);
       const Collection = await hre.ethers.getContractFactory("AigcCollection");
       await expect(Collection.deploy(await unbound.getAddress(), "x", "X")).to.be.revertedWithCustomError(Collection, "ModelNotRecipientBound").withArgs(0);
       await expect(Collection.deploy(await twoBindings.getAddress(), "x", "X")).to.be.revertedWithCustomError(Collection, "ModelNotRecipientBound").withArgs(2);

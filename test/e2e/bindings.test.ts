@@ -19,27 +19,28 @@ describe("bound public inputs", () => {
     });
   });
 
-  it("puts the bindings after outputs and inputs, each in a constraint", () => {
+  it("puts the bindings after the packed outputs and inputs, each in a constraint", () => {
     const m = compiled.manifest;
-    expect(m.publicSignals.bindings).to.deep.equal([{ name: "recipient", offset: 6 }, { name: "epoch", offset: 7 }]);
-    expect(m.publicSignals.count).to.equal(8);
+    expect(m.publicSignals.bindings).to.deep.equal([{ name: "recipient", offset: 2 }, { name: "epoch", offset: 3 }]);
+    expect(m.publicSignals.count).to.equal(4);
     const r1cs = readR1cs(path.join(compiled.dir, m.files.r1cs), true);
     const byWire = constraintsByWire(r1cs);
-    // wires: 0 = one, 1..3 outputs, 4..6 inputs, 7 recipient, 8 epoch
-    expect(byWire[7].length, "recipient constrained").to.be.greaterThan(0);
-    expect(byWire[8].length, "epoch constrained").to.be.greaterThan(0);
+    // wires: 0 = one, 1 packed outputs, 2 packed inputs, 3 recipient, 4 epoch
+    expect(byWire[2].length, "packed inputs constrained").to.be.greaterThan(0);
+    expect(byWire[3].length, "recipient constrained").to.be.greaterThan(0);
+    expect(byWire[4].length, "epoch constrained").to.be.greaterThan(0);
   });
 
   it("proves with the bound values and rejects the proof for any other value", async () => {
     const r = await proveModel(compiled.dir, { input: [1, -2, 3] }, { reference: false, bindings: { recipient, epoch: 7 } });
-    expect(BigInt(r.publicSignals[6])).to.equal(BigInt(recipient));
-    expect(r.publicSignals[7]).to.equal("7");
+    expect(BigInt(r.publicSignals[2])).to.equal(BigInt(recipient));
+    expect(r.publicSignals[3]).to.equal("7");
     expect((await verifyModelProof(compiled.dir, r.proof, r.publicSignals)).valid).to.equal(true);
     const other = [...r.publicSignals];
-    other[6] = BigInt("0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC").toString();
+    other[2] = BigInt("0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC").toString();
     expect((await verifyModelProof(compiled.dir, r.proof, other)).valid).to.equal(false);
     const replay = [...r.publicSignals];
-    replay[7] = "8";
+    replay[3] = "8";
     expect((await verifyModelProof(compiled.dir, r.proof, replay)).valid).to.equal(false);
   });
 

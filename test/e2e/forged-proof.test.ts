@@ -15,6 +15,7 @@ import { verifyModelProof } from "../../src/pipeline/prove";
 import { evaluateTraced, quantizeModel } from "../../src/quantize";
 import { exampleModelOnnx } from "../../scripts/lib/example-models";
 import { tmpDir } from "../circuit/helpers";
+import { modelWitnessInput } from "../../src/privacy/layout";
 
 /**
  * Targeted attacks end to end: a hand-made witness claiming a plausible wrong output (the output
@@ -36,7 +37,7 @@ describe("forged witnesses cannot become valid proofs", () => {
       const graph = importOnnx(fs.readFileSync(artifact(dir, m, "onnx")));
       const qmodel = quantizeModel(graph, m.quant);
       const q = quantizeInputs([[0.4, -0.2, 1.4, 0.7, -1.3, 0.1]], graph.inputs, m.quant);
-      const honest = await computeWitness(artifact(dir, m, "wasm"), artifact(dir, m, "witnessCalculator"), { in: q.flat().map(String) });
+      const honest = await computeWitness(artifact(dir, m, "wasm"), artifact(dir, m, "witnessCalculator"), modelWitnessInput(m.publicSignals, q.flat()));
       const r1cs = readR1cs(artifact(dir, m, "r1cs"), true);
       expect(unsatisfiedConstraints(r1cs, honest)).to.deep.equal([]);
       const wireOf = readSym(artifact(dir, m, "sym"));

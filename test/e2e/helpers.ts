@@ -16,14 +16,27 @@ export function fieldToSigned(v: string | bigint): bigint {
 }
 
 /**
- * Decodes public signals with the manifest's layout (outputs first, then inputs), dequantized with
- * each part's scaleBits. Independent of src/pipeline/prove.ts's decoder on purpose.
+ * The signed integers packed in a group of public signals: `floor(253 / bits)` offset-binary digits
+ * (v + 2^(bits-1)) per signal, little-endian. Independent of src/privacy/packing.ts on purpose.
  */
+export function unpackGroup(m: Manifest, group: "outputs" | "inputs", signals: readonly (string | bigint)[]): bigint[] {
+  const g = m.publicSignals[group];
+  if (g.encoding !== "packed") throw new Error(`${group} of "${m.name}" are not public`);
+  const perWord = Math.floor(253 / g.packing.bits);
+  const out: bigint[] = [];
+  for (let i = 0; i < g.packing.values; i++) {
+    const word = BigInt(signals[g.offset + Math.floor(i / perWord)]);
+    const digit = (word >> BigInt((i % perWord) * g.packing.bits)) & ((1n << BigInt(g.packing.bits)) - 1n);
+    out.push(digit - (1n << BigInt(g.packing.bits - 1)));
+  }
+  return out;
+}
+
+/** Decodes public signals with the manifest's layout, dequantized with each part's scaleBits. */
 export function decodePublicSignals(m: Manifest, signals: readonly (string | bigint)[]): { outputs: number[]; inputs: number[] } {
   if (signals.length !== m.publicSignals.count) throw new Error(`expected ${m.publicSignals.count} public signals, got ${signals.length}`);
-  const part = (p: { offset: number; count: number; scaleBits: number }) =>
-    signals.slice(p.offset, p.offset + p.count).map((s) => Number(fieldToSigned(s)) / 2 ** p.scaleBits);
-  return { outputs: part(m.publicSignals.outputs), inputs: part(m.publicSignals.inputs) };
+  const part = (g: "outputs" | "inputs") => unpackGroup(m, g, signals).map((v) => Number(v) / 2 ** m.publicSignals[g].scaleBits);
+  return { outputs: part("outputs"), inputs: part("inputs") };
 }
 
 export const argmax = (v: readonly number[]): number => v.reduce((best, x, i) => (x > v[best] ? i : best), 0);

@@ -50,8 +50,10 @@ describe("e2e: credit_mlp verified on-chain", function () {
   it("generates a verifier whose public-signal layout matches the manifest", function () {
     expect(m.contractName).to.equal("CreditMlpVerifier");
     const { outputs, inputs, count } = m.publicSignals;
-    // credit_mlp: 2 logits [reject, approve] + 6 features; the tamper cases below enumerate these 8.
-    expect([outputs.count, inputs.count]).to.deep.equal([2, 6]);
+    // credit_mlp: 2 logits [reject, approve] packed in one signal + 6 features packed in another; the
+    // tamper cases below enumerate both.
+    expect([outputs.packing.values, inputs.packing.values]).to.deep.equal([2, 6]);
+    expect([outputs.count, inputs.count]).to.deep.equal([1, 1]);
     expect(outputs.offset).to.equal(0);
     expect(inputs.offset).to.equal(outputs.count);
     expect(count).to.equal(outputs.count + inputs.count);
@@ -88,12 +90,14 @@ describe("e2e: credit_mlp verified on-chain", function () {
     expect(off.outputs?.flatMap((o) => o.values)).to.deep.equal(proved);
   });
 
-  it("negative outputs are encoded as field elements above p/2", function () {
+  it("negative outputs are packed as offset-binary digits below 2^(bits-1)", function () {
     // credit_mlp's example input gives a negative "approve" logit, so the sign decoding is exercised.
     const proved = r.outputs.flatMap((o) => o.values);
     const negatives = proved.map((v, i) => [v, i] as const).filter(([v]) => v < 0);
     expect(negatives.length, "expected at least one negative logit in the example").to.be.greaterThan(0);
-    for (const [, i] of negatives) expect(BigInt(r.publicSignals[m.publicSignals.outputs.offset + i]) > BN254_P / 2n).to.equal(true);
+    const { bits } = m.publicSignals.outputs.packing;
+    const word = BigInt(r.publicSignals[m.publicSignals.outputs.offset]);
+    for (const [, i] of negatives) expect((word >> BigInt(i * bits)) & ((1n << BigInt(bits)) - 1n)).to.be.lessThan(1n << BigInt(bits - 1));
     expect(fieldToSigned(BN254_P - 1n)).to.equal(-1n);
     expect(fieldToSigned(1n)).to.equal(1n);
   });
@@ -101,8 +105,8 @@ describe("e2e: credit_mlp verified on-chain", function () {
   describe("tampered proofs are rejected on-chain and off-chain", function () {
     const tampers: Tamper[] = [];
 
-    // Every single public signal (outputs, then inputs) changed by +1 and by -1.
-    for (let i = 0; i < 8; i++) {
+    // Every public signal (the packed outputs, then the packed inputs) changed by +1 and by -1.
+    for (let i = 0; i < 2; i++) {
       for (const d of [1n, -1n]) {
         tampers.push({
           name: `public signal ${i} ${d > 0n ? "+" : "-"} 1`,
@@ -111,11 +115,17 @@ describe("e2e: credit_mlp verified on-chain", function () {
         });
       }
     }
-    // One output swapped for another output's value (a plausible forgery: flip the decision).
+    // The two output logits swapped inside their packed word (a plausible forgery: flip the decision).
+    const swapLogits = (word: string) => {
+      const bits = BigInt(m.publicSignals.outputs.packing.bits);
+      const mask = (1n << bits) - 1n;
+      const w = BigInt(word);
+      return String(((w & mask) << bits) | ((w >> bits) & mask));
+    };
     tampers.push({
       name: "output logits swapped",
-      calldata: (cd) => void ([cd.publicSignals[0], cd.publicSignals[1]] = [cd.publicSignals[1], cd.publicSignals[0]]),
-      offchain: (_p, s) => void ([s[0], s[1]] = [s[1], s[0]]),
+      calldata: (cd) => void (cd.publicSignals[0] = swapLogits(cd.publicSignals[0])),
+      offchain: (_p, s) => void (s[0] = swapLogits(s[0])),
     });
     // Proof points. Their coordinates live in the base field Fq.
     tampers.push({
@@ -162,7 +172,7 @@ describe("e2e: credit_mlp verified on-chain", function () {
     }
 
     // A signal >= p aliases the same field element (s + p = s mod p) and must not be accepted.
-    for (const i of [0, 7]) {
+    for (const i of [0, 1]) {
       it(`rejects: public signal ${i} + p (>= the BN254 scalar field modulus)`, async function () {
         const cd = cloneCalldata(r.calldata);
         cd.publicSignals[i] = String(BigInt(cd.publicSignals[i]) + BN254_P);

@@ -6,7 +6,8 @@ import path from "path";
 import { ensureExampleModel, exampleModelDir } from "../../scripts/lib/example-models";
 import { answerToModelInput, readFeedInputs, thousandsToAnswer, WINDOW } from "../../scripts/lib/vault-inputs";
 import { compileModel } from "../../src/pipeline/compile";
-import { BN254_P, BN254_Q, fieldToSigned } from "./helpers";
+import { BN254_P, BN254_Q, unpackGroup } from "./helpers";
+import { solidityLayout } from "../../src/privacy/layout";
 
 const MODEL = "price_forecaster";
 const ALT_MODEL = "price_forecaster_alt"; // the same ONNX and circuit, compiled again: another proving key
@@ -58,7 +59,7 @@ describe("AiVault (proven forecasts)", () => {
   async function proveOnFeed(feed: Contract, epoch: bigint, name = MODEL): Promise<{ proved: Proved; prediction: bigint }> {
     const inputs = await readFeedInputs(feed);
     const proved = await hre.zkml.prove(name, { prices: inputs.floats }, { bindings: { epoch }, reference: false });
-    return { proved, prediction: fieldToSigned(proved.calldata.publicSignals[0]) };
+    return { proved, prediction: unpackGroup(hre.zkml.manifest(name), "outputs", proved.calldata.publicSignals)[0] };
   }
 
   const balances = async (f: { vault: Contract; asset: Contract; riskAsset: Contract }) => {
@@ -95,7 +96,7 @@ describe("AiVault (proven forecasts)", () => {
 
     // The proof's input signals are the vault's inputs, so hre.zkml.prove quantized the floats back to q.
     const { proved, prediction } = await proveOnFeed(feed, 0n);
-    expect(proved.calldata.publicSignals.slice(1, 1 + WINDOW).map(BigInt)).to.deep.equal(ts.q);
+    expect(unpackGroup(hre.zkml.manifest(MODEL), "inputs", proved.calldata.publicSignals)).to.deep.equal(ts.q);
     expect((await vault.publicSignals(prediction)).map(BigInt)).to.deep.equal(proved.calldata.publicSignals.map(BigInt));
   });
 
@@ -191,10 +192,11 @@ describe("AiVault (proven forecasts)", () => {
       }
     });
 
-    it("a prediction that is not a canonical field element (p + v aliases v)", async () => {
+    it("a prediction outside the output's packing width (it would alias another packed value)", async () => {
       const { vault, model, feed } = await loadFixture(deployed);
       const { proved, prediction } = await proveOnFeed(feed, 0n);
-      for (const aliased of [prediction + BN254_P, prediction - BN254_P, BN254_P, BN254_P / 2n]) {
+      const half = 1n << BigInt(hre.zkml.manifest(MODEL).publicSignals.outputs.packing.bits - 1);
+      for (const aliased of [prediction + BN254_P, prediction - BN254_P, half, -half - 1n, prediction + 2n * half]) {
         await expect(vault.rebalance(asProof(proved.calldata), aliased)).to.be.revertedWithCustomError(model, "ValueOutOfRange");
       }
     });
@@ -248,7 +250,8 @@ describe("AiVault (proven forecasts)", () => {
 
     it("a model with another signal layout, at deployment", async () => {
       const { vault, model, asset, riskAsset, feed, swapper, owner } = await loadFixture(deployed);
-      const unbound = await hre.ethers.deployContract("ZkmlModel", [await model.verifier(), await model.modelHash(), 1, WINDOW, 0, 12]);
+      const layout = solidityLayout(hre.zkml.manifest(MODEL).publicSignals, 12);
+      const unbound = await hre.ethers.deployContract("ZkmlModel", [await model.verifier(), await model.modelHash(), { ...layout, signalCount: layout.bindingsOffset, bindingCount: 0 }, 0n]);
       const s = await vault.strategy();
       const args = (m: Contract) => [asset, riskAsset, feed, swapper, m, [s.maxAge, s.thresholdBps, s.tradeBps, s.maxSlippageBps], "v", "v", owner.address];
       await expect(hre.ethers.deployContract("AiVault", args(unbound))).to.be.revertedWithCustomError(vault, "InvalidModelLayout").withArgs(1, WINDOW, 0);

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import path from "path";
 import { DEFAULT_INPUT_BITS, resolveZkmlConfig, ZkmlUserConfig } from "../../src/hardhat/config";
+import { PUBLIC_VISIBILITY } from "../../src/privacy/visibility";
 
 const ROOT = path.resolve("/project/root");
 
@@ -28,7 +29,7 @@ describe("resolveZkmlConfig", () => {
       expect(DEFAULT_INPUT_BITS).to.equal(24);
       const { config, errors } = resolveZkmlConfig({ models: { m: { onnx: "m.onnx" } } }, ROOT);
       expect(errors).to.deep.equal([]);
-      expect(config.models.m).to.deep.equal({ onnx: path.join(ROOT, "m.onnx"), scaleBits: undefined, inputBits: 24, calibration: undefined, bind: [] });
+      expect(config.models.m).to.deep.equal({ onnx: path.join(ROOT, "m.onnx"), scaleBits: undefined, inputBits: 24, calibration: undefined, bind: [], visibility: PUBLIC_VISIBILITY });
     });
 
     it("lets top-level bits set each model's default and a model override them", () => {
@@ -161,5 +162,28 @@ describe("resolveZkmlConfig: bound public inputs", () => {
       const { errors } = resolveZkmlConfig({ models: { m: { onnx: "m.onnx", bind: bad as unknown as string[] } } }, "/r");
       expect(errors, JSON.stringify(bad)).to.deep.equal(['zkml.models.m.bind must be a list of distinct lowerCamelCase names, e.g. ["recipient"]']);
     }
+  });
+});
+
+describe("resolveZkmlConfig: visibility", () => {
+  const resolve = (visibility: unknown) => resolveZkmlConfig({ models: { m: { onnx: "m.onnx", visibility } } } as never, "/r");
+
+  it("defaults to public inputs and outputs with fixed parameters, and fills in what a model leaves out", () => {
+    expect(resolve(undefined).config.models.m.visibility).to.deep.equal({ input: "public", params: "fixed", output: "public", inputSalt: false });
+    expect(resolve({ params: "private" }).config.models.m.visibility).to.deep.equal({ input: "public", params: "private", output: "public", inputSalt: false });
+    expect(resolve({ input: "hashed", inputSalt: true, output: "hashed" }).config.models.m.visibility).to.deep.equal({ input: "hashed", params: "fixed", output: "hashed", inputSalt: true });
+  });
+
+  it("reports each bad choice with the accepted values", () => {
+    expect(resolve({ input: "secret" }).errors).to.deep.equal(['zkml.models.m.visibility.input must be one of "public", "private", "hashed", got "secret"']);
+    expect(resolve({ params: "public" }).errors).to.deep.equal(['zkml.models.m.visibility.params must be one of "fixed", "private", got "public"']);
+    expect(resolve({ output: "private" }).errors).to.deep.equal(['zkml.models.m.visibility.output must be one of "public", "hashed", got "private"']);
+    expect(resolve({ inputs: "private" }).errors).to.deep.equal(['zkml.models.m.visibility: unknown setting "inputs" (known: input, params, output, inputSalt)']);
+    expect(resolve("private").errors).to.deep.equal(['zkml.models.m.visibility must be an object like { input: "private", params: "fixed", output: "public" }']);
+  });
+
+  it("only salts a hashed input", () => {
+    expect(resolve({ input: "private", inputSalt: true }).errors).to.deep.equal(['zkml.models.m.visibility.inputSalt needs input: "hashed" (only a commitment has a salt)']);
+    expect(resolve({ input: "hashed", inputSalt: "yes" }).errors).to.deep.equal(["zkml.models.m.visibility.inputSalt must be true or false"]);
   });
 });

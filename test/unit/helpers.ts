@@ -211,6 +211,14 @@ export class CheckedDomain implements Domain<Checked> {
     this.siteValues.push(r.v);
     return r;
   }
+  param(id: number, value: bigint): Checked {
+    return this.pair(this.bounds.param(id, value), this.exact.param(id, value), "param");
+  }
+  dot(xs: Checked[], ws: Checked[], site: SiteInfo): Checked {
+    const r = this.pair(this.bounds.dot(xs.map((x) => x.iv), ws.map((w) => w.iv), site), this.exact.dot(xs.map((x) => x.v), ws.map((w) => w.v), site), `dot at ${site.node}`);
+    this.siteValues.push(r.v);
+    return r;
+  }
 }
 
 /**
@@ -229,7 +237,7 @@ export function expectWithinBounds(model: QuantizedModel, qInputs: bigint[][]): 
   expect(dom.siteValues.length).to.equal(model.sites.length);
   dom.siteValues.forEach((v, i) => {
     const kind = model.sites[i].kind;
-    if (kind === "mul" || kind === "isZero") return;
+    if (kind === "mul" || kind === "isZero" || kind === "dot") return;
     if (kind === "bits") {
       if (v < 0n || v >= 1n << BigInt(model.sites[i].width)) expect.fail(`site ${i} (${model.sites[i].node}) value ${v} does not fit its bits`);
       return;

@@ -6,6 +6,9 @@ import { lowerModel } from "../../src/lower";
 import { ExprDomain, LinExpr } from "../../src/lower/expr";
 import { quantizeModel } from "../../src/quantize";
 import { Site } from "../../src/quantize/interval";
+import { signalLayout } from "../../src/privacy/layout";
+import { PUBLIC_VISIBILITY } from "../../src/privacy/visibility";
+import type { CircuitProgram } from "../../src/lower";
 
 const expr = (terms: [number, bigint][], c = 0n): LinExpr => ({ terms: new Map(terms), c });
 const name = (s: number) => `s${s}`;
@@ -61,7 +64,7 @@ describe("emit: circom for a lowered model", () => {
   it("emits range-checked public inputs, one fused gadget with the weights inline, and the output", () => {
     const program = lowerModel(quantizeModel(graph, { scaleBits: 4, inputBits: 8 }));
     expect(program.gadgets.map((g) => g.site.kind)).to.deep.equal(["rescaleRelu"]);
-    const src = emitCircom(program, "test");
+    const src = emitCircom(program, "test", layoutOf(program));
     expect(src).to.contain("signal input in[2];");
     expect(src).to.contain("inRange[i] = SignedRangeCheck(8);");
     // x quantized at 2^4, W at 2^4: 16*in0 - 32*in1 + 0.5 * 2^8
@@ -69,23 +72,31 @@ describe("emit: circom for a lowered model", () => {
     // |acc| <= 128*16 + 128*32 + 128 = 6272 -> rescaled by 2^4 -> 392 -> 10 signed bits
     expect(src).to.match(/component g0 = RescaleRelu\(4, 10\); \/\/ relu\[0\]/);
     expect(src).to.contain("out[0] <== g0.out;");
-    expect(src).to.contain("component main {public [in]} = Model();");
+    // One output in [0, 392]: 10-bit offset-binary digits; two 8-bit inputs in one packed word.
+    expect(src).to.contain("outPacked[0] <== out[0] + 512;");
+    expect(src).to.contain("inPacked[0] === in[0] + 256*in[1] + 32896;");
+    expect(src).to.contain("component main {public [inPacked]} = Model();");
+    expect(src).not.to.contain("commitment.circom");
   });
 });
+
+const layoutOf = (p: CircuitProgram) =>
+  signalLayout({ inputCount: p.inputCount, inputBits: p.inputBits, outputBounds: p.outputBounds, scaleBits: 4 }, PUBLIC_VISIBILITY, []);
 
 describe("emit: long linear expressions", () => {
   it("are accumulated in a var in chunks (circom's parser overflows on one long sum), the same way every time", () => {
     const terms = new Map<number, bigint>(Array.from({ length: 450 }, (_, i) => [i, BigInt(i + 1)]));
-    const program = { inputCount: 450, inputBits: 8, gadgets: [], outputs: [{ terms, c: 7n }] };
-    const src = emitCircom(program, "long");
+    const program = { inputCount: 450, inputBits: 8, paramCount: 0, gadgets: [], outputs: [{ terms, c: 7n }], outputBounds: [{ lo: 0n, hi: 1000n }] };
+    const src = emitCircom(program, "long", layoutOf(program));
     const lines = src.split("\n").filter((l) => /lc0/.test(l));
     expect(lines[0]).to.match(/^\s+var lc0 = in\[0\] \+ 2\*in\[1\]/);
     expect(lines[0]).to.match(/\+ 7;$/);
     expect(lines.filter((l) => l.includes("lc0 +="))).to.have.length(2);
     expect(lines[lines.length - 1].trim()).to.equal("out[0] <== lc0;");
-    // Every term appears exactly once.
-    for (let i = 0; i < 450; i++) expect(src.match(new RegExp(`\\bin\\[${i}\\]`, "g"))!.length, `in[${i}]`).to.equal(1);
-    expect(emitCircom(program, "long")).to.equal(src);
+    // Every term appears exactly once in the accumulated sum.
+    const sum = lines.join("\n");
+    for (let i = 0; i < 450; i++) expect(sum.match(new RegExp(`\\bin\\[${i}\\]`, "g"))!.length, `in[${i}]`).to.equal(1);
+    expect(emitCircom(program, "long", layoutOf(program))).to.equal(src);
   });
 });
 

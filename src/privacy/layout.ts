@@ -1,0 +1,96 @@
+import { fail } from "../errors";
+import { Interval } from "../quantize/interval";
+import { signedWidth } from "../quantize/fixed-point";
+import { Packing, packing, packWords } from "./packing";
+import { Visibility } from "./visibility";
+
+/**
+ * How one group of values (the model's outputs or inputs) appears among the public signals:
+ *  - "packed": the values themselves, `packing.perWord` to a signal;
+ *  - "commitment": one signal, the Poseidon commitment to the packed values (see commitment.ts);
+ *  - "none": not at all.
+ */
+export interface ValueGroup {
+  encoding: "packed" | "commitment" | "none";
+  /** Index of the group's first public signal (meaningless when `count` is 0). */
+  offset: number;
+  /** Public signals the group takes. */
+  count: number;
+  packing: Packing;
+  /** Fixed-point fraction bits of the values. */
+  scaleBits: number;
+  /** A "commitment" over inputs with a private salt as its first word. */
+  salted?: boolean;
+}
+
+/**
+ * The public signals of a model's proofs, in snarkjs order: the circuit's outputs (output values or
+ * their commitment, the model commitment, the input commitment) then its public inputs (packed input
+ * values, then each binding).
+ */
+export interface SignalLayout {
+  count: number;
+  outputs: ValueGroup;
+  /** With private parameters: the commitment to them, and how they are packed for it. */
+  modelCommitment?: { offset: number; packing: Packing };
+  inputs: ValueGroup;
+  bindings: { name: string; offset: number }[];
+}
+
+export interface LayoutSource {
+  inputCount: number;
+  inputBits: number;
+  outputBounds: Interval[];
+  /** Quantized private parameters (their widths set the packing; the values are never written out). */
+  params?: bigint[];
+  scaleBits: number;
+}
+
+export function signalLayout(src: LayoutSource, v: Visibility, bindings: string[]): SignalLayout {
+  let next = 0;
+  const take = (n: number) => ((next += n), next - n);
+  const outBits = Math.max(1, ...src.outputBounds.map((b) => signedWidth(b.lo, b.hi)));
+  const outPacking = packing(src.outputBounds.length, outBits);
+  const outputs: ValueGroup =
+    v.output === "public"
+      ? { encoding: "packed", offset: take(outPacking.words), count: outPacking.words, packing: outPacking, scaleBits: src.scaleBits }
+      : { encoding: "commitment", offset: take(1), count: 1, packing: outPacking, scaleBits: src.scaleBits };
+  let modelCommitment: SignalLayout["modelCommitment"];
+  if (v.params === "private") {
+    const ps = src.params ?? [];
+    if (ps.length === 0) fail(`params: "private" needs layer weights to hide (Gemm, MatMul, Conv or ConvTranspose), and this model has none`);
+    const lo = ps.reduce((m, x) => (x < m ? x : m));
+    const hi = ps.reduce((m, x) => (x > m ? x : m));
+    modelCommitment = { offset: take(1), packing: packing(ps.length, signedWidth(lo, hi)) };
+  }
+  const inPacking = packing(src.inputCount, src.inputBits);
+  let inputs: ValueGroup;
+  if (v.input === "hashed") inputs = { encoding: "commitment", offset: take(1), count: 1, packing: inPacking, scaleBits: src.scaleBits, salted: v.inputSalt };
+  else if (v.input === "private") inputs = { encoding: "none", offset: next, count: 0, packing: inPacking, scaleBits: src.scaleBits };
+  else inputs = { encoding: "packed", offset: take(inPacking.words), count: inPacking.words, packing: inPacking, scaleBits: src.scaleBits };
+  const bound = bindings.map((name) => ({ name, offset: take(1) }));
+  return { count: next, outputs, modelCommitment, inputs, bindings: bound };
+}
+
+const ENCODING = { none: 0, packed: 1, commitment: 2 } as const;
+
+/** `ZkmlModel.Layout` (contracts/ZkmlModel.sol) for a layout, as ethers encodes a struct argument. */
+export function solidityLayout(l: SignalLayout, scaleBits: number) {
+  const group = (g: ValueGroup) => ({ encoding: ENCODING[g.encoding], offset: g.offset, values: g.packing.values, bits: g.packing.bits });
+  return {
+    signalCount: l.count,
+    outputs: group(l.outputs),
+    inputs: group(l.inputs),
+    modelCommitmentOffset: l.modelCommitment ? BigInt(l.modelCommitment.offset) : (1n << 256n) - 1n,
+    bindingsOffset: l.count - l.bindings.length,
+    bindingCount: l.bindings.length,
+    scaleBits,
+  };
+}
+
+/** The witness input for quantized model inputs: `in`, plus their packed words when inputs are public. */
+export function modelWitnessInput(layout: SignalLayout, inputs: bigint[]): Record<string, string[]> {
+  const w: Record<string, string[]> = { in: inputs.map(String) };
+  if (layout.inputs.encoding === "packed") w.inPacked = packWords(inputs, layout.inputs.packing).map(String);
+  return w;
+}
