@@ -15,6 +15,12 @@ const config: HardhatUserConfig = {
       pixel_gen: { onnx: "examples/models/pixel_gen/network.onnx", scaleBits: 12, bind: ["recipient"] },
       // The AI vault's forecaster: each proof is bound to the vault's epoch, so it cannot be replayed.
       price_forecaster: { onnx: "examples/models/price_forecaster/network.onnx", scaleBits: 12, bind: ["epoch"] },
+      // HumanityPass (public model, private data): the embedding stays private; its unsalted commitment is the
+      // pass's nullifier (one person, one pass), and each proof is bound to the pass's recipient.
+      face_match: { onnx: "examples/models/face_match/network.onnx", scaleBits: 12, bind: ["recipient"], visibility: { input: "hashed", params: "fixed", output: "public" } },
+      // ModelCompetition (private model, public data): competitors' weights are private, bound by their registered
+      // model commitment; the public test set is hashed (flat verification gas); proofs are bound to the competitor.
+      kaggle_scorer: { onnx: "examples/models/kaggle_scorer/network.onnx", scaleBits: 12, bind: ["participant"], visibility: { input: "hashed", params: "private", output: "public" } },
     },
   },
   // Ignition modules live in deploy/modules (deployments go to deploy/deployments).
