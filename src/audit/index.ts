@@ -46,7 +46,10 @@ export function originOf(signal: string, gadgets: Gadget[]): string {
     return s ? `${s.kind} of node "${s.node}" element ${s.index}` : "unknown gadget";
   }
   if (/^main\.inRange\[(\d+)\]/.test(signal)) return "range check of model input";
-  if (/^main\.out\[/.test(signal)) return "model output";
+  if (/^main\.paramRange\[(\d+)\]/.test(signal)) return "range check of a private weight";
+  if (/^main\.(outHash|paramHash|inHash)\./.test(signal)) return "Poseidon commitment";
+  if (/^main\.(out|outPacked)\[|^main\.outCommitment$/.test(signal)) return "model output";
+  if (/^main\.params\[/.test(signal)) return "private weight";
   if (/^main\.in\[/.test(signal)) return "model input";
   return signal.startsWith("main.") ? "bound input" : "unnamed";
 }
@@ -116,7 +119,7 @@ export function auditCircuit(t: AuditTarget, mutationBudget = DEFAULT_MUTATION_B
 
 /** A seeded sample that always keeps the public outputs and every named hint bit. */
 function sample(wires: number[], n: number, names: Map<number, string>): number[] {
-  const must = wires.filter((w) => /main\.out\[|bits\[|nonneg/.test(names.get(w) ?? ""));
+  const must = wires.filter((w) => /main\.out(Packed)?\[|bits\[|nonneg/.test(names.get(w) ?? ""));
   const rest = wires.filter((w) => !must.includes(w));
   let x = 0x9e3779b9n;
   for (let i = rest.length - 1; i > 0; i--) {

@@ -88,7 +88,10 @@ export function propagate(
     const c = cs[i];
     if (holds(c, w, p)) continue;
     if (budget-- <= 0) return { satisfied: false, witness: w, solved };
-    const candidates = new Set([...c.a.keys(), ...c.b.keys(), ...c.c.keys()]);
+    // Public outputs are tried first: a packed output word shares its constraint with every other
+    // packed value's wires, and a forgery is exactly the output absorbing the change.
+    const isOutput = (wire: number) => wire >= 1 && wire <= r1cs.nPubOut;
+    const candidates = [...new Set([...c.a.keys(), ...c.b.keys(), ...c.c.keys()])].sort((x, y) => Number(isOutput(y)) - Number(isOutput(x)));
     let fixedIt = false;
     for (const wire of candidates) {
       if (fixed(wire) || locked.has(wire)) continue;
