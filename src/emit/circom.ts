@@ -57,6 +57,7 @@ const TEMPLATES: Record<SiteKind, { instance: (s: Site) => string; inputs: strin
   isZero: { instance: () => "IsZero()", inputs: ["in"], output: () => "out" },
   bits: { instance: (s) => `Bits(${s.width})`, inputs: ["in"], output: (i) => `bits[${i}]` },
   div: { instance: (s) => `FloorDiv(${s.width}, ${s.shift})`, inputs: ["a", "b"], output: () => "out" },
+  split: { instance: (s) => `SignedDigits(${s.shift}, ${s.width})`, inputs: ["in"], output: (i) => `bits[${i}]` },
 };
 
 /** Terms per line: circom's parser recurses once per `+`, and a long sum overflows its stack. */
