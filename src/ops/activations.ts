@@ -38,6 +38,14 @@ function unary(
 }
 
 /**
+ * "fine" when a linear layer will absorb this node's output at a finer scale (ctx.deferRounding):
+ * the table's rounding then happens in that layer's rescale, which exists anyway.
+ */
+function modeFor<T>(ctx: OpContext<T>, node: Node): TableMode {
+  return ctx.deferRounding?.(node) ? "fine" : "rounded";
+}
+
+/**
  * An elementwise op computed per element from one decomposition of its input at the model scale,
  * which also performs the rescale a linear layer before it left pending.
  */
@@ -52,13 +60,14 @@ function decomposed(
     fold: (node, [x]) => [{ dims: x.dims, data: x.data.map((v) => f(v, node)) }],
     apply<T>(ctx: OpContext<T>, node: Node, args: Arg<T>[]): QValue<T>[] {
       const x = valueInput(node, args, 0, "X");
-      const mode = fineAlways ? "fine" : "rounded";
+      const mode = fineAlways ? "fine" : modeFor(ctx, node);
       const outs = x.data.map((v, index) => {
         const site = { node: node.name, index };
         return q(ctx, node, decompose(ctx.dom, v, x.scale, ctx.quant.scaleBits, site), mode, site);
       });
       const scale = outs.length ? outs[0].scale : ctx.quant.scaleBits;
-      return [{ shape: x.shape, scale, data: outs.map((o) => o.v) }];
+      const fine = scale > ctx.quant.scaleBits && ctx.deferRounding?.(node) ? true : undefined;
+      return [{ shape: x.shape, scale, data: outs.map((o) => o.v), fine }];
     },
   };
 }

@@ -55,6 +55,11 @@ export interface QValue<T> {
   shape: number[];
   scale: number;
   data: T[];
+  /**
+   * Left finer than the model scale on purpose, for a linear layer to take as it is: the rounding
+   * then happens in the rescale of that layer's outputs, which exists anyway (see run.ts).
+   */
+  fine?: boolean;
 }
 
 /** Fixed-point settings shared by every stage. */

@@ -16,6 +16,11 @@ export interface OpContext<T> {
   quant: QuantParams;
   /** The model's ai.onnx opset: some ops changed their defaults between versions. */
   opset: number;
+  /**
+   * True when a node's output may stay finer than the model scale (marked `fine`): every consumer is
+   * a linear layer that takes it as it is, and rounding there is cheaper than here (see run.ts).
+   */
+  deferRounding?: (node: Node) => boolean;
 }
 
 /** Everything hardhat-zkml knows about one ONNX op type. Adding an op means adding one of these. */

@@ -10,7 +10,10 @@ import { IntegerDomain } from "../../src/quantize/evaluate";
 import { estimateConstraints } from "../../src/quantize/estimate";
 import { IntervalDomain } from "../../src/quantize/interval";
 import { runOnnxRuntime } from "../../src/pipeline/reference";
-import { encodeWith, expectWithinBounds, randomInputs, rng, runQuantized } from "./helpers";
+import { quantizeModel } from "../../src/quantize";
+import { deferrable } from "../../src/quantize/run";
+import { activationChainSpec } from "../circuit/activation-chain-model";
+import { encodeWith, expectWithinBounds, QUANT, randomInputs, rng, runQuantized } from "./helpers";
 
 const S = 12;
 const site: SiteInfo = { node: "t", index: 0 };
@@ -186,5 +189,43 @@ describe("activation ops match onnxruntime", () => {
         expectWithinBounds(run.model, run.qInputs);
       }
     });
+  });
+});
+
+describe("tables left unrounded for the linear layer after them", () => {
+  it("Elu and Tanh feeding narrower linear layers stay fine; the next rescale absorbs the rounding, within the propagated bounds", async () => {
+    const spec = activationChainSpec();
+    const bytes = encodeWith(spec);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zkml-chain-"));
+    const file = path.join(dir, "chain.onnx");
+    fs.writeFileSync(file, bytes);
+    const graph = importOnnx(bytes, file);
+    expect([...deferrable(graph)].sort()).to.deep.equal(["elu", "elu_half", "tanh"]);
+    const model = quantizeModel(graph, QUANT);
+    // No rescale inside the deferred tables; the Sigmoid's decomposition rescales by the weight
+    // scale plus the Elu table's precision.
+    for (const node of ["elu", "elu_half", "tanh"]) expect(model.sites.filter((s) => s.node === node && s.kind === "rescale")).to.deep.equal([]);
+    const sigShift = model.sites.find((s) => s.node === "sig" && s.kind === "split")!.shift;
+    expect(sigShift).to.equal(S + polyTable(EXPM1_NEGATIVE, S, "fine").precision);
+    const colSum = (name: string, cols: number) => {
+      const w = Array.from(spec.initializers!.find((i) => i.name === name)!.data);
+      return Math.max(...Array.from({ length: cols }, (_, c) => w.filter((_, i) => i % cols === c).reduce((a, v) => a + Math.abs(v), 0)));
+    };
+    // Each output's error: its table's bound times the weights it is summed with (Sigmoid's slope
+    // <= 1/4 for y1), plus 2^-10 per term for h's own rounding and the input and weight rounding.
+    const tol = [
+      0.25 * colSum("W2", 4) * (polyTable(EXPM1_NEGATIVE, S, "fine").bound + 2 ** -10) + polyTable(SIGMOID, S, "rounded").bound,
+      colSum("W3", 3) * (polyTable(TANH, S, "fine").bound + 2 ** -10) + 2 ** -13,
+      colSum("W4", 2) * (0.5 * polyTable(EXPM1_NEGATIVE, S, "fine").bound + 2 ** -10) + 2 ** -13,
+    ];
+    const rand = rng(77);
+    for (let trial = 0; trial < 5; trial++) {
+      const inputs = randomInputs(graph, rand, -3, 3);
+      const ref = await runOnnxRuntime(file, graph.inputs, inputs);
+      const run = runQuantized(graph, inputs, QUANT, model);
+      run.outputs.forEach((o, i) => o.forEach((v, j) => expect(Math.abs(v - ref[i][j]), `y${i + 1}[${j}]`).to.be.at.most(tol[i])));
+      expectWithinBounds(run.model, run.qInputs);
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
