@@ -107,16 +107,14 @@ function expm1Times(alpha: number): FunctionSpec {
 }
 
 /**
- * x for x >= 0 (the rounded value times its sign bit: one product), alpha * expm1(x) below from the
- * one-sided table, both read off the same decomposition.
+ * x for x >= 0 (one product with the sign bit), alpha * expm1(x) below from the one-sided table,
+ * both read off the same decomposition.
  */
 export const Elu = decomposed(
   (x, node) => (x >= 0 ? x : floatAttr(node, "alpha", 1) * Math.expm1(x)),
   (ctx, node, x, mode, site) => {
     const d = ctx.dom;
-    const neg = lookup(d, expm1Times(floatAttr(node, "alpha", 1)), x, mode, site);
-    const pos = d.mul(x.nonneg, x.q, site);
-    return { v: d.add(d.mulConst(pos, 1n << BigInt(neg.scale - x.scale)), neg.v), scale: neg.scale };
+    return lookup(d, expm1Times(floatAttr(node, "alpha", 1)), x, mode, site, (scale) => d.mulConst(x.q, 1n << BigInt(scale - x.scale)));
   },
 );
 

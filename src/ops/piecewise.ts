@@ -12,8 +12,8 @@ import { Domain, SiteInfo } from "./domain";
  * all equal to the sign-extension (one isZero of their sum); the table's argument u = x + R is then
  * the low bits as they are. Beyond the range the output is the function's limit.
  *
- * Within the range, the top t bits of u pick one of 2^t segments and the low F bits are the offset
- * delta in it. Each segment has its own polynomial of degree d in delta, interpolating f at the d + 1
+ * Within the range, the top t bits of u pick one of 2^t segments and the low F bits, less 2^(F-1),
+ * are the offset delta from its middle. Each segment has its own polynomial of degree d in delta, interpolating f at the d + 1
  * Chebyshev-Lobatto points of the segment (its two ends among them, so the pieces join and 0 is exact).
  * The segment's coefficients are multilinear in the t segment bits (their Moebius transform), so
  * selecting all d + 1 coefficients costs the 2^t - t - 1 products of the bits' monomials, shared;
@@ -24,7 +24,7 @@ import { Domain, SiteInfo } from "./domain";
  *
  * Error (documented bound, checked against every input step by test/unit/activations.test.ts):
  *   |approx - f| <= M_{d+1} h^(d+1) W_d / (d+1)!         the interpolation remainder
- *                 + 2^-(s+P) * sum_k 2^(kF) / 2         the integer coefficients' rounding
+ *                 + 2^-(s+P) * sum_k 2^(k(F-1)) / 2     the integer coefficients' rounding
  *                 + 2^-s / 2                            the final rounding ("rounded" only)
  *                 + tail                                the function's distance from its limit beyond R
  * with h = 2^(F - s) the segment width, M_{d+1} = max |f^(d+1)| over the range and W_d the largest
@@ -99,7 +99,7 @@ function errorBound(spec: FunctionSpec, scale: number, mode: TableMode, fracBits
     fit = (M * h ** (degree + 1) * nodeFactor(degree)) / fact;
   }
   let coef = 0;
-  for (let k = 0; k <= degree; k++) coef += 2 ** (k * fracBits);
+  for (let k = 0; k <= degree; k++) coef += 2 ** (k * Math.max(0, fracBits - 1));
   coef *= 2 ** -(scale + precision) / 2;
   return fit + coef + (mode === "rounded" ? 2 ** -scale / 2 : 0) + spec.tail;
 }
@@ -165,15 +165,16 @@ export function polyTable(spec: FunctionSpec, scale: number, mode: TableMode): P
   const t = Math.min(design.segmentBits, inputBits);
   const F = inputBits - t;
   const d = F === 0 ? 0 : design.degree;
-  const P = d === 0 ? 0 : d * F + PRECISION_MARGIN;
+  // delta is centred on the segment (|delta| <= 2^(F-1)), so delta^k needs k fewer fraction bits.
+  const half = F === 0 ? 0 : 2 ** (F - 1);
+  const P = d === 0 ? 0 : d * (F - 1) + PRECISION_MARGIN;
   const h = 2 ** (F - scale);
-  // z in [0, 1] across a segment, closed: delta = 2^F is the next segment's start, which a fit on
-  // the closed interval also covers.
-  const nodes = fitNodes(d);
+  // z - 1/2 for z in [0, 1] across the segment.
+  const nodes = fitNodes(d).map((z) => z - 0.5);
   const coefs: bigint[][] = Array.from({ length: d + 1 }, () => []);
   for (let j = 0; j < 2 ** t; j++) {
     const x0 = (j * 2 ** F - 2 ** m) / 2 ** scale;
-    const a = interpolate(nodes, nodes.map((z) => spec.f(x0 + z * h)));
+    const a = interpolate(nodes, nodes.map((z) => spec.f(x0 + (z + 0.5) * h)));
     a.forEach((ak, k) => coefs[k].push(BigInt(Math.round(ak * 2 ** (scale + P - k * F)))));
   }
   // Every input step, exactly as the circuit computes it: the range for the bounds pass and the
@@ -184,7 +185,7 @@ export function polyTable(spec: FunctionSpec, scale: number, mode: TableMode): P
   const unit = 2 ** -(scale + P);
   for (let j = 0; j < 2 ** t; j++) {
     for (let delta = 0; delta < 2 ** F; delta++) {
-      const dl = BigInt(delta);
+      const dl = BigInt(delta - half);
       let y = coefs[d][j];
       for (let k = d - 1; k >= 0; k--) y = coefs[k][j] + dl * y;
       if ((j === 0 && delta === 0) || y < lo) lo = y;
@@ -269,7 +270,7 @@ export function evaluateTable<T>(dom: Domain<T>, table: PolyTable, u: T[], site:
   const F = table.fracBits;
   const basis = multilinearBasis(dom, u.slice(F), site);
   const coef = (k: number) => dom.affine(basis.slice(1), table.mle[k].slice(1), table.mle[k][0]);
-  const delta = dom.affine(u.slice(0, F), u.slice(0, F).map((_, i) => 1n << BigInt(i)), 0n);
+  const delta = dom.affine(u.slice(0, F), u.slice(0, F).map((_, i) => 1n << BigInt(i)), F === 0 ? 0n : -(1n << BigInt(F - 1)));
   let y = coef(table.degree);
   for (let k = table.degree - 1; k >= 0; k--) y = dom.add(coef(k), dom.mul(delta, y, site));
   return dom.within(y, table.lo, table.hi);
@@ -277,10 +278,18 @@ export function evaluateTable<T>(dom: Domain<T>, table: PolyTable, u: T[], site:
 
 /**
  * f(x) for a decomposed x. A signed table returns f everywhere; a one-sided ("negative") table
- * returns f for x < 0 and 0 for x >= 0, which the caller fills in. The result is at `scale`: x's
- * scale, or that plus the table's precision in "fine" mode.
+ * returns f for x < 0 and, for x >= 0, `atNonneg` (a value at the result's scale, default 0). The
+ * result is at `scale`: x's scale, or that plus the table's precision in "fine" mode. It is two
+ * signals and a constant, so every linear layer that reads it carries two terms per input.
  */
-export function lookup<T>(dom: Domain<T>, spec: FunctionSpec, x: Decomposed<T>, mode: TableMode, site: SiteInfo): { v: T; scale: number } {
+export function lookup<T>(
+  dom: Domain<T>,
+  spec: FunctionSpec,
+  x: Decomposed<T>,
+  mode: TableMode,
+  site: SiteInfo,
+  atNonneg?: (scale: number) => T,
+): { v: T; scale: number } {
   const table = polyTable(spec, x.scale, mode);
   const w = x.bits.length;
   // Bits of u = x + 2^m: below the value's own width they are the sign extension, 1 - nonneg.
@@ -294,13 +303,16 @@ export function lookup<T>(dom: Domain<T>, spec: FunctionSpec, x: Decomposed<T>, 
     scale = x.scale;
   }
   const limit = (v: number) => BigInt(Math.round(v * 2 ** scale));
-  const below = limit(spec.below);
-  // Beyond the range: `below`, or for a signed table `above` when x >= 0; a one-sided table gives 0
-  // for x >= 0.
+  const below = dom.constant(limit(spec.below));
+  // Beyond the range: `below`, or for x >= 0 `above` (signed) or atNonneg (one-sided).
   const flat = spec.domain === "signed"
-    ? dom.add(dom.constant(below), dom.mulConst(x.nonneg, limit(spec.above) - below))
-    : dom.mulConst(not(dom, x.nonneg), below);
-  return { v: dom.add(flat, dom.mul(e, dom.add(y, dom.mulConst(flat, -1n)), site)), scale };
+    ? dom.add(below, dom.mulConst(x.nonneg, limit(spec.above) - limit(spec.below)))
+    : atNonneg
+      ? dom.add(below, dom.mul(x.nonneg, dom.add(atNonneg(scale), dom.mulConst(below, -1n)), site))
+      : dom.mulConst(not(dom, x.nonneg), limit(spec.below));
+  // A one-sided table is in range only for x < 0, where flat is the constant `below`.
+  const offset = spec.domain === "signed" ? flat : below;
+  return { v: dom.add(flat, dom.mul(e, dom.add(y, dom.mulConst(offset, -1n)), site)), scale };
 }
 
 /** erf by Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7): only used to fill tables. */
