@@ -13,8 +13,10 @@ import { Domain, SiteInfo } from "./domain";
  * the low bits as they are. Beyond the range the output is the function's limit.
  *
  * Within the range, the top t bits of u pick one of 2^t segments and the low F bits, less 2^(F-1),
- * are the offset delta from its middle. Each segment has its own polynomial of degree d in delta, interpolating f at the d + 1
- * Chebyshev-Lobatto points of the segment (its two ends among them, so the pieces join and 0 is exact).
+ * are the offset delta from its middle (so |delta|^k needs k fewer bits). Each segment has its own
+ * polynomial of degree d in delta, interpolating f at the d + 1 Chebyshev-Lobatto points of the
+ * segment: its two ends are among them, so the pieces join and f(0) is exact up to the coefficients'
+ * rounding (exact once rounded to the output step).
  * The segment's coefficients are multilinear in the t segment bits (their Moebius transform), so
  * selecting all d + 1 coefficients costs the 2^t - t - 1 products of the bits' monomials, shared;
  * Horner's rule then costs d products. Everything is exact integer arithmetic at scale s + P, with P
@@ -60,7 +62,7 @@ export interface FunctionSpec {
   fine: TableDesign;
 }
 
-/** Extra fraction bits beyond d*F: the coefficients' rounding then stays within 1/4 output step. */
+/** Extra fraction bits beyond d(F-1): the coefficients' rounding then stays within 1/4 output step. */
 const PRECISION_MARGIN = 2;
 
 /** A function tabulated at one scale: what every domain needs, and the bounds the tests check. */
