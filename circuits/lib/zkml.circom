@@ -51,6 +51,32 @@ template RescaleRangeCheck(shift, width) {
     nonneg <== qbits[width - 1];
 }
 
+// The offset-binary bits of q = round-half-up(in / 2^shift) (shift may be 0): bits spell
+// q + 2^(width-1), so bits[width-1] is 1 exactly when q >= 0. The same argument as RescaleRangeCheck
+// makes (q, r) unique; activations read their sign, range and table index from these bits instead of
+// decomposing the value again.
+template SignedDigits(shift, width) {
+    signal input in;
+    signal output bits[width];
+    signal rbits[shift];
+
+    var half = shift > 0 ? 1 << (shift - 1) : 0;
+    var t = in + half + (1 << (width - 1)) * (1 << shift);
+    var r = 0;
+    for (var i = 0; i < shift; i++) {
+        rbits[i] <-- (t >> i) & 1;
+        rbits[i] * (rbits[i] - 1) === 0;
+        r += rbits[i] * (1 << i);
+    }
+    var q = 0;
+    for (var i = 0; i < width; i++) {
+        bits[i] <-- (t >> (shift + i)) & 1;
+        bits[i] * (bits[i] - 1) === 0;
+        q += bits[i] * (1 << i);
+    }
+    q * (1 << shift) + r === t;
+}
+
 // max(round(in / 2^shift), 0) from one decomposition.
 template RescaleRelu(shift, width) {
     signal input in;

@@ -109,8 +109,12 @@ export async function runConformance(name: string, opts: { dir?: string; buildDi
   return row;
 }
 
-/** Above this many constraints (estimated before circom runs) a model is evaluated, not proven, here. */
-export const PROVE_LIMIT = 2_000_000;
+/**
+ * Above this many constraints (estimated before circom runs) a model is evaluated, not proven, here.
+ * The largest proven one is doodles (~100k); mnist_gan (~1.8M) stays evaluated until proving it on
+ * this machine within its time and memory budget is done (issue 8).
+ */
+export const PROVE_LIMIT = 1_000_000;
 
 /**
  * For a model too large to prove in a conformance run: its estimated size, and its bit-exact

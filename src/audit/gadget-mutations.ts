@@ -44,6 +44,20 @@ export function gadgetMutations(k: number, site: Site, t: bigint, wire: (name: s
       set(changes, `main.g${k}.out`, q >= 0n ? 0n : q);
       out.push({ label: "sign flipped", changes });
     }
+  } else if (site.kind === "split") {
+    // The same coherent forgery as a rescale's: every bit a table reads moves with the quotient.
+    const S = site.shift;
+    const offset = 1n << BigInt(site.width - 1);
+    const shifted = t + (S > 0 ? 1n << BigInt(S - 1) : 0n) + (offset << BigInt(S));
+    const q = roundShift(t, S);
+    for (const dq of [1n, -1n]) {
+      const q2 = q + dq;
+      const r2 = shifted - ((q2 + offset) << BigInt(S));
+      const changes = new Map<number, bigint>();
+      bitsOf(q2 + offset, site.width).forEach((b, i) => set(changes, `main.g${k}.bits[${i}]`, b));
+      if (S > 0) bitsOf(((r2 % (1n << BigInt(S))) + (1n << BigInt(S))) % (1n << BigInt(S)), S).forEach((b, i) => set(changes, `main.g${k}.rbits[${i}]`, b));
+      out.push({ label: `quotient ${dq > 0 ? "+" : "-"}1, remainder ${dq > 0 ? "-" : "+"}2^${S}`, changes });
+    }
   } else {
     const changes = new Map<number, bigint>();
     const nonneg = t >= 0n ? 1n : 0n;

@@ -122,6 +122,7 @@ const TEMPLATES: Record<SiteKind, { instance: (s: Site) => string; input: (i: nu
   bits: { instance: (s) => `Bits(${s.width})`, input: one("in"), output: (i) => `bits[${i}]` },
   div: { instance: (s) => `FloorDiv(${s.width}, ${s.shift})`, input: two("a", "b"), output: one("out") },
   dot: { instance: (s) => `Dot(${s.width})`, input: (i, s) => (i < s.width ? `x[${i}]` : `w[${i - s.width}]`), output: one("out") },
+  split: { instance: (s) => `SignedDigits(${s.shift}, ${s.width})`, input: one("in"), output: (i) => `bits[${i}]` },
 };
 
 /** Terms per line: circom's parser recurses once per `+`, and a long sum overflows its stack. */

@@ -82,6 +82,14 @@ export class ExprDomain implements Domain<LinExpr> {
   div(a: LinExpr, b: LinExpr, _site: SiteInfo): LinExpr {
     return this.gadget("div", [a, b]);
   }
+  split(a: LinExpr, _shift: number, _site: SiteInfo): LinExpr[] {
+    const width = this.sites[this.gadgets.length]?.width ?? 0;
+    this.gadget("split", [a], width);
+    return this.gadgets[this.gadgets.length - 1].signals.map((s) => ({ terms: new Map([[s, 1n]]), c: 0n }));
+  }
+  within(a: LinExpr, _lo: bigint, _hi: bigint): LinExpr {
+    return a;
+  }
 
   param(id: number, _value: bigint): LinExpr {
     return { terms: new Map([[this.paramBase + id, 1n]]), c: 0n };

@@ -3,13 +3,14 @@ import { describeNode, Node, size, Tensor } from "../ir/graph";
 import { quantizeReal } from "../quantize/fixed-point";
 import { broadcastIndex } from "./broadcast";
 import { maxOf } from "./composite";
-import { QValue } from "./domain";
+import { QValue, SiteInfo } from "./domain";
 import { Arg, atScale, constInput, OpContext, OpDef, valueInput } from "./op";
-import { ERF, erf, EXP_NONPOSITIVE, EXPM1_NONPOSITIVE, piecewise, PiecewiseSpec, SIGMOID, TANH } from "./piecewise";
+import { decompose, Decomposed, ERF, erf, EXP_NEGATIVE, EXPM1_NEGATIVE, FunctionSpec, lookup, PHI, SIGMOID, TableMode, TANH } from "./piecewise";
 
 /**
- * Activations. The exp-based ones are piecewise-linear tables (piecewise.ts, with their error bound);
- * the others are exact compositions of Relu with constants.
+ * Activations. The exp-based ones are piecewise polynomials read off one decomposition of their
+ * input (piecewise.ts, with their error bounds); the others are exact compositions of Relu with
+ * constants.
  */
 
 const same: OpDef["inferShapes"] = (_node, [x]) => [x.shape];
@@ -36,15 +37,50 @@ function unary(
   };
 }
 
-function tabulated(spec: PiecewiseSpec): OpDef {
-  return unary(spec.f, (ctx, node, x, scale, index) => ({ v: piecewise(ctx.dom, spec, x, scale, { node: node.name, index }), scale }));
+/**
+ * "fine" when a linear layer will absorb this node's output at a finer scale (ctx.deferRounding):
+ * the table's rounding then happens in that layer's rescale, which exists anyway.
+ */
+function modeFor<T>(ctx: OpContext<T>, node: Node): TableMode {
+  return ctx.deferRounding?.(node) ? "fine" : "rounded";
+}
+
+/**
+ * An elementwise op computed per element from one decomposition of its input at the model scale,
+ * which also performs the rescale a linear layer before it left pending.
+ */
+function decomposed(
+  f: (x: number, node: Node) => number,
+  q: <T>(ctx: OpContext<T>, node: Node, x: Decomposed<T>, mode: TableMode, site: SiteInfo) => { v: T; scale: number },
+  fineAlways = false,
+): OpDef {
+  return {
+    arity: [1, 1],
+    inferShapes: same,
+    fold: (node, [x]) => [{ dims: x.dims, data: x.data.map((v) => f(v, node)) }],
+    apply<T>(ctx: OpContext<T>, node: Node, args: Arg<T>[]): QValue<T>[] {
+      const x = valueInput(node, args, 0, "X");
+      const mode = fineAlways ? "fine" : modeFor(ctx, node);
+      const outs = x.data.map((v, index) => {
+        const site = { node: node.name, index };
+        return q(ctx, node, decompose(ctx.dom, v, x.scale, ctx.quant.scaleBits, site), mode, site);
+      });
+      const scale = outs.length ? outs[0].scale : ctx.quant.scaleBits;
+      const fine = scale > ctx.quant.scaleBits && ctx.deferRounding?.(node) ? true : undefined;
+      return [{ shape: x.shape, scale, data: outs.map((o) => o.v), fine }];
+    },
+  };
+}
+
+function tabulated(spec: FunctionSpec): OpDef {
+  return decomposed(spec.f, (ctx, _node, x, mode, site) => lookup(ctx.dom, spec, x, mode, site));
 }
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
 export const Sigmoid = tabulated(SIGMOID);
 export const Tanh = tabulated(TANH);
-export const Erf = unary(erf, (ctx, node, x, scale, index) => ({ v: piecewise(ctx.dom, ERF, x, scale, { node: node.name, index }), scale }));
+export const Erf = tabulated(ERF);
 
 /** alpha * x + (1 - alpha) * relu(x): exact up to alpha's rounding, one Relu. */
 export const LeakyRelu = unary(
@@ -56,31 +92,44 @@ export const LeakyRelu = unary(
   },
 );
 
-/** relu(x) + alpha * (exp(min(x, 0)) - 1), with min(x, 0) = x - relu(x). */
-export const Elu = unary(
+/** alpha * expm1 on [-8, 0): Elu's negative branch, alpha folded into the table. */
+function expm1Times(alpha: number): FunctionSpec {
+  if (alpha === 1) return EXPM1_NEGATIVE;
+  const a = Math.abs(alpha);
+  return {
+    ...EXPM1_NEGATIVE,
+    name: `${EXPM1_NEGATIVE.name}*${alpha}`,
+    f: (x) => alpha * Math.expm1(x),
+    below: -alpha,
+    tail: a * EXPM1_NEGATIVE.tail,
+    maxDerivative: EXPM1_NEGATIVE.maxDerivative.map((m) => a * m),
+  };
+}
+
+/**
+ * x for x >= 0 (one product with the sign bit), alpha * expm1(x) below from the one-sided table,
+ * both read off the same decomposition.
+ */
+export const Elu = decomposed(
   (x, node) => (x >= 0 ? x : floatAttr(node, "alpha", 1) * Math.expm1(x)),
-  (ctx, node, x, scale, index) => {
-    const site = { node: node.name, index };
+  (ctx, node, x, mode, site) => {
     const d = ctx.dom;
-    const r = d.relu(x, site);
-    const neg = piecewise(d, EXPM1_NONPOSITIVE, d.add(x, d.mulConst(r, -1n)), scale, site);
-    const alpha = floatAttr(node, "alpha", 1);
-    if (alpha === 1) return { v: d.add(r, neg), scale };
-    const qa = quantizeReal(alpha, scale, `${describeNode(node)} alpha`);
-    return { v: d.add(d.mulConst(r, 1n << BigInt(scale)), d.mulConst(neg, qa)), scale: 2 * scale };
+    return lookup(d, expm1Times(floatAttr(node, "alpha", 1)), x, mode, site, (scale) => d.mulConst(x.q, 1n << BigInt(scale - x.scale)));
   },
 );
 
-/** x * (1 + erf(x / sqrt 2)) / 2; approximate="tanh" is evaluated with the same exact erf form. */
-export const Gelu = unary(
+/**
+ * x * Phi(x) with Phi the normal CDF, i.e. x * (1 + erf(x / sqrt 2)) / 2; approximate="tanh" is
+ * evaluated with the same exact form. The product is rescaled by its consumer in any case, so Phi is
+ * left unrounded: the table's precision only widens that rescale.
+ */
+export const Gelu = decomposed(
   (x) => 0.5 * x * (1 + erf(x / Math.SQRT2)),
-  (ctx, node, x, scale, index) => {
-    const site = { node: node.name, index };
-    const d = ctx.dom;
-    const scaled = d.rescale(d.mulConst(x, quantizeReal(Math.SQRT1_2, scale, "1/sqrt 2")), scale, site);
-    const phi2 = d.add(piecewise(d, ERF, scaled, scale, site), d.constant(1n << BigInt(scale)));
-    return { v: d.mul(x, phi2, site), scale: 2 * scale + 1 };
+  (ctx, _node, x, _mode, site) => {
+    const phi = lookup(ctx.dom, PHI, x, "fine", site);
+    return { v: ctx.dom.mul(x.q, phi.v, site), scale: x.scale + phi.scale };
   },
+  true,
 );
 
 /** PRelu: LeakyRelu with a constant slope tensor broadcast to X. */
@@ -125,7 +174,7 @@ function softmaxGroups(node: Node, dims: number[], opset: number): number[][] {
 }
 
 /**
- * exp(x - max) / sum: the max is a chain of Relu, exp a table on (-16, 0], and the division a
+ * exp(x - max) / sum: the max is a chain of Relu, exp a table on [-8, 0), and the division a
  * constrained floor division, so the output is at most one step below the rounded exact quotient.
  */
 export const Softmax: OpDef = {
@@ -140,7 +189,13 @@ export const Softmax: OpDef = {
       const site = { node: node.name, index: group[0] };
       let m = x.data[group[0]];
       for (const i of group.slice(1)) m = maxOf(d, x.data[i], m, site);
-      const e = group.map((i) => piecewise(d, EXP_NONPOSITIVE, d.add(x.data[i], d.mulConst(m, -1n)), S, { node: node.name, index: i }));
+      const e = group.map((i) => {
+        const at = { node: node.name, index: i };
+        // x - max is <= 0, and 0 (exp = 1) only for the maximum itself: the one-sided table's
+        // x >= 0 side is that 1.
+        const diff = decompose(d, d.add(x.data[i], d.mulConst(m, -1n)), S, S, at);
+        return d.add(lookup(d, EXP_NEGATIVE, diff, "rounded", at).v, d.mulConst(diff.nonneg, 1n << BigInt(S)));
+      });
       const sum = e.reduce((a, b) => d.add(a, b));
       group.forEach((i, k) => (out[i] = d.div(d.mulConst(e[k], 1n << BigInt(S)), sum, { node: node.name, index: i })));
     }

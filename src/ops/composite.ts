@@ -42,22 +42,19 @@ export function clamp<T>(dom: Domain<T>, a: T, lo: bigint, hi: bigint, site: Sit
 }
 
 /**
- * The 2^n products that select one of 2^n entries from n bits (most significant last): entry j is 1
- * exactly when the bits spell j (bits[0] least significant). Costs 2^n - 2 multiplications.
+ * The monomials of n bits (bits[0] least significant): entry S is the product of the bits whose
+ * positions are set in S, entry 0 the constant 1. Any function of the bits is a linear combination of
+ * them (its Moebius transform), so one set of 2^n - n - 1 products serves every table read off the
+ * same bits.
  */
-export function oneHot<T>(dom: Domain<T>, bits: T[], site: SiteInfo): T[] {
-  let sel: T[] = [dom.constant(1n)];
-  for (let i = bits.length - 1; i >= 0; i--) {
-    const b = bits[i];
-    const next: T[] = [];
-    for (const e of sel) {
-      // The first level multiplies by the constant 1: no product needed.
-      const on = sel.length === 1 ? b : dom.mul(e, b, site);
-      next.push(dom.add(e, dom.mulConst(on, -1n)), on);
-    }
-    sel = next;
+export function multilinearBasis<T>(dom: Domain<T>, bits: T[], site: SiteInfo): T[] {
+  const basis: T[] = [dom.constant(1n)];
+  for (let S = 1; S < 1 << bits.length; S++) {
+    const low = S & -S;
+    const i = 31 - Math.clz32(low);
+    basis.push(S === low ? bits[i] : dom.mul(basis[S ^ low], bits[i], site));
   }
-  return sel;
+  return basis;
 }
 
 /** round(2^k / n): a reciprocal precise enough that dividing by n costs no more than rounding. */

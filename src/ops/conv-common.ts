@@ -42,7 +42,7 @@ export function applyTaps<T, G extends TapGeometry>(
   const w = constInput(node, args, 1, "weights");
   const bias: Tensor | undefined = args[2] ? constInput(node, args, 2, "bias") : undefined;
   const g = geometry(input.shape, w.dims, bias?.dims);
-  const x = atMostScale(ctx, node, input, ctx.quant.scaleBits);
+  const x = input.fine ? input : atMostScale(ctx, node, input, ctx.quant.scaleBits);
   const wScale = ctx.quant.scaleBits;
   const outScale = x.scale + wScale;
   const what = describeNode(node);

@@ -36,6 +36,20 @@ export interface Domain<T> {
   param(id: number, value: bigint): T;
   /** sum(xs[i] * ws[i]) of computed values and private parameters: one product constraint per term. */
   dot(xs: T[], ws: T[], site: SiteInfo): T;
+  /**
+   * The w offset-binary bits of q = round-half-up(a / 2^shift) (shift >= 0; w is the site's width):
+   * they spell q + 2^(w-1), so q = sum(bits[i] * 2^i) - 2^(w-1) and bits[w-1] is 1 exactly when
+   * q >= 0. One decomposition gives the rounded value, its sign and every bit an activation table
+   * needs, where rescale + relu + bits would decompose the same value three times.
+   */
+  split(a: T, shift: number, site: SiteInfo): T[];
+  /**
+   * a itself, with the bounds pass told that it lies in [lo, hi]. No constraint and no hint: the
+   * caller guarantees the range for every assignment of the constrained bits a is computed from
+   * (a table checks all of them), so it only sizes later range checks; were it wrong, an honest
+   * proof would fail a range check, never a forged one pass.
+   */
+  within(a: T, lo: bigint, hi: bigint): T;
 }
 
 /** Where a non-linear step comes from, for error messages and the audit's signal map. */
@@ -49,6 +63,11 @@ export interface QValue<T> {
   shape: number[];
   scale: number;
   data: T[];
+  /**
+   * Left finer than the model scale on purpose, for a linear layer to take as it is: the rounding
+   * then happens in the rescale of that layer's outputs, which exists anyway (see run.ts).
+   */
+  fine?: boolean;
 }
 
 /** Fixed-point settings shared by every stage. */

@@ -39,7 +39,7 @@ function applyAffine<T>(
   N: number,
   bias: Bias | undefined,
 ): QValue<T> {
-  const x = atMostScale(ctx, node, input, ctx.quant.scaleBits);
+  const x = input.fine ? input : atMostScale(ctx, node, input, ctx.quant.scaleBits);
   const wScale = ctx.quant.scaleBits;
   const outScale = x.scale + wScale;
   const rows = x.data.length / K;

@@ -18,6 +18,11 @@ export interface OpContext<T> {
   opset: number;
   /** Present when the model's parameters are private: layers lift their weights and biases through it. */
   params?: ParamBinder<T>;
+  /**
+   * True when a node's output may stay finer than the model scale (marked `fine`): every consumer is
+   * a linear layer that takes it as it is, and rounding there is cheaper than here (see run.ts).
+   */
+  deferRounding?: (node: Node) => boolean;
 }
 
 /** Turns a layer's quantized parameter tensor into values of the domain (private, committed signals in a circuit). */

@@ -7,6 +7,7 @@ import { Site } from "./interval";
 export function gadgetConstraints(site: Site): number {
   switch (site.kind) {
     case "rescale":
+    case "split":
       return site.shift + site.width + 1;
     case "rescaleRelu":
       return site.shift + site.width + 2;

@@ -71,6 +71,17 @@ export class IntegerDomain implements Domain<bigint> {
       fail(`value ${b} at node "${site?.node}" cannot be a divisor: it must lie in [1, 2^${site?.shift})`);
     return this.fits(floorDiv(a, b));
   }
+  split(a: bigint, shift: number, _site: SiteInfo): bigint[] {
+    this.trace.push(a);
+    const width = this.sites[this.next]?.width ?? 0;
+    const q = this.fits(roundShift(a, shift));
+    const biased = q + (1n << BigInt(width - 1));
+    return Array.from({ length: width }, (_, i) => (biased >> BigInt(i)) & 1n);
+  }
+  within(a: bigint, lo: bigint, hi: bigint): bigint {
+    if (a < lo || a > hi) fail(`internal error: ${a} is outside the range [${lo}, ${hi}] its table declared`);
+    return a;
+  }
 
   param(_id: number, value: bigint): bigint {
     return value;

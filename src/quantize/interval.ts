@@ -8,7 +8,7 @@ export interface Interval {
 }
 
 /** A non-linear step as the interval pass sees it: the width its range check needs. */
-export type SiteKind = "rescale" | "relu" | "rescaleRelu" | "mul" | "nonneg" | "isZero" | "bits" | "div" | "dot";
+export type SiteKind = "rescale" | "relu" | "rescaleRelu" | "mul" | "nonneg" | "isZero" | "bits" | "div" | "dot" | "split";
 
 /**
  * A non-linear step as the interval pass sees it. `width` is the signed width its range check needs
@@ -92,6 +92,16 @@ export class IntervalDomain implements Domain<Interval> {
     while (1n << BigInt(bw) <= b.hi) bw++;
     this.sites.push({ ...site, kind: "div", shift: bw, width: signedWidth(q.lo, q.hi) });
     return q;
+  }
+  split(a: Interval, shift: number, site: SiteInfo): Interval[] {
+    const width = signedWidth(roundShift(a.lo, shift), roundShift(a.hi, shift));
+    this.sites.push({ ...site, kind: "split", shift, width });
+    return Array.from({ length: width }, () => ({ lo: 0n, hi: 1n }));
+  }
+  within(a: Interval, lo: bigint, hi: bigint): Interval {
+    const out = { lo: a.lo > lo ? a.lo : lo, hi: a.hi < hi ? a.hi : hi };
+    if (out.lo > out.hi) fail(`internal error: the declared range [${lo}, ${hi}] misses the bounds [${a.lo}, ${a.hi}]`);
+    return out;
   }
 
   param(_id: number, value: bigint): Interval {

@@ -1,7 +1,6 @@
 import { fail } from "../errors";
-import { describeNode, Graph } from "../ir/graph";
+import { describeNode, Graph, Node, size } from "../ir/graph";
 import { Domain, QuantParams, QValue } from "../ops/domain";
-import { Node } from "../ir/graph";
 import { Arg, atScale, OpContext, ParamBinder } from "../ops/op";
 import { opFor } from "../ops/registry";
 
@@ -11,7 +10,8 @@ import { opFor } from "../ops/registry";
  * at scale 0, by an exact multiplication).
  */
 export function runGraph<T>(graph: Graph, dom: Domain<T>, quant: QuantParams, inputs: T[][], params?: ParamTable<T>): QValue<T>[] {
-  const ctx: OpContext<T> = { dom, quant, opset: graph.opset, params };
+  const deferring = deferrable(graph);
+  const ctx: OpContext<T> = { dom, quant, opset: graph.opset, params, deferRounding: (node) => deferring.has(node.name) };
   const values = new Map<string, QValue<T>>();
   graph.inputs.forEach((vi, i) => values.set(vi.name, { shape: vi.shape, scale: quant.scaleBits, data: inputs[i] }));
   for (const node of graph.nodes) {
@@ -56,4 +56,35 @@ export class ParamTable<T> implements ParamBinder<T> {
     for (const v of values) this.values.push(v);
     return values.map((v, i) => this.dom.param(offset + i, v));
   }
+}
+
+/** Layers whose input 0 may arrive at any scale: with constant weights each output is one linear combination. */
+const ABSORBERS = new Set(["Gemm", "MatMul", "Conv", "ConvTranspose"]);
+
+/**
+ * Nodes whose output may stay finer than the model scale. Rounding a value here costs a rescale per
+ * element (its fraction bits plus its width); left to a linear consumer, the same fraction bits are
+ * added to the rescale of each of that layer's outputs, which the next op needs anyway. So it pays
+ * when every consumer is such a layer (with constant weights) and together they have no more outputs
+ * than this node: a layer that fans out, like a transposed convolution, would repeat the work.
+ */
+export function deferrable(graph: Graph): Set<string> {
+  const consumers = new Map<string, { node: Node; input: number }[]>();
+  for (const node of graph.nodes)
+    node.inputs.forEach((name, input) => {
+      if (!consumers.has(name)) consumers.set(name, []);
+      consumers.get(name)!.push({ node, input });
+    });
+  const outputs = new Set(graph.outputs.map((o) => o.name));
+  const out = new Set<string>();
+  for (const node of graph.nodes) {
+    if (node.outputs.length !== 1 || outputs.has(node.outputs[0])) continue;
+    const uses = consumers.get(node.outputs[0]) ?? [];
+    const absorbed = uses.length > 0 && uses.every(({ node: c, input }) => ABSORBERS.has(c.op) && input === 0 && graph.constants.has(c.inputs[1]));
+    if (!absorbed) continue;
+    const mine = size(graph.shapes.get(node.outputs[0]) ?? [0]);
+    const theirs = uses.reduce((n, { node: c }) => n + size(graph.shapes.get(c.outputs[0]) ?? [Infinity]), 0);
+    if (theirs <= mine) out.add(node.name);
+  }
+  return out;
 }

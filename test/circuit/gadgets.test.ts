@@ -56,13 +56,17 @@ const cases: GadgetCase[] = [
   { gadget: "Relu(3)", out: "g.out", range: [-4, 3], expected: relu },
   { gadget: "SignedRangeCheck(3)", out: "g.nonneg", range: [-4, 3], expected: (x) => (x >= 0n ? 1n : 0n) },
   { gadget: "IsZero()", out: "g.out", range: [-6, 6], expected: (x) => (x === 0n ? 1n : 0n), total: true },
+  // SignedDigits: the quotient as its bits spell it (offset 4); every bit is prover-chosen.
+  { gadget: "SignedDigits(2, 3)", out: "g.bits[0] + 2 * g.bits[1] + 4 * g.bits[2] - 4", range: [-18, 13], expected: (x) => roundShift(x, 2) },
+  { gadget: "SignedDigits(0, 3)", out: "g.bits[0] + 2 * g.bits[1] + 4 * g.bits[2] - 4", range: [-4, 3], expected: (x) => x },
+  { gadget: "SignedDigits(2, 3)", out: "g.bits[2]", range: [-18, 13], expected: (x) => (roundShift(x, 2) >= 0n ? 1n : 0n) },
   // Bits(3) proves 0 <= in < 8; the output checked is the top bit.
   { gadget: "Bits(3)", out: "g.bits[2]", range: [0, 7], expected: (x) => (x >> 2n) & 1n },
 ];
 
 describe("circuit gadgets (zkml.circom)", () => {
   for (const k of cases) {
-    describe(k.gadget, () => {
+    describe(`${k.gadget} -> ${k.out}`, () => {
       let c: TestCircuit;
       before(async () => {
         c = await sourceCircuit("gadget", wrap(k.gadget, k.out));

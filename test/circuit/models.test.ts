@@ -10,6 +10,7 @@ import { quantizeInputs } from "../../src/pipeline/input";
 import { exampleModelOnnx } from "../../scripts/lib/example-models";
 import { modelCircuit, rng, sharedModel, TestCircuit, violatedAfter } from "./helpers";
 import { treeOpsModel } from "./tree-ops-model";
+import { activationChainModel } from "./activation-chain-model";
 import { BuiltCircuit } from "../../src/pipeline/compile";
 
 /**
@@ -22,8 +23,9 @@ const QUANT: QuantParams = { scaleBits: 12, inputBits: 24 };
 const SHARED = ["1l_mlp", "1l_linear", "1l_relu", "2l_relu_fc", "linear_regression", "sklearn_mlp", "accuracy", "1l_flatten", "1l_reshape", "1l_identity", "1l_conv", "1l_mean", "decision_tree",
   "1l_average", "1l_batch_norm", "1l_max_pool", "large_op_graph", "1l_gelu_noappx", "xgboost_reg", "ltsf"];
 
-// Activations: piecewise tables, Softmax's max, exp and floor division.
-const ACTIVATIONS = ["1l_sigmoid", "1l_tanh", "1l_softmax", "1l_leakyrelu", "2l_relu_sigmoid_conv"];
+// Activations: piecewise tables, Softmax's max, exp and floor division; activation_chain leaves
+// tables unrounded for the linear layer after them.
+const ACTIVATIONS = ["1l_sigmoid", "1l_tanh", "1l_softmax", "1l_leakyrelu", "2l_relu_sigmoid_conv", "activation_chain"];
 
 /**
  * Where random inputs are drawn (default [-3, 3)): tree models split on thresholds in their features'
@@ -42,6 +44,7 @@ function inputsFor(built: BuiltCircuit, random: () => number, kind: "random" | "
 function modelFile(name: string): string {
   if (name === "credit_mlp") return exampleModelOnnx(path.resolve(__dirname, "..", ".."));
   if (name === "tree_ops") return treeOpsModel();
+  if (name === "activation_chain") return activationChainModel();
   return sharedModel(name);
 }
 

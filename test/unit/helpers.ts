@@ -219,6 +219,15 @@ export class CheckedDomain implements Domain<Checked> {
     this.siteValues.push(r.v);
     return r;
   }
+  split(a: Checked, shift: number, site: SiteInfo): Checked[] {
+    this.siteValues.push(roundShift(a.v, shift));
+    const ivs = this.bounds.split(a.iv, shift, site);
+    const vs = this.exact.split(a.v, shift, site);
+    return vs.map((v, i) => this.pair(ivs[i], v, `bit ${i} of split at ${site.node}`));
+  }
+  within(a: Checked, lo: bigint, hi: bigint): Checked {
+    return this.pair(this.bounds.within(a.iv, lo, hi), this.exact.within(a.v, lo, hi), "within");
+  }
 }
 
 /**
