@@ -18,12 +18,16 @@ export function circomCommand(): { cmd: string; args: string[]; label: string } 
   return { cmd: process.execPath, args: [require.resolve("circom2/cli.js")], label: `circom2 (WASM) ${require("circom2/package.json").version}` };
 }
 
-export function compileCircuit(circuitFile: string, outDir: string, includeDirs: string[]): CircomArtifacts {
+/**
+ * `optimize` false keeps every signal on its own wire (--O0): a linked interface needs the wires of
+ * in[], params[] and out[] even where -O2 would substitute them away.
+ */
+export function compileCircuit(circuitFile: string, outDir: string, includeDirs: string[], optimize = true): CircomArtifacts {
   const { cmd, args } = circomCommand();
   const base = path.basename(circuitFile, ".circom");
   const res = spawnSync(
     cmd,
-    [...args, circuitFile, "--r1cs", "--wasm", "--sym", "--O2", "-o", outDir, ...includeDirs.flatMap((d) => ["-l", d])],
+    [...args, circuitFile, "--r1cs", "--wasm", "--sym", optimize ? "--O2" : "--O0", "-o", outDir, ...includeDirs.flatMap((d) => ["-l", d])],
     { encoding: "utf8", maxBuffer: 64 << 20 },
   );
   if (res.status !== 0) {

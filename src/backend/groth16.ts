@@ -1,6 +1,9 @@
 import crypto from "crypto";
 import fs from "fs";
+import os from "os";
 import path from "path";
+import { FIELD_MODULUS } from "../quantize/fixed-point";
+import { writeWtns } from "./wtns";
 import { fail } from "../errors";
 import { Groth16Proof, snarkjs, snarkLogger } from "./snarkjs";
 
@@ -32,6 +35,17 @@ export async function setupGroth16(r1cs: string, ptau: string, zkeyOut: string, 
 
 export async function proveGroth16(input: Record<string, unknown>, wasm: string, zkey: string): Promise<{ proof: Groth16Proof; publicSignals: string[] }> {
   return snarkjs().groth16.fullProve(input, wasm, zkey);
+}
+
+/** A proof from a witness computed outside circom (a linked circuit's, see link.ts). */
+export async function proveGroth16FromWitness(witness: bigint[], zkey: string): Promise<{ proof: Groth16Proof; publicSignals: string[] }> {
+  const tmp = path.join(os.tmpdir(), `zkml-${process.pid}-${crypto.randomBytes(4).toString("hex")}.wtns`);
+  try {
+    writeWtns(tmp, witness, FIELD_MODULUS);
+    return await snarkjs().groth16.prove(zkey, tmp);
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
 }
 
 export async function verifyGroth16(vkey: object, publicSignals: string[], proof: Groth16Proof): Promise<boolean> {

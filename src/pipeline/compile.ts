@@ -9,6 +9,9 @@ import { readModelInput } from "./input";
 import { onnxRuntimeLoadError, runOnnxRuntimeBatch } from "./reference";
 import { requiredPower } from "../backend/ptau";
 import { readR1cs } from "../backend/r1cs";
+import { linkR1cs } from "../backend/link";
+import { estimateConstraints } from "../quantize/estimate";
+import { size } from "../ir/graph";
 import { emitCircom } from "../emit/circom";
 import { fail } from "../errors";
 import { Graph } from "../ir/graph";
@@ -43,6 +46,12 @@ export interface CompileOptions {
   bindings?: string[];
   /** What is public: inputs, parameters and outputs (default: all public, parameters fixed). */
   visibility?: Visibility;
+  /**
+   * How the model's gadgets become constraints: "circom" compiles them with the rest, "direct" writes
+   * them as R1CS and links them to a circom interface (src/backend/link.ts). Default: circom up to
+   * DIRECT_BODY_THRESHOLD estimated constraints, direct above (circom2's WASM runs out of memory).
+   */
+  body?: CircuitBody;
   /** A ceremony .ptau; without it a development-only key is made from fresh, discarded secrets. */
   ptau?: string;
   force?: boolean;
@@ -51,6 +60,11 @@ export interface CompileOptions {
   progress?: StepRunner;
   verbose?: boolean;
 }
+
+export type CircuitBody = "circom" | "direct";
+
+/** Estimated constraints above which the gadgets are written as R1CS directly (circom2 fails near 100k). */
+export const DIRECT_BODY_THRESHOLD = 150_000;
 
 /** The scale when there is no float reference to calibrate against. */
 export const FALLBACK_SCALE_BITS = 12;
@@ -83,7 +97,7 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
   const visibility = opts.visibility ?? PUBLIC_VISIBILITY;
   const dir = path.join(opts.buildDir, opts.name);
   const onnxBytes = fs.readFileSync(opts.onnx);
-  const buildKey = sha256(onnxBytes, JSON.stringify(opts.quant), JSON.stringify(opts.calibration ?? {}), JSON.stringify(bindings), JSON.stringify(visibility), opts.ptau ?? "dev", PACKAGE_VERSION, circomCommand().label, fs.readFileSync(path.join(CIRCUIT_LIB_DIR, "zkml.circom")), fs.readFileSync(path.join(CIRCUIT_LIB_DIR, "commitment.circom")));
+  const buildKey = sha256(onnxBytes, JSON.stringify(opts.quant), JSON.stringify(opts.calibration ?? {}), JSON.stringify(bindings), JSON.stringify(visibility), opts.body ?? "auto", opts.ptau ?? "dev", PACKAGE_VERSION, circomCommand().label, fs.readFileSync(path.join(CIRCUIT_LIB_DIR, "zkml.circom")), fs.readFileSync(path.join(CIRCUIT_LIB_DIR, "commitment.circom")));
 
   // A build from an older manifest format is stale: rebuilt, not an error.
   if (!opts.force && isCurrentBuild(dir)) {
@@ -109,7 +123,7 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
     fs.writeFileSync(path.join(tmp, "model.onnx"), onnxBytes);
     const { quant, report: fidelity } = await step("calibrate", () => calibrateModel(opts, path.join(tmp, "model.onnx"), onnxBytes));
     if (fidelity) opts.log(`${opts.name}: ${describeFidelity(fidelity)}`);
-    const built = await buildCircuit(opts.name, onnxBytes, path.basename(opts.onnx), quant, tmp, step, { bindings, visibility });
+    const built = await buildCircuit(opts.name, onnxBytes, path.basename(opts.onnx), quant, tmp, step, { bindings, visibility, body: opts.body });
     const { graph, program, circuitSrc, layout, artifacts: art } = built;
     const r1cs = readR1cs(art.r1cs);
     const nPublic = r1cs.nPubOut + r1cs.nPubIn;
@@ -139,7 +153,7 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
         count: built.qmodel.params.values.length,
         tensors: built.qmodel.params.tensors.map(({ node, role, count }) => ({ node, role, count })),
       },
-      circuit: { constraints: r1cs.nConstraints, wires: r1cs.nWires, gadgets: program.gadgets.length, compiler: circomCommand().label },
+      circuit: { constraints: r1cs.nConstraints, wires: r1cs.nWires, gadgets: program.gadgets.length, compiler: circomCommand().label, body: built.body },
       // A development key's matching ptau lives in the model directory (relative); a ceremony file stays where it is.
       ptau: { power: ptau.power, development: ptau.development, file: ptau.development ? (ptau.file ? DEV_PTAU_FILE : "") : ptau.file, ceremony: ptau.ceremony },
       files: {
@@ -164,13 +178,16 @@ export interface BuiltCircuit {
   program: CircuitProgram;
   circuitSrc: string;
   layout: SignalLayout;
+  /** With a direct body, `r1cs` is the linked circuit and the rest are the interface's (see link.ts). */
   artifacts: CircomArtifacts;
+  body: CircuitBody;
 }
 
 /** What a circuit makes public, beyond the model itself. */
 export interface CircuitInterface {
   bindings: string[];
   visibility: Visibility;
+  body?: CircuitBody;
 }
 
 const untimed: StepRunner = async (_label, fn) => fn();
@@ -194,10 +211,17 @@ export async function buildCircuit(
     io.bindings,
   );
   const header = `model "${name}" from ${source}, scale 2^${quant.scaleBits}, inputs ${quant.inputBits} bits; ${describeVisibility(io.visibility)}`;
-  const circuitSrc = emitCircom(program, header, layout);
+  const inputCount = graph.inputs.reduce((n, vi) => n + size(vi.shape), 0);
+  const body = io.body ?? (estimateConstraints(qmodel.sites, inputCount, quant.inputBits) > DIRECT_BODY_THRESHOLD ? "direct" : "circom");
+  const circuitSrc = emitCircom(program, header, layout, { externalBody: body === "direct" });
   fs.writeFileSync(path.join(dir, "model.circom"), circuitSrc);
-  const artifacts = await step("circom", () => compileCircuit(path.join(dir, "model.circom"), dir, [CIRCUIT_LIB_DIR, CIRCOMLIB_DIR]));
-  return { graph, qmodel, program, circuitSrc, layout, artifacts };
+  const artifacts = await step("circom", () => compileCircuit(path.join(dir, "model.circom"), dir, [CIRCUIT_LIB_DIR, CIRCOMLIB_DIR], body === "circom"));
+  if (body === "direct") {
+    const linked = path.join(dir, "model.linked.r1cs");
+    await step("r1cs", () => linkR1cs(artifacts.r1cs, artifacts.sym, program, linked));
+    artifacts.r1cs = linked;
+  }
+  return { graph, qmodel, program, circuitSrc, layout, artifacts, body };
 }
 
 /** Copies the model's verifier into the Hardhat sources when it changed. */

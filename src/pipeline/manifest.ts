@@ -33,7 +33,8 @@ export interface Manifest {
   publicSignals: SignalLayout;
   /** With private parameters: the tensors the model commitment covers (weights and biases of each layer). */
   params?: { count: number; tensors: { node: string; role: string; count: number }[] };
-  circuit: { constraints: number; wires: number; gadgets: number; compiler: string };
+  /** `body`: "direct" when the gadgets are R1CS linked to a circom interface (src/backend/link.ts). */
+  circuit: { constraints: number; wires: number; gadgets: number; compiler: string; body?: "circom" | "direct" };
   ptau: { power: number; development: boolean; file: string; ceremony?: string };
   files: { onnx: string; circuit: string; r1cs: string; sym: string; wasm: string; witnessCalculator: string; zkey: string; vkey: string; verifier: string };
   timingsMs: Record<string, number>;

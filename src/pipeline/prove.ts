@@ -1,13 +1,18 @@
 import fs from "fs";
 import path from "path";
-import { Groth16Calldata, groth16Calldata, proveGroth16, verifyGroth16 } from "../backend/groth16";
+import { Groth16Calldata, groth16Calldata, proveGroth16, proveGroth16FromWitness, verifyGroth16 } from "../backend/groth16";
+import { computeWitness } from "../backend/circom";
+import { interfacePorts, linkedWitness } from "../backend/link";
+import { lowerModel } from "../lower";
+import { QuantizedModel } from "../quantize";
 import { Groth16Proof } from "../backend/snarkjs";
 import { fail } from "../errors";
 import { importOnnx } from "../onnx/import";
 import { evaluateQuantized, quantizeModel } from "../quantize";
 import { COMMITMENT_TAG, commitValues } from "../privacy/commitment";
 import { modelWitnessInput } from "../privacy/layout";
-import { unpackWords } from "../privacy/packing";
+import { packWords, unpackWords } from "../privacy/packing";
+import { latentFromSeed, outputChallenge, outputFingerprint, promptSeed } from "../privacy/seeded";
 import { dequantize, FIELD_MODULUS, toField } from "../quantize/fixed-point";
 import { writeDirAtomically, writeJson } from "./files";
 import { quantizeInputs, readModelInput } from "./input";
@@ -33,6 +38,11 @@ export interface ProveResult {
   /** onnxruntime's float outputs on the same input, and the largest absolute difference. */
   reference?: { outputs: number[][]; maxAbsError: number };
   calldata: Groth16Calldata;
+  /** The outputs' packed words (what a contract stores and fingerprints), as decimal strings. */
+  packedOutputs: string[];
+  /** Seeded inputs: the seed the inputs were expanded from. Fingerprinted outputs: the challenge r. */
+  seed?: string;
+  challenge?: string;
 }
 
 export interface ProveOptions {
@@ -42,6 +52,11 @@ export interface ProveOptions {
   bindings?: Record<string, bigint | string | number>;
   /** The salt of a salted input commitment (`visibility.inputSalt`), a field element. */
   salt?: bigint | string | number;
+  /**
+   * Fingerprinted outputs: the 32-byte context the verifier hashes with the output words to get the
+   * challenge (ProvenImageCollection uses the recipient: recipientContext(address)). Default 0.
+   */
+  context?: bigint | string;
   log?: (msg: string) => void;
 }
 
@@ -50,11 +65,14 @@ export async function proveModel(dir: string, rawInput: unknown, opts: ProveOpti
   const log = opts.log ?? (() => undefined);
   const m = loadManifest(dir);
   const graph = importOnnx(fs.readFileSync(artifact(dir, m, "onnx")), m.name);
-  const values = readModelInput(rawInput, graph.inputs);
-  const q = quantizeInputs(values, graph.inputs, m.quant);
+  const layout = m.publicSignals;
+  const seed = layout.inputs.encoding === "seed" ? readSeed(rawInput, m.name) : undefined;
+  const q = seed !== undefined ? seededInputs(seed, graph.inputs, m.quant.inputBits) : quantizeInputs(readModelInput(rawInput, graph.inputs), graph.inputs, m.quant);
+  const values = q.map((list) => list.map((v) => dequantize(v, m.quant.scaleBits)));
   const qmodel = quantizeModel(graph, m.quant, { privateParams: m.visibility.params === "private" });
   const expected = evaluateQuantized(qmodel, q).flatMap((v) => v.data);
-  const layout = m.publicSignals;
+  const words = packWords(expected, layout.outputs.packing);
+  const challenge = layout.outputs.encoding === "fingerprint" ? outputChallenge(words, BigInt(opts.context ?? 0)) : undefined;
   const salt = saltInput(m, opts.salt);
   const expectedCommitments = commitmentsOf(m, q.flat(), expected, qmodel.params?.values, salt);
 
@@ -62,10 +80,17 @@ export async function proveModel(dir: string, rawInput: unknown, opts: ProveOpti
   const circuitInput: Record<string, unknown> = { ...modelWitnessInput(layout, q.flat()), ...bindingInputs(m, opts.bindings ?? {}) };
   if (qmodel.params) circuitInput.params = qmodel.params.values.map(String);
   if (salt !== undefined) circuitInput.inSalt = salt.toString();
-  const { proof, publicSignals } = await proveGroth16(circuitInput, artifact(dir, m, "wasm"), artifact(dir, m, "zkey"));
+  if (seed !== undefined) circuitInput.inSeed = seed.toString();
+  if (challenge !== undefined) circuitInput.outChallenge = challenge.toString();
+  const { proof, publicSignals } =
+    m.circuit.body === "direct"
+      ? await proveGroth16FromWitness(await linkedModelWitness(dir, m, qmodel, circuitInput, q.flat(), expected), artifact(dir, m, "zkey"))
+      : await proveGroth16(circuitInput, artifact(dir, m, "wasm"), artifact(dir, m, "zkey"));
   const commitments = commitmentsIn(m, publicSignals);
   for (const k of Object.keys(expectedCommitments) as (keyof Commitments)[])
     if (commitments[k] !== expectedCommitments[k]) fail(`internal error: the circuit's ${k} commitment differs from the one computed off-chain`);
+  if (challenge !== undefined && BigInt(publicSignals[layout.outputs.offset]) !== outputFingerprint(words, challenge))
+    fail("internal error: the circuit's output fingerprint differs from the one computed off-chain");
   if (layout.outputs.encoding === "packed") {
     const proved = decodeOutputs(m, publicSignals);
     const mismatch = proved.findIndex((v, i) => v !== expected[i]);
@@ -80,7 +105,63 @@ export async function proveModel(dir: string, rawInput: unknown, opts: ProveOpti
     const maxAbsError = Math.max(0, ...outputs.flatMap((o, i) => o.values.map((v, j) => Math.abs(v - ref[i][j]))));
     reference = { outputs: ref, maxAbsError };
   }
-  return { model: m.name, modelHash: m.modelHash, proof, publicSignals, outputs, commitments, reference, calldata: await groth16Calldata(proof, publicSignals) };
+  return {
+    model: m.name,
+    modelHash: m.modelHash,
+    proof,
+    publicSignals,
+    outputs,
+    commitments,
+    reference,
+    calldata: await groth16Calldata(proof, publicSignals),
+    packedOutputs: words.map(String),
+    seed: seed?.toString(),
+    challenge: challenge?.toString(),
+  };
+}
+
+/**
+ * The witness of a circuit whose gadgets are linked R1CS: circom's witness code runs the interface with
+ * the evaluator's outputs as `out`, then the body is computed gadget by gadget and must reproduce them.
+ */
+export async function linkedModelWitness(
+  dir: string,
+  m: Manifest,
+  qmodel: QuantizedModel,
+  circuitInput: Record<string, unknown>,
+  inputs: bigint[],
+  outputs: bigint[],
+): Promise<bigint[]> {
+  const program = lowerModel(qmodel);
+  const iface = await computeWitness(artifact(dir, m, "wasm"), artifact(dir, m, "witnessCalculator"), { ...circuitInput, out: outputs.map(String) });
+  const ports = interfacePorts(artifact(dir, m, "sym"), program, iface.length);
+  return linkedWitness(iface, program, ports, { inputs, params: qmodel.params?.values ?? [] }).witness;
+}
+
+/** A seeded model's input: { "prompt": text } (hashed to the seed as promptSeed does) or { "seed": field element }. */
+export function readSeed(raw: unknown, model: string): bigint {
+  const o = (typeof raw === "object" && raw !== null && !Array.isArray(raw) ? raw : {}) as Record<string, unknown>;
+  const keys = Object.keys(o);
+  if (keys.length === 1 && typeof o.prompt === "string") return promptSeed(o.prompt);
+  if (keys.length === 1 && (typeof o.seed === "string" || typeof o.seed === "number")) {
+    let x: bigint;
+    try {
+      x = BigInt(o.seed);
+    } catch {
+      fail(`seed ${JSON.stringify(o.seed)} is not an integer (decimal or 0x-hex)`);
+    }
+    if (x < 0n || x >= FIELD_MODULUS) fail(`seed ${o.seed} is not an element of the BN254 scalar field`);
+    return x;
+  }
+  fail(`model "${model}" takes a seeded input: give { "prompt": "some text" } or { "seed": "<field element>" }`);
+}
+
+/** The quantized inputs a seed expands to, split by graph input. */
+function seededInputs(seed: bigint, inputs: { shape: number[] }[], inputBits: number): bigint[][] {
+  const sizes = inputs.map((vi) => vi.shape.reduce((a, b) => a * b, 1));
+  const flat = latentFromSeed(seed, sizes.reduce((a, b) => a + b, 0), inputBits);
+  let at = 0;
+  return sizes.map((n) => flat.slice(at, (at += n)));
 }
 
 /** Decimal field elements of the commitments a proof makes public. */

@@ -8,10 +8,15 @@ import { Visibility } from "./visibility";
  * How one group of values (the model's outputs or inputs) appears among the public signals:
  *  - "packed": the values themselves, `packing.perWord` to a signal;
  *  - "commitment": one signal, the Poseidon commitment to the packed values (see commitment.ts);
- *  - "none": not at all.
+ *  - "none": not at all;
+ *  - "seed" (inputs): one signal, the seed the circuit expands to the inputs (seeded.ts);
+ *  - "fingerprint" (outputs): one signal, sum(word_j * r^(j+1)) of the packed words, for the challenge
+ *    r at `challengeOffset` (a public input the verifier derives from the claimed words).
  */
 export interface ValueGroup {
-  encoding: "packed" | "commitment" | "none";
+  encoding: "packed" | "commitment" | "none" | "seed" | "fingerprint";
+  /** With "fingerprint": where the challenge r is among the public signals. */
+  challengeOffset?: number;
   /** Index of the group's first public signal (meaningless when `count` is 0). */
   offset: number;
   /** Public signals the group takes. */
@@ -54,7 +59,7 @@ export function signalLayout(src: LayoutSource, v: Visibility, bindings: string[
   const outputs: ValueGroup =
     v.output === "public"
       ? { encoding: "packed", offset: take(outPacking.words), count: outPacking.words, packing: outPacking, scaleBits: src.scaleBits }
-      : { encoding: "commitment", offset: take(1), count: 1, packing: outPacking, scaleBits: src.scaleBits };
+      : { encoding: v.output === "fingerprint" ? "fingerprint" : "commitment", offset: take(1), count: 1, packing: outPacking, scaleBits: src.scaleBits };
   let modelCommitment: SignalLayout["modelCommitment"];
   if (v.params === "private") {
     const ps = src.params ?? [];
@@ -66,16 +71,20 @@ export function signalLayout(src: LayoutSource, v: Visibility, bindings: string[
   const inPacking = packing(src.inputCount, src.inputBits);
   let inputs: ValueGroup;
   if (v.input === "hashed") inputs = { encoding: "commitment", offset: take(1), count: 1, packing: inPacking, scaleBits: src.scaleBits, salted: v.inputSalt };
+  else if (v.input === "seeded") inputs = { encoding: "seed", offset: take(1), count: 1, packing: inPacking, scaleBits: src.scaleBits };
   else if (v.input === "private") inputs = { encoding: "none", offset: next, count: 0, packing: inPacking, scaleBits: src.scaleBits };
   else inputs = { encoding: "packed", offset: take(inPacking.words), count: inPacking.words, packing: inPacking, scaleBits: src.scaleBits };
+  if (outputs.encoding === "fingerprint") outputs.challengeOffset = take(1);
   const bound = bindings.map((name) => ({ name, offset: take(1) }));
   return { count: next, outputs, modelCommitment, inputs, bindings: bound };
 }
 
-const ENCODING = { none: 0, packed: 1, commitment: 2 } as const;
+const ENCODING = { none: 0, packed: 1, commitment: 2, seed: 3, fingerprint: 4 } as const;
 
 /** `ZkmlModel.Layout` (contracts/ZkmlModel.sol) for a layout, as ethers encodes a struct argument. */
 export function solidityLayout(l: SignalLayout, scaleBits: number) {
+  if (l.inputs.encoding === "seed" || l.outputs.encoding === "fingerprint")
+    fail(`ZkmlModel does not take seeded inputs or fingerprinted outputs; verify such proofs as contracts/ProvenImageCollection.sol does`);
   const group = (g: ValueGroup) => ({ encoding: ENCODING[g.encoding], offset: g.offset, values: g.packing.values, bits: g.packing.bits });
   return {
     signalCount: l.count,

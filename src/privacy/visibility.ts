@@ -7,10 +7,16 @@
  *  - public model + public data: `input: "public"`, `output: "public"`; values are packed several to a
  *    public signal so verification gas grows by one signal per ~10 inputs, not per input.
  * `output: "hashed"` makes the outputs private too, with only their commitment public.
+ * Generative models (a prompt in, an image out; src/privacy/seeded.ts):
+ *  - `input: "seeded"`: one public seed (e.g. a hash of the prompt); the circuit expands it to the
+ *    inputs with Poseidon, so the prompt costs one public signal whatever the latent size;
+ *  - `output: "fingerprint"`: the packed outputs are checked against a random linear combination the
+ *    verifier computes from the claimed outputs: two public signals whatever the output size, and no
+ *    hash for the contract to recompute but keccak.
  */
-export type InputVisibility = "public" | "private" | "hashed";
+export type InputVisibility = "public" | "private" | "hashed" | "seeded";
 export type ParamsVisibility = "fixed" | "private";
-export type OutputVisibility = "public" | "hashed";
+export type OutputVisibility = "public" | "hashed" | "fingerprint";
 
 export interface Visibility {
   input: InputVisibility;
@@ -27,9 +33,9 @@ export interface Visibility {
 export const PUBLIC_VISIBILITY: Visibility = { input: "public", params: "fixed", output: "public", inputSalt: false };
 
 const CHOICES = {
-  input: ["public", "private", "hashed"],
+  input: ["public", "private", "hashed", "seeded"],
   params: ["fixed", "private"],
-  output: ["public", "hashed"],
+  output: ["public", "hashed", "fingerprint"],
 } as const;
 
 /** Validates a user's `visibility` setting; returns the resolved value and a list of problems. */

@@ -1,0 +1,357 @@
+import { fail } from "../errors";
+import { CircuitProgram, Gadget, LinExpr } from "../lower";
+import { FIELD_MODULUS } from "../quantize/fixed-point";
+
+/**
+ * The model's gadgets written straight to R1CS constraints, without circom: circom2 (WASM) needs ~32 KB
+ * per constraint and stops near 100k constraints under its 4 GiB memory, while a generator like
+ * mnist_gan lowers to about a million. Each gadget here is the constraint system of its template in
+ * circuits/lib/zkml.circom, term for term (the same bits, the same recombination identities), so the
+ * soundness argument written beside each template holds unchanged; tests check both on the same
+ * models (same outputs, every wire's change caught).
+ *
+ * The same code computes the witness: a gadget's hint values (bits, inverses, quotients) are worked out
+ * from its inputs as it allocates each wire, so constraints and witness cannot drift apart.
+ */
+
+/** A sparse linear combination: wire -> coefficient (an integer, reduced mod p when written). */
+export type Terms = Map<number, bigint>;
+
+/** Where the model's own signals live: wires of the interface circuit the body is linked into. */
+export interface BodyPorts {
+  /** Wire of model input i (the interface's `in[i]`). */
+  input(i: number): number;
+  /** Wire of private parameter i (`params[i]`). */
+  param(i: number): number;
+  /** Wire of model output i (the interface's `out[i]`, which it packs or commits to). */
+  output(i: number): number;
+  /** The first wire number the body may allocate. */
+  firstWire: number;
+}
+
+/** Receives each constraint A·B = C as it is made. */
+export interface ConstraintSink {
+  constraint(a: Terms, b: Terms, c: Terms): void;
+}
+
+/** Above this many terms an input feeding a product gets its own wire, so proving keys stay small. */
+const MAX_PRODUCT_TERMS = 16;
+
+/**
+ * Builds the body: with `sink` the constraints, with `values` (model inputs and parameters, as
+ * integers) the witness of every body wire. Returns the number of wires allocated and, with values,
+ * the witness from `firstWire` on and the output values.
+ */
+export function buildBody(
+  program: CircuitProgram,
+  ports: BodyPorts,
+  opts: { sink?: ConstraintSink; values?: { inputs: bigint[]; params: bigint[] } },
+): { wires: number; constraints: number; witness?: bigint[]; outputs?: bigint[] } {
+  const b = new BodyBuilder(program, ports, opts.sink, opts.values);
+  for (const g of program.gadgets) b.gadget(g);
+  const outputs = program.outputs.map((e, i) => b.bindOutput(e, ports.output(i)));
+  return { wires: b.wireCount, constraints: b.constraintCount, witness: b.witness, outputs: opts.values ? outputs : undefined };
+}
+
+const pow2 = (k: number) => 1n << BigInt(k);
+
+class BodyBuilder {
+  wireCount = 0;
+  constraintCount = 0;
+  readonly witness?: bigint[];
+  /** Model signal id -> wire; -1 until the gadget producing it has run. */
+  private readonly wireOf: Int32Array;
+  /** Model signal id -> value (witness mode). */
+  private readonly signalValue?: bigint[];
+
+  constructor(
+    private readonly program: CircuitProgram,
+    private readonly ports: BodyPorts,
+    private readonly sink: ConstraintSink | undefined,
+    values: { inputs: bigint[]; params: bigint[] } | undefined,
+  ) {
+    const { inputCount, paramCount } = program;
+    const signals = inputCount + paramCount + program.gadgets.reduce((n, g) => n + g.signals.length, 0);
+    this.wireOf = new Int32Array(signals).fill(-1);
+    for (let i = 0; i < inputCount; i++) this.wireOf[i] = ports.input(i);
+    for (let i = 0; i < paramCount; i++) this.wireOf[inputCount + i] = ports.param(i);
+    if (values) {
+      if (values.inputs.length !== inputCount || values.params.length !== paramCount)
+        fail(`internal error: the body needs ${inputCount} inputs and ${paramCount} parameters`);
+      this.witness = [];
+      this.signalValue = new Array(signals);
+      values.inputs.forEach((v, i) => (this.signalValue![i] = v));
+      values.params.forEach((v, i) => (this.signalValue![inputCount + i] = v));
+    }
+  }
+
+  /** A new wire; `value` is only called when the witness is being computed. */
+  private wire(value: () => bigint): number {
+    const w = this.ports.firstWire + this.wireCount++;
+    if (this.witness) this.witness.push(value());
+    return w;
+  }
+
+  private valueOfWire(w: number): bigint {
+    return this.witness![w - this.ports.firstWire];
+  }
+
+  private constrain(a: Terms, b: Terms, c: Terms): void {
+    this.constraintCount++;
+    this.sink?.constraint(a, b, c);
+  }
+
+  /** The expression over wires (the constant on wire 0) and, in witness mode, its value. */
+  private terms(e: LinExpr): Terms {
+    const t: Terms = new Map();
+    if (e.c !== 0n) t.set(0, e.c);
+    for (const [s, k] of e.terms) {
+      const w = this.wireOf[s];
+      if (w < 0) fail(`internal error: signal ${s} is used before the gadget that computes it`);
+      t.set(w, (t.get(w) ?? 0n) + k);
+    }
+    return t;
+  }
+
+  private value(e: LinExpr): bigint {
+    if (!this.signalValue) return 0n;
+    let v = e.c;
+    for (const [s, k] of e.terms) v += k * this.signalValue[s];
+    return v;
+  }
+
+  /** An expression small enough for a product constraint: itself, or a new wire equal to it. */
+  private operand(e: LinExpr): Terms {
+    const t = this.terms(e);
+    if (t.size <= MAX_PRODUCT_TERMS) return t;
+    const w = this.wire(() => this.value(e));
+    this.linear(t, new Map([[w, -1n]]));
+    return new Map([[w, 1n]]);
+  }
+
+  /** The linear constraint sum(a) + sum(b) = 0 (as 0 · 0 = -(a + b)). */
+  private linear(a: Terms, b: Terms = new Map()): void {
+    const c: Terms = new Map();
+    for (const [w, k] of a) c.set(w, -k);
+    for (const [w, k] of b) c.set(w, (c.get(w) ?? 0n) - k);
+    this.constrain(new Map(), new Map(), c);
+  }
+
+  /** n boolean wires holding bits from..from+n-1 of `t` (a non-negative integer). */
+  private bits(t: () => bigint, from: number, n: number): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const w = this.wire(() => (t() >> BigInt(from + i)) & 1n);
+      this.constrain(new Map([[w, 1n]]), new Map([[w, 1n], [0, -1n]]), new Map());
+      out.push(w);
+    }
+    return out;
+  }
+
+  /** sum(bits[i] * 2^(shift + i)) as terms. */
+  private recombine(bits: number[], shift = 0, into: Terms = new Map()): Terms {
+    bits.forEach((w, i) => into.set(w, (into.get(w) ?? 0n) + pow2(shift + i)));
+    return into;
+  }
+
+  private setSignal(g: Gadget, i: number, wire: number): void {
+    const s = g.signals[i];
+    this.wireOf[s] = wire;
+    if (this.signalValue) this.signalValue[s] = this.valueOfWire(wire);
+  }
+
+  /**
+   * Offset-binary digits of q = round-half-up(e / 2^shift): rbits then qbits of
+   * t = e + half + 2^(width-1) * 2^shift, with sum(qbits·2^(shift+i)) + sum(rbits·2^i) = t.
+   */
+  private digits(e: LinExpr, shift: number, width: number): { q: number[]; r: number[] } {
+    return this.digitsOf(this.terms(e), this.signalValue ? this.value(e) : 0n, shift, width);
+  }
+
+  private digitsOf(e: Terms, v: bigint, shift: number, width: number): { q: number[]; r: number[] } {
+    const half = shift > 0 ? pow2(shift - 1) : 0n;
+    const k = half + pow2(width - 1 + shift);
+    const t = v + k;
+    if (this.signalValue && (t < 0n || t >= pow2(width + shift)))
+      fail(`a value ${v} does not fit its range check (${width} bits after a shift of ${shift}): the proof cannot be made`);
+    const r = this.bits(() => t, 0, shift);
+    const q = this.bits(() => t, shift, width);
+    const sum = this.recombine(q, shift, this.recombine(r));
+    const minus = new Map(e);
+    minus.set(0, (minus.get(0) ?? 0n) + k);
+    this.linear(sum, negate(minus));
+    return { q, r };
+  }
+
+  /** in + 2^(n-1) as n bits (SignedRangeCheck); returns the bits, the top one is `in >= 0`. */
+  private signedRange(e: LinExpr, n: number): number[] {
+    return this.digits(e, 0, n).q;
+  }
+
+  /** sum(bits·2^i) - 2^(width-1): the signed value offset-binary bits spell. */
+  private signedValue(bits: number[]): Terms {
+    const t = this.recombine(bits);
+    t.set(0, -pow2(bits.length - 1));
+    return t;
+  }
+
+  /** A new wire equal to the expression `t`, whose value is `v`. */
+  private define(t: Terms, v: () => bigint): number {
+    const w = this.wire(v);
+    this.linear(t, new Map([[w, -1n]]));
+    return w;
+  }
+
+  private product(a: Terms, b: Terms, v: () => bigint): number {
+    const w = this.wire(v);
+    this.constrain(a, b, new Map([[w, 1n]]));
+    return w;
+  }
+
+  private bitValue(w: number): bigint {
+    return this.signalValue ? this.valueOfWire(w) : 0n;
+  }
+
+  private signedOf(bits: number[]): bigint {
+    if (!this.signalValue) return 0n;
+    let v = 0n;
+    bits.forEach((w, i) => (v += this.valueOfWire(w) << BigInt(i)));
+    return v - pow2(bits.length - 1);
+  }
+
+  gadget(g: Gadget): void {
+    const { site } = g;
+    const [a, b] = g.inputs;
+    switch (site.kind) {
+      case "rescale": {
+        const { q } = this.digits(a, site.shift, site.width);
+        this.setSignal(g, 0, this.define(this.signedValue(q), () => this.signedOf(q)));
+        return;
+      }
+      case "split": {
+        const { q } = this.digits(a, site.shift, site.width);
+        q.forEach((w, i) => this.setSignal(g, i, w));
+        return;
+      }
+      case "rescaleRelu": {
+        const { q } = this.digits(a, site.shift, site.width);
+        const top = q[q.length - 1];
+        this.setSignal(g, 0, this.product(this.signedValue(q), unit(top), () => this.signedOf(q) * this.bitValue(top)));
+        return;
+      }
+      case "relu": {
+        const bits = this.signedRange(a, site.width);
+        const top = bits[bits.length - 1];
+        this.setSignal(g, 0, this.product(this.signedValue(bits), unit(top), () => this.value(a) * this.bitValue(top)));
+        return;
+      }
+      case "nonneg": {
+        const bits = this.signedRange(a, site.width);
+        this.setSignal(g, 0, bits[bits.length - 1]);
+        return;
+      }
+      case "mul":
+        this.setSignal(g, 0, this.product(this.operand(a), this.operand(b), () => this.value(a) * this.value(b)));
+        return;
+      case "isZero": {
+        // in·inv = 1 - out, in·out = 0, inv·out = 0: out is 1 exactly when in = 0, and inv is unique.
+        const x = this.operand(a);
+        const inv = this.wire(() => {
+          const v = mod(this.value(a));
+          return v === 0n ? 0n : modInverse(v);
+        });
+        const out = this.wire(() => (this.value(a) === 0n ? 1n : 0n));
+        this.constrain(x, unit(inv), new Map([[0, 1n], [out, -1n]]));
+        this.constrain(x, unit(out), new Map());
+        this.constrain(unit(inv), unit(out), new Map());
+        this.setSignal(g, 0, out);
+        return;
+      }
+      case "bits": {
+        let t = 0n;
+        if (this.signalValue) {
+          t = this.value(a);
+          if (t < 0n || t >= pow2(site.width)) fail(`a value ${t} does not fit ${site.width} bits: the proof cannot be made`);
+        }
+        const bits = this.bits(() => t, 0, site.width);
+        this.linear(this.recombine(bits), negate(this.terms(a)));
+        bits.forEach((w, i) => this.setSignal(g, i, w));
+        return;
+      }
+      case "div": {
+        // a = q·b + r, 0 <= r < 2^rbits, 0 <= b - r - 1 < 2^rbits, q signed in qwidth bits (FloorDiv).
+        const av = this.value(a);
+        const bv = this.value(b);
+        const qv = () => (bv === 0n ? 0n : floorDiv(av, bv));
+        const q = this.wire(qv);
+        const r = this.wire(() => av - qv() * bv);
+        this.digitsOf(unit(q), this.signalValue ? qv() : 0n, 0, site.width);
+        this.bitsOfWire(r, site.shift);
+        const gap = this.terms(b);
+        gap.set(r, (gap.get(r) ?? 0n) - 1n);
+        gap.set(0, (gap.get(0) ?? 0n) - 1n);
+        const gapBits = this.bits(() => bv - (av - qv() * bv) - 1n, 0, site.shift);
+        this.linear(this.recombine(gapBits), negate(gap));
+        const c = this.terms(a);
+        c.set(r, (c.get(r) ?? 0n) - 1n);
+        this.constrain(unit(q), this.operand(b), c);
+        this.setSignal(g, 0, q);
+        return;
+      }
+      case "dot": {
+        const n = site.width;
+        const sum: Terms = new Map();
+        for (let i = 0; i < n; i++) {
+          const x = g.inputs[i];
+          const w = g.inputs[n + i];
+          const p = this.product(this.operand(x), this.operand(w), () => this.value(x) * this.value(w));
+          sum.set(p, 1n);
+        }
+        const v = () => g.inputs.slice(0, n).reduce((s, x, i) => s + this.value(x) * this.value(g.inputs[n + i]), 0n);
+        this.setSignal(g, 0, this.define(sum, v));
+        return;
+      }
+    }
+    fail(`internal error: no R1CS for gadget kind ${(site as { kind: string }).kind}`);
+  }
+
+  /** n bits of an existing wire (Bits(n) on it). */
+  private bitsOfWire(w: number, n: number): void {
+    const bits = this.bits(() => this.valueOfWire(w), 0, n);
+    this.linear(this.recombine(bits), new Map([[w, -1n]]));
+  }
+
+  /** The interface's out[i] wire equals the output expression. */
+  bindOutput(e: LinExpr, wire: number): bigint {
+    this.linear(this.terms(e), new Map([[wire, -1n]]));
+    return this.value(e);
+  }
+}
+
+const unit = (w: number): Terms => new Map([[w, 1n]]);
+
+function negate(t: Terms): Terms {
+  const out: Terms = new Map();
+  for (const [w, k] of t) out.set(w, -k);
+  return out;
+}
+
+function mod(v: bigint): bigint {
+  const r = v % FIELD_MODULUS;
+  return r < 0n ? r + FIELD_MODULUS : r;
+}
+
+function modInverse(v: bigint): bigint {
+  let [a, b, x0, x1] = [v, FIELD_MODULUS, 1n, 0n];
+  while (b !== 0n) {
+    const q = a / b;
+    [a, b] = [b, a - q * b];
+    [x0, x1] = [x1, x0 - q * x1];
+  }
+  return mod(x0);
+}
+
+function floorDiv(a: bigint, b: bigint): bigint {
+  const q = a / b;
+  return (a % b !== 0n && (a < 0n) !== (b < 0n)) ? q - 1n : q;
+}
