@@ -21,6 +21,17 @@ const config: HardhatUserConfig = {
       // ModelCompetition (private model, public data): competitors' weights are private, bound by their registered
       // model commitment; the public test set is hashed (flat verification gas); proofs are bound to the competitor.
       kaggle_scorer: { onnx: "examples/models/kaggle_scorer/network.onnx", scaleBits: 12, bind: ["participant"], visibility: { input: "hashed", params: "private", output: "public" } },
+      // The flagship (issue 8): EZKL's MNIST GAN generator from the reference corpus beside the clone (never copied
+      // here). A prompt's keccak hash seeds the 100 latent numbers, expanded in the circuit; the 28x28 image is public
+      // through a fingerprint at a challenge bound to the recipient (contracts/ProvenImageCollection.sol). ~1.2M
+      // constraints: its gadgets are written as R1CS directly, and the fidelity report runs on 20 seeds.
+      mnist_gan: {
+        onnx: `${process.env.ZKML_MODELS_DIR ?? "../shared/models/ezkl"}/mnist_gan/network.onnx`,
+        scaleBits: 8,
+        inputBits: 10,
+        calibrationSamples: 20,
+        visibility: { input: "seeded", params: "fixed", output: "fingerprint" },
+      },
     },
   },
   // Ignition modules live in deploy/modules (deployments go to deploy/deployments).

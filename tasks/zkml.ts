@@ -59,7 +59,9 @@ task("zkml:compile", "Compiles ONNX models to circuits, Groth16 keys and Solidit
 
 task("zkml:prove", "Proves one inference of a compiled model")
   .addParam("model", "Model name")
-  .addParam("input", "Input JSON: EZKL's {\"input_data\": [[...]]} or {\"<inputName>\": [...]}")
+  .addOptionalParam("input", "Input JSON: EZKL's {\"input_data\": [[...]]} or {\"<inputName>\": [...]}")
+  .addOptionalParam("prompt", "A seeded model's prompt (visibility.input \"seeded\"), instead of --input")
+  .addOptionalParam("context", "A fingerprinted model's challenge context, e.g. the NFT recipient's address (default 0)")
   .addOptionalParam("out", "Output directory (default: <buildDir>/proofs/<model>)")
   .addOptionalParam("bind", "Values of the model's bound inputs: name=value[,name=value] (e.g. recipient=0xabc...)")
   .addOptionalParam("salt", "Salt of a salted input commitment (visibility.inputSalt), a field element")
@@ -74,11 +76,19 @@ task("zkml:prove", "Proves one inference of a compiled model")
           return [k.trim(), v.trim()];
         }),
       );
-      const r = await listrSteps()(`${args.model}: prove`, () => hre.zkml.prove(args.model, path.resolve(args.input), { out, reference: !args.noReference, bindings, salt: args.salt }));
+      if ((args.input === undefined) === (args.prompt === undefined)) throw new ZkmlError("give either --input (a JSON file) or --prompt (a seeded model's prompt)");
+      const input = args.prompt !== undefined ? { prompt: args.prompt } : path.resolve(args.input);
+      const r = await listrSteps()(`${args.model}: prove`, () =>
+        hre.zkml.prove(args.model, input, { out, reference: !args.noReference, bindings, salt: args.salt, context: args.context }),
+      );
+      if (r.seed) console.log(`seed: ${r.seed}`);
+      if (r.challenge) console.log(`challenge r: ${r.challenge} (fingerprint ${r.publicSignals[0]})`);
       for (const [k, v] of Object.entries(r.commitments)) console.log(`${k} commitment: ${v}`);
+      // Large outputs (an image) are shown by their first values; output.json has them all.
+      const show = (vs: number[]) => vs.slice(0, 16).map((v) => +v.toFixed(6)).join(", ") + (vs.length > 16 ? `, ... (${vs.length} values)` : "");
       r.outputs.forEach((o, i) => {
-        console.log(`output "${o.name}" [${o.shape}]: ${o.values.map((v) => +v.toFixed(6)).join(", ")}`);
-        if (r.reference) console.log(`  onnxruntime:       ${r.reference.outputs[i].map((v) => +v.toFixed(6)).join(", ")}`);
+        console.log(`output "${o.name}" [${o.shape}]: ${show(o.values)}`);
+        if (r.reference) console.log(`  onnxruntime:       ${show(r.reference.outputs[i])}`);
       });
       if (r.reference) console.log(`max |proved - onnxruntime| = ${r.reference.maxAbsError.toExponential(3)}`);
       console.log(`wrote proof.json, public.json, output.json, calldata.json to ${path.relative(process.cwd(), out) || "."}`);

@@ -17,6 +17,10 @@ export interface ZkmlModelUserConfig {
    * "hashed", `params` "fixed" | "private" (committed), `output` "public" | "hashed", and `inputSalt`.
    */
   visibility?: Partial<Visibility>;
+  /** Inputs the fidelity report runs (default 100); a large model may want fewer to compile faster. */
+  calibrationSamples?: number;
+  /** "circom" or "direct" (gadgets written as R1CS, for large models); default: by size. */
+  body?: "circom" | "direct";
 }
 
 export interface ZkmlUserConfig {
@@ -41,6 +45,8 @@ export interface ZkmlModelConfig {
   calibration?: string;
   bind: string[];
   visibility: Visibility;
+  calibrationSamples?: number;
+  body?: "circom" | "direct";
 }
 
 export interface ZkmlConfig {
@@ -98,7 +104,7 @@ export function resolveZkmlConfig(user: ZkmlUserConfig | undefined, root: string
       errors.push(`${where} must be an object with an "onnx" path`);
       continue;
     }
-    const known = new Set(["onnx", "scaleBits", "inputBits", "calibration", "bind", "visibility"]);
+    const known = new Set(["onnx", "scaleBits", "inputBits", "calibration", "bind", "visibility", "calibrationSamples", "body"]);
     for (const k of Object.keys(m)) if (!known.has(k)) errors.push(`${where}: unknown setting "${k}"`);
     const onnx = str(m.onnx, `${where}.onnx`);
     if (m.onnx === undefined) errors.push(`${where}.onnx is required`);
@@ -109,7 +115,10 @@ export function resolveZkmlConfig(user: ZkmlUserConfig | undefined, root: string
       calibration: abs(str(m.calibration, `${where}.calibration`)),
       bind: bindList(m.bind, `${where}.bind`),
       visibility: visibilityOf(m.visibility, `${where}.visibility`),
+      calibrationSamples: int(m.calibrationSamples, `${where}.calibrationSamples`, 1, 10_000, undefined),
+      body: m.body,
     };
+    if (m.body !== undefined && m.body !== "circom" && m.body !== "direct") errors.push(`${where}.body must be "circom" or "direct", got ${JSON.stringify(m.body)}`);
   }
   const config: ZkmlConfig = {
     models,

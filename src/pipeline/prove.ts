@@ -230,7 +230,7 @@ export async function writeProof(outDir: string, r: ProveResult): Promise<void> 
   await writeDirAtomically(outDir, async (tmp) => {
     writeJson(path.join(tmp, "proof.json"), r.proof);
     writeJson(path.join(tmp, "public.json"), r.publicSignals);
-    writeJson(path.join(tmp, "output.json"), { model: r.model, modelHash: r.modelHash, outputs: r.outputs, commitments: r.commitments, reference: r.reference });
+    writeJson(path.join(tmp, "output.json"), { model: r.model, modelHash: r.modelHash, outputs: r.outputs, commitments: r.commitments, reference: r.reference, packedOutputs: r.packedOutputs, seed: r.seed, challenge: r.challenge });
     writeJson(path.join(tmp, "calldata.json"), r.calldata);
   });
 }

@@ -1,0 +1,31 @@
+import fs from "fs";
+import { encodeGrayPng, GrayImage, sideBySide } from "../../src/util/png";
+
+/** Values in [0, 1] (clamped) as 8-bit gray, rounded: 0 is black, 1 white. */
+export function toGray(values: number[], width: number, height: number): GrayImage {
+  if (values.length !== width * height) throw new Error(`an image of ${width}x${height} needs ${width * height} values, got ${values.length}`);
+  const gray = Uint8Array.from(values, (v) => Math.round(255 * Math.min(1, Math.max(0, v))));
+  return { gray, width, height };
+}
+
+export interface Rendering {
+  file: string;
+  /** max |proven - onnxruntime| over the pixels, in the model's output units (1 = white). */
+  maxPixelError: number;
+  /** The same in 8-bit gray levels after rounding both images. */
+  maxGrayLevelError: number;
+}
+
+/**
+ * Writes the proven image and onnxruntime's float image side by side (proven on the left), scaled up
+ * for viewing, and returns how far apart they are.
+ */
+export function renderComparison(file: string, proven: number[], reference: number[], width: number, height: number, scale = 8): Rendering {
+  const a = toGray(proven, width, height);
+  const b = toGray(reference, width, height);
+  const img = sideBySide([a, b], 4, scale);
+  fs.writeFileSync(file, encodeGrayPng(img.width, img.height, img.gray));
+  const maxPixelError = Math.max(...proven.map((v, i) => Math.abs(v - reference[i])));
+  const maxGrayLevelError = Math.max(...a.gray.map((g, i) => Math.abs(g - b.gray[i])));
+  return { file, maxPixelError, maxGrayLevelError };
+}
