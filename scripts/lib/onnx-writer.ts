@@ -1,5 +1,6 @@
 // Minimal ONNX serializer for the hand-built example models.
-// Only float32 tensors are supported: that is all the zk pipeline consumes.
+// Values are float32 (all the zk pipeline computes with); int64 initializers exist only for shape
+// operands (Reshape's target shape), which ONNX requires to be int64.
 import { onnx } from "onnx-proto";
 
 /** A graph input/output. String dims become symbolic (dim_param), e.g. "batch_size". */
@@ -12,6 +13,8 @@ export interface InitializerSpec {
   name: string;
   dims: number[];
   data: ArrayLike<number>;
+  /** Default "float32". */
+  type?: "float32" | "int64";
 }
 
 /** Attribute kind is given by its key so int vs float can't be confused (Gemm's transB must be INT). */
@@ -37,21 +40,27 @@ export interface GraphSpec {
 }
 
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
+const INT64 = onnx.TensorProto.DataType.INT64;
 
 function valueInfo({ name, dims }: ValueSpec): onnx.IValueInfoProto {
   const dim = dims.map((d) => (typeof d === "string" ? { dimParam: d } : { dimValue: d }));
   return { name, type: { tensorType: { elemType: FLOAT, shape: { dim } } } };
 }
 
-function tensor({ name, dims, data }: InitializerSpec): onnx.ITensorProto {
+function tensor({ name, dims, data, type = "float32" }: InitializerSpec): onnx.ITensorProto {
   const count = dims.reduce((a, b) => a * b, 1);
   if (data.length !== count) {
     throw new Error(`initializer ${name}: ${data.length} values for shape [${dims}]`);
   }
   // raw_data is little-endian by spec regardless of host byte order, hence DataView.
-  const raw = new DataView(new ArrayBuffer(count * 4));
-  for (let k = 0; k < count; k++) raw.setFloat32(k * 4, data[k], true);
-  return { name, dims, dataType: FLOAT, rawData: new Uint8Array(raw.buffer) };
+  const width = type === "int64" ? 8 : 4;
+  const raw = new DataView(new ArrayBuffer(count * width));
+  for (let k = 0; k < count; k++) {
+    if (type === "float32") raw.setFloat32(k * 4, data[k], true);
+    else if (Number.isInteger(data[k])) raw.setBigInt64(k * 8, BigInt(data[k]), true);
+    else throw new Error(`initializer ${name}: ${data[k]} is not an integer`);
+  }
+  return { name, dims, dataType: type === "int64" ? INT64 : FLOAT, rawData: new Uint8Array(raw.buffer) };
 }
 
 function attribute(name: string, v: AttrValue): onnx.IAttributeProto {

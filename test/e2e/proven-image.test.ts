@@ -1,0 +1,282 @@
+// ProvenImageCollection with a mock verifier that accepts exactly the public signals the test expects: the
+// contract must compute [S, seed, r] exactly as src/privacy/seeded.ts does, refuse non-canonical images,
+// bind each proof to its recipient, and render the stored image on-chain.
+import { expect } from "chai";
+import { AbiCoder, getBytes, hexlify, id, keccak256, toUtf8Bytes } from "ethers";
+import hre from "hardhat";
+import { decodeSvgUri, decodeTokenUri, expectedGray } from "../../scripts/lib/aigc";
+import { encodeMintProof, encodeWords, imageSignals, svgRunPixels } from "../../scripts/lib/proven-image";
+import { packing, packWords } from "../../src/privacy/packing";
+
+type Contract = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Signer = Awaited<ReturnType<typeof hre.ethers.getSigners>>[number];
+
+const abi = AbiCoder.defaultAbiCoder();
+const SIDE = 28;
+const BITS = 10;
+const SCALE_BITS = 8;
+const PACK = packing(SIDE * SIDE, BITS);
+const MODEL_HASH = id("mnist_gan test model");
+/** Any proof points: the mock ignores them. */
+const POINTS: { a: [string, string]; b: [[string, string], [string, string]]; c: [string, string] } = { a: ["1", "2"], b: [["3", "4"], ["5", "6"]], c: ["7", "8"] };
+const PROOF = encodeMintProof(POINTS);
+
+/**
+ * A digit-like test image at scale 2^8: a bright ring on a black (slightly negative) background, with a
+ * gradient inside, values clamped above 1.0 and below 0 so the gray-level clamp is exercised.
+ */
+function ringImage(shift = 0): bigint[] {
+  const out: bigint[] = [];
+  for (let y = 0; y < SIDE; y++) {
+    for (let x = 0; x < SIDE; x++) {
+      const d = Math.hypot(x - 13.5 - shift, y - 13.5);
+      const v = d > 7 && d < 10 ? 300 : d <= 7 ? Math.round(x * 9 - 40) : -20;
+      out.push(BigInt(Math.max(-512, Math.min(511, v))));
+    }
+  }
+  return out;
+}
+
+/** Every pixel differs from its left neighbour and is non-black: one SVG run per pixel, the worst case. */
+function noiseImage(): bigint[] {
+  return Array.from({ length: SIDE * SIDE }, (_, i) => BigInt(1 + ((i * 97) % 255) + (i % 2)));
+}
+
+describe("e2e: ProvenImageCollection (mock verifier)", function () {
+  let verifier: Contract;
+  let collection: Contract;
+  let alice: Signer;
+  let bob: Signer;
+  let relayer: Signer;
+  const values = ringImage();
+  const words = packWords(values, PACK);
+
+  before(async function () {
+    [alice, bob, relayer] = await hre.ethers.getSigners();
+    verifier = await hre.ethers.deployContract("MockImageVerifier");
+    collection = await hre.ethers.deployContract("ProvenImageCollection", [await verifier.getAddress(), MODEL_HASH, SIDE, SIDE, BITS, SCALE_BITS, "Proven Digits", "PDIG"]);
+  });
+
+  /** Makes the mock accept exactly the signals of (prompt, image, recipient) as the TS reference computes them. */
+  async function expectSignals(prompt: string | Uint8Array, w: bigint[], recipient: string): Promise<void> {
+    await (await verifier.setExpected(imageSignals(prompt, w, recipient))).wait();
+  }
+
+  const mint = (from: Signer, to: string, prompt: string | Uint8Array, w: bigint[], proof = PROOF) =>
+    collection.connect(from).mintWithProof(to, typeof prompt === "string" ? toUtf8Bytes(prompt) : prompt, w, proof);
+
+  it("derives its packing from the image size and digit width: 25 digits per word, 32 words", async function () {
+    expect(PACK.perWord).to.equal(25);
+    expect(words).to.have.length(32);
+    expect(await collection.perWord()).to.equal(25n);
+    expect(await collection.wordCount()).to.equal(32n);
+    expect([await collection.width(), await collection.height(), await collection.bits(), await collection.scaleBits()]).to.deep.equal([28n, 28n, 10n, 8n]);
+    expect(await collection.modelHash()).to.equal(MODEL_HASH);
+  });
+
+  it("computes the public signals [S, seed, r] exactly as the TS reference does", async function () {
+    const prompt = "a handwritten seven";
+    const onChain = await collection.publicSignals(toUtf8Bytes(prompt), words, alice.address);
+    expect([...onChain]).to.deep.equal(imageSignals(prompt, words, alice.address));
+    expect(onChain[1]).to.equal(BigInt(keccak256(toUtf8Bytes(prompt))) >> 8n);
+  });
+
+  it("mints with a proof of the exact signals: stores the image, emits Transfer and AigcData", async function () {
+    const prompt = "a handwritten seven";
+    await expectSignals(prompt, words, alice.address);
+    const tokenId = BigInt(keccak256(toUtf8Bytes(prompt)));
+    const ercProof = abi.encode(["uint256[2]", "uint256[2][2]", "uint256[2]", "address"], [POINTS.a, POINTS.b, POINTS.c, alice.address]);
+    // A relayer submits; the token goes to the recipient the signals were computed for.
+    const tx = await mint(relayer, alice.address, prompt, words);
+    await expect(tx).to.emit(collection, "Transfer").withArgs(hre.ethers.ZeroAddress, alice.address, tokenId);
+    const receipt = await tx.wait();
+    // AigcData's prompt and aigcData are indexed, so the log holds their hashes.
+    const logs = receipt.logs.map((l: { topics: string[]; data: string }) => collection.interface.parseLog(l)).filter((l: { name: string } | null) => l?.name === "AigcData");
+    expect(logs).to.have.length(1);
+    expect(logs[0].args.tokenId).to.equal(tokenId);
+    expect(logs[0].args.prompt.hash).to.equal(keccak256(toUtf8Bytes(prompt)));
+    expect(logs[0].args.aigcData.hash).to.equal(keccak256(encodeWords(words)));
+    expect(logs[0].args.proof).to.equal(ercProof);
+    console.log(`      mint gas (28x28, ${words.length} words, mock verifier): ${receipt.gasUsed}`);
+
+    expect(await collection.ownerOf(tokenId)).to.equal(alice.address);
+    expect(await collection.tokenId(toUtf8Bytes(prompt))).to.equal(tokenId);
+    expect(await collection.prompt(tokenId)).to.equal(hexlify(toUtf8Bytes(prompt)));
+    expect([...(await collection.words(tokenId))]).to.deep.equal(words);
+    expect(await collection.aigcData(tokenId)).to.equal(encodeWords(words));
+    expect([...getBytes(await collection.image(tokenId))]).to.deep.equal(values.map((v) => expectedGray(v, SCALE_BITS)));
+    // ERC-7007 verify holds for the emitted bytes, and only for the recipient they carry.
+    expect(await collection.verify(toUtf8Bytes(prompt), encodeWords(words), ercProof)).to.equal(true);
+    const forBob = abi.encode(["uint256[2]", "uint256[2][2]", "uint256[2]", "address"], [POINTS.a, POINTS.b, POINTS.c, bob.address]);
+    expect(await collection.verify(toUtf8Bytes(prompt), encodeWords(words), forBob)).to.equal(false);
+  });
+
+  it("mints a prompt once", async function () {
+    const prompt = "a handwritten seven";
+    const tokenId = BigInt(keccak256(toUtf8Bytes(prompt)));
+    await expect(mint(alice, alice.address, prompt, words)).to.be.revertedWithCustomError(collection, "PromptAlreadyMinted").withArgs(tokenId);
+  });
+
+  it("binds the proof to its recipient: the same proof for another `to` changes r and fails", async function () {
+    const prompt = "a handwritten three";
+    await expectSignals(prompt, words, alice.address);
+    const [, seedA, rA] = imageSignals(prompt, words, alice.address);
+    const [, seedB, rB] = imageSignals(prompt, words, bob.address);
+    expect(seedB).to.equal(seedA);
+    expect(rB).to.not.equal(rA);
+    await expect(mint(relayer, bob.address, prompt, words)).to.be.revertedWithCustomError(collection, "InvalidProof");
+    // Bob's own proof mints to Bob.
+    await expectSignals(prompt, words, bob.address);
+    await expect(mint(relayer, bob.address, prompt, words)).to.emit(collection, "AigcData");
+  });
+
+  it("reverts InvalidProof when the verifier rejects (other image, other prompt)", async function () {
+    const prompt = "a handwritten four";
+    const other = packWords(ringImage(1), PACK);
+    await expectSignals(prompt, other, alice.address);
+    await expect(mint(alice, alice.address, prompt, words)).to.be.revertedWithCustomError(collection, "InvalidProof");
+    await expect(mint(alice, alice.address, "a handwritten four!", other)).to.be.revertedWithCustomError(collection, "InvalidProof");
+    await expect(mint(alice, alice.address, prompt, other)).to.emit(collection, "Transfer");
+  });
+
+  it("refuses a non-canonical word (it could alias another image modulo p), checked before the verifier", async function () {
+    const prompt = "a handwritten five";
+    const tooBig = [...words];
+    tooBig[3] = 1n << 250n; // 25 digits of 10 bits use 250 bits
+    await expect(mint(alice, alice.address, prompt, tooBig)).to.be.revertedWithCustomError(collection, "WordOutOfRange").withArgs(3, 1n << 250n);
+    // The last word holds 784 - 31 * 25 = 9 digits: 90 bits.
+    const lastTooBig = [...words];
+    lastTooBig[31] = words[31] | (1n << 90n);
+    await expect(mint(alice, alice.address, prompt, lastTooBig)).to.be.revertedWithCustomError(collection, "WordOutOfRange").withArgs(31, lastTooBig[31]);
+    const modP = [...words];
+    modP[0] = words[0] + 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+    await expect(mint(alice, alice.address, prompt, modP)).to.be.revertedWithCustomError(collection, "WordOutOfRange");
+    // At the bound minus one the word is canonical (the mock then rejects the signals).
+    const top = [...words];
+    top[0] = (1n << 250n) - 1n;
+    await expect(mint(alice, alice.address, prompt, top)).to.be.revertedWithCustomError(collection, "InvalidProof");
+  });
+
+  it("refuses a wrong word count and a malformed proof", async function () {
+    const prompt = "a handwritten six";
+    await expect(mint(alice, alice.address, prompt, words.slice(0, 31))).to.be.revertedWithCustomError(collection, "WrongWordCount").withArgs(32, 31);
+    await expect(mint(alice, alice.address, prompt, [...words, 0n])).to.be.revertedWithCustomError(collection, "WrongWordCount").withArgs(32, 33);
+    await expect(mint(alice, alice.address, prompt, words, PROOF + "00")).to.be.revertedWithCustomError(collection, "InvalidProofEncoding");
+    await expect(mint(alice, alice.address, prompt, words, PROOF.slice(0, -64))).to.be.revertedWithCustomError(collection, "InvalidProofEncoding");
+  });
+
+  it("rejects malformed ERC-7007 encodings in verify", async function () {
+    const prompt = toUtf8Bytes("a handwritten seven");
+    const ercProof = abi.encode(["uint256[2]", "uint256[2][2]", "uint256[2]", "address"], [POINTS.a, POINTS.b, POINTS.c, alice.address]);
+    await expect(collection.verify(prompt, encodeWords(words.slice(1)), ercProof)).to.be.revertedWithCustomError(collection, "InvalidAigcDataEncoding").withArgs(32);
+    await expect(collection.verify(prompt, encodeWords(words) + "00", ercProof)).to.be.revertedWithCustomError(collection, "InvalidAigcDataEncoding");
+    await expect(collection.verify(prompt, encodeWords(words), PROOF)).to.be.revertedWithCustomError(collection, "InvalidProofEncoding");
+    const dirtyAddress = ercProof.slice(0, -64) + "ff" + ercProof.slice(-62);
+    await expect(collection.verify(prompt, encodeWords(words), dirtyAddress)).to.be.revertedWithCustomError(collection, "InvalidProofEncoding");
+  });
+
+  it("never attaches data after mint", async function () {
+    const tokenId = BigInt(keccak256(toUtf8Bytes("a handwritten seven")));
+    await expect(collection.addAigcData(tokenId, "0x", "0x", "0x")).to.be.revertedWithCustomError(collection, "AigcDataAlreadyAdded").withArgs(tokenId);
+    await expect(collection.addAigcData(1n, "0x", "0x", "0x")).to.be.revertedWithCustomError(collection, "ERC721NonexistentToken");
+  });
+
+  it("supports ERC-165, ERC-721, ERC-7007 and its enumerable extension", async function () {
+    for (const iface of ["0x01ffc9a7", "0x80ac58cd", "0x5b5e139f", "0x702c55a6", "0xfa1a557a"]) {
+      expect(await collection.supportsInterface(iface), iface).to.equal(true);
+    }
+    expect(await collection.supportsInterface("0xffffffff")).to.equal(false);
+  });
+
+  it("renders tokenURI as JSON whose image is an SVG of exactly the stored pixels", async function () {
+    const prompt = "a handwritten seven";
+    const tokenId = BigInt(keccak256(toUtf8Bytes(prompt)));
+    const est = (fn: string) => hre.ethers.provider.estimateGas({ to: collection.target, data: collection.interface.encodeFunctionData(fn, [tokenId]) });
+    const json = decodeTokenUri(await collection.tokenURI(tokenId));
+    expect(json.name).to.equal(`Proven Digits #0x${(tokenId >> 224n).toString(16).padStart(8, "0")}`);
+    expect(json.prompt).to.equal(prompt);
+    expect(json.prompt_hex).to.equal(hexlify(toUtf8Bytes(prompt)));
+    expect(BigInt(json.seed as string)).to.equal(tokenId >> 8n);
+    expect([json.aigc_type, json.proof_type, json.width, json.height]).to.deep.equal(["image", "validity", 28, 28]);
+    expect(json.model_hash).to.equal(MODEL_HASH);
+    expect((json.verifier as string).toLowerCase()).to.equal((await verifier.getAddress()).toLowerCase());
+    expect(json.aigc_data).to.equal(json.image);
+    const svg = decodeSvgUri(json.image as string);
+    const px = svgRunPixels(svg);
+    const grays = values.map((v) => expectedGray(v, SCALE_BITS));
+    expect([px.width, px.height]).to.deep.equal([28, 28]);
+    expect(px.grays).to.deep.equal(grays);
+    expect(px.runs).to.equal(countRuns(grays, SIDE));
+    expect(new Set(px.grays).size).to.equal(new Set(grays).size);
+    expect(new Set(grays).size).to.be.greaterThan(10);
+    console.log(`      tokenURI: ${px.runs} runs in ${px.levels} levels, SVG ${svg.length} bytes, ${await est("tokenURI")} gas (image(): ${await est("image")})`);
+  });
+
+  it("renders the worst case (784 runs) within an eth_call budget", async function () {
+    const prompt = "noise";
+    const noise = noiseImage();
+    const w = packWords(noise, PACK);
+    await expectSignals(prompt, w, bob.address);
+    await (await mint(alice, bob.address, prompt, w)).wait();
+    const tokenId = BigInt(keccak256(toUtf8Bytes(prompt)));
+    const gas = await hre.ethers.provider.estimateGas({ to: await collection.getAddress(), data: collection.interface.encodeFunctionData("tokenURI", [tokenId]) });
+    const px = svgRunPixels(decodeSvgUri(decodeTokenUri(await collection.tokenURI(tokenId)).image as string));
+    expect(px.runs).to.equal(784);
+    expect(px.grays).to.deep.equal(noise.map((v) => expectedGray(v, SCALE_BITS)));
+    console.log(`      tokenURI of 784 distinct runs: ${gas} gas`);
+    // EIP-7825 (Osaka) caps a transaction at 2^24 gas, and Hardhat applies the cap to eth_call as well.
+    expect(gas < 1n << 24n).to.equal(true);
+  });
+
+  it("shows a prompt that is not UTF-8 as hex, and escapes JSON in a text prompt", async function () {
+    const raw = Uint8Array.of(0xff, 0xfe, 0x41);
+    const quoted = 'say "hi"\\\n';
+    for (const prompt of [raw, toUtf8Bytes(quoted), toUtf8Bytes("é ✓ 😀"), Uint8Array.of(0xed, 0xa0, 0x80)]) {
+      await expectSignals(prompt, words, alice.address);
+      await (await mint(alice, alice.address, prompt, words)).wait();
+    }
+    const metadata = async (p: Uint8Array) => decodeTokenUri(await collection.tokenURI(BigInt(keccak256(p))));
+    expect((await metadata(raw)).prompt).to.equal("0xfffe41");
+    expect((await metadata(toUtf8Bytes(quoted))).prompt).to.equal(quoted);
+    expect((await metadata(toUtf8Bytes("é ✓ 😀"))).prompt).to.equal("é ✓ 😀");
+    // An encoded surrogate (U+D800) is not valid UTF-8.
+    expect((await metadata(Uint8Array.of(0xed, 0xa0, 0x80))).prompt).to.equal("0xeda080");
+  });
+
+  it("handles a non-square image packed in one word (5x3 at 16 bits: 15 digits, 240 bits)", async function () {
+    const small = await hre.ethers.deployContract("ProvenImageCollection", [await verifier.getAddress(), MODEL_HASH, 5, 3, 16, 12, "Small", "SML"]);
+    const p = packing(15, 16);
+    expect([p.perWord, p.words]).to.deep.equal([15, 1]);
+    expect(await small.wordCount()).to.equal(1n);
+    const px = [-4096, 0, 1, 8, 2048, 4095, 4096, 4097, 30000, -32768, 32767, 16, 24, 2047, 2049].map(BigInt);
+    const w = packWords(px, p);
+    await expectSignals("small", w, alice.address);
+    await (await small.mintWithProof(alice.address, toUtf8Bytes("small"), w, PROOF)).wait();
+    const tokenId = BigInt(keccak256(toUtf8Bytes("small")));
+    const grays = px.map((v) => expectedGray(v, 12));
+    expect([...getBytes(await small.image(tokenId))]).to.deep.equal(grays);
+    const svg = svgRunPixels(decodeSvgUri(decodeTokenUri(await small.tokenURI(tokenId)).image as string));
+    expect([svg.width, svg.height, ...svg.grays]).to.deep.equal([5, 3, ...grays]);
+    await expect(small.mintWithProof(alice.address, toUtf8Bytes("small2"), [1n << 240n], PROOF)).to.be.revertedWithCustomError(small, "WordOutOfRange");
+  });
+
+  it("rejects constructor settings it cannot render or pack", async function () {
+    const factory = await hre.ethers.getContractFactory("ProvenImageCollection");
+    const v = await verifier.getAddress();
+    const deploy = (args: unknown[]) => factory.deploy(...(args as [string, string, number, number, number, number, string, string]));
+    await expect(deploy([alice.address, MODEL_HASH, 28, 28, 10, 8, "x", "x"])).to.be.revertedWithCustomError(factory, "NoVerifierCode");
+    await expect(deploy([v, MODEL_HASH, 0, 28, 10, 8, "x", "x"])).to.be.revertedWithCustomError(factory, "InvalidImageSize");
+    await expect(deploy([v, MODEL_HASH, 28, 28, 0, 8, "x", "x"])).to.be.revertedWithCustomError(factory, "InvalidDigitBits");
+    await expect(deploy([v, MODEL_HASH, 28, 28, 254, 8, "x", "x"])).to.be.revertedWithCustomError(factory, "InvalidDigitBits");
+    await expect(deploy([v, MODEL_HASH, 28, 28, 10, 65, "x", "x"])).to.be.revertedWithCustomError(factory, "UnsupportedScaleBits");
+  });
+});
+
+/** Horizontal runs of equal non-black pixels, row by row: what the SVG should draw. */
+function countRuns(grays: number[], width: number): number {
+  let runs = 0;
+  grays.forEach((g, i) => {
+    if (g !== 0 && (i % width === 0 || grays[i - 1] !== g)) runs++;
+  });
+  return runs;
+}
