@@ -5,6 +5,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Manifest } from "../../src/pipeline/manifest";
 import type { ProveResult } from "../../src/pipeline/prove";
 import { recipientContext } from "../../src/privacy/seeded";
+import { provenImageModule } from "../../deploy/lib/proven-image";
 import { encodeMintProof, promptBytes } from "./proven-image";
 
 type Contract = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -28,18 +29,10 @@ export function imageShape(m: Manifest): { width: number; height: number } {
   return { height: shape[shape.length - 2], width: shape[shape.length - 1] };
 }
 
-/** Deploys the model's verifier and a ProvenImageCollection over it. */
+/** Deploys the model's verifier and a ProvenImageCollection over it with deploy/modules/proven-image.ts. */
 export async function deployImageCollection(hre: HardhatRuntimeEnvironment, m: Manifest): Promise<{ verifier: Contract; collection: Contract }> {
-  const { ethers } = hre as any; // eslint-disable-line @typescript-eslint/no-explicit-any
-  if (m.publicSignals.inputs.encoding !== "seed" || m.publicSignals.outputs.encoding !== "fingerprint")
-    throw new Error(`${m.name}: ProvenImageCollection needs visibility { input: "seeded", output: "fingerprint" }`);
-  const verifier = await hre.zkml.deployVerifier(m.name);
-  const { width, height } = imageShape(m);
-  const { bits, } = m.publicSignals.outputs.packing;
-  const factory = await ethers.getContractFactory("ProvenImageCollection");
-  const collection = await factory.deploy(await verifier.getAddress(), m.modelHash, width, height, bits, m.publicSignals.outputs.scaleBits, `${m.name} proven images`, "PROVEN");
-  await collection.waitForDeployment();
-  return { verifier, collection };
+  const { ignition } = hre as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  return ignition.deploy(provenImageModule(m));
 }
 
 /** Proves `prompt` for `recipient` and mints it through `collection`. */
