@@ -2,7 +2,7 @@
 // contract must compute [S, seed, r] exactly as src/privacy/seeded.ts does, refuse non-canonical images,
 // bind each proof to its recipient, and render the stored image on-chain.
 import { expect } from "chai";
-import { AbiCoder, getBytes, hexlify, id, keccak256, toUtf8Bytes } from "ethers";
+import { AbiCoder, getBytes, getCreateAddress, hexlify, id, keccak256, solidityPacked, toUtf8Bytes } from "ethers";
 import hre from "hardhat";
 import { decodeSvgUri, decodeTokenUri, expectedGray } from "../../scripts/lib/aigc";
 import { encodeMintProof, encodeWords, imageSignals, svgRunPixels } from "../../scripts/lib/proven-image";
@@ -109,6 +109,25 @@ describe("e2e: ProvenImageCollection (mock verifier)", function () {
     expect(await collection.verify(toUtf8Bytes(prompt), encodeWords(words), ercProof)).to.equal(true);
     const forBob = abi.encode(["uint256[2]", "uint256[2][2]", "uint256[2]", "address"], [POINTS.a, POINTS.b, POINTS.c, bob.address]);
     expect(await collection.verify(toUtf8Bytes(prompt), encodeWords(words), forBob)).to.equal(false);
+  });
+
+  it("keeps the words as the code of a data contract that starts with STOP, and reads them back exactly", async function () {
+    const prompt = "a handwritten eight";
+    const w = packWords(ringImage(2), PACK);
+    await expectSignals(prompt, w, alice.address);
+    // The mint's only CREATE comes from the collection at its current nonce.
+    const store = getCreateAddress({ from: collection.target as string, nonce: await hre.ethers.provider.getTransactionCount(collection.target) });
+    expect(await hre.ethers.provider.getCode(store)).to.equal("0x");
+    await (await mint(relayer, alice.address, prompt, w)).wait();
+    const tokenId = BigInt(keccak256(toUtf8Bytes(prompt)));
+    const code = await hre.ethers.provider.getCode(store);
+    expect(code.slice(0, 4)).to.equal("0x00");
+    expect(code).to.equal("0x00" + solidityPacked(["uint256[]"], [w]).slice(2));
+    expect(getBytes(code)).to.have.length(1 + 32 * 32);
+    expect([...(await collection.words(tokenId))]).to.deep.equal(w);
+    expect(await collection.aigcData(tokenId)).to.equal(encodeWords(w));
+    // A call into the data contract stops at its first byte: it succeeds and returns nothing.
+    expect(await hre.ethers.provider.call({ to: store, data: "0x12345678" })).to.equal("0x");
   });
 
   it("mints a prompt once", async function () {
