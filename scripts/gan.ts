@@ -53,7 +53,7 @@ async function main(): Promise<void> {
     ["prove", `${(minted.proveMs / 1000).toFixed(1)} s (witness + Groth16 proof + onnxruntime reference)`],
     ["total", `${((Date.now() - t0) / 1000).toFixed(1)} s; peak memory ${peakMiB} MiB (this process and its worker threads)`],
     ["verify gas", `${minted.verifyGas} (verifyProof as a transaction, incl. 21000 base and calldata)`],
-    ["mint gas", `${minted.mintGas} (mintWithProof: verification, 3 signals from keccak, image stored on-chain)`],
+    ["mint gas", `${minted.mintGas} (mintWithProof: verification, the 3 signals from keccak, the image stored as a data contract's code)`],
     ["fidelity", `max pixel error ${rendering.maxPixelError.toExponential(2)} vs onnxruntime (${rendering.maxGrayLevelError} of 255 gray levels)`],
     ["image", `${path.relative(process.cwd(), rendering.file)} (proven left, onnxruntime right); tokenURI's SVG matches the proven pixels`],
   ];
