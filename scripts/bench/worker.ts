@@ -14,6 +14,7 @@ import { buildCircuit } from "../../src/pipeline/compile";
 import { setupKeys } from "../../src/pipeline/setup";
 import { quantizeInputs, readModelInput } from "../../src/pipeline/input";
 import { mulberry32 } from "../lib/prng";
+import { packing, packWords } from "../../src/privacy/packing";
 import { MAX_ONCHAIN_SIGNALS } from "./limits";
 import { compileVerifier } from "../lib/solc-verifier";
 
@@ -69,9 +70,11 @@ async function main(): Promise<void> {
       : graph.inputs.map((vi) => Array.from({ length: vi.shape.reduce((a, b) => a * b, 1) }, () => random() * 2 - 1));
     const q = quantizeInputs(values, graph.inputs, { scaleBits: +scaleBits, inputBits: +inputBits });
     const wasm = path.join(dir, "model_js", "model.wasm");
-    await proveGroth16({ in: q.flat().map(String) }, wasm, path.join(dir, "model.zkey")); // warm-up: curve init
+    // The circuit's public inputs are the packed words of its (default: public) inputs.
+    const input = { in: q.flat().map(String), inPacked: packWords(q.flat(), packing(q.flat().length, +inputBits)).map(String) };
+    await proveGroth16(input, wasm, path.join(dir, "model.zkey")); // warm-up: curve init
     const t0 = process.hrtime.bigint();
-    const { proof, publicSignals } = await proveGroth16({ in: q.flat().map(String) }, wasm, path.join(dir, "model.zkey"));
+    const { proof, publicSignals } = await proveGroth16(input, wasm, path.join(dir, "model.zkey"));
     const ms = since(t0);
     fs.writeFileSync(path.join(dir, "proof.json"), JSON.stringify({ proof, publicSignals }));
     if (!(await verifyGroth16(JSON.parse(fs.readFileSync(path.join(dir, "vkey.json"), "utf8")), publicSignals, proof))) throw new Error("the proof does not verify off-chain");

@@ -29,7 +29,16 @@ describe("resolveZkmlConfig", () => {
       expect(DEFAULT_INPUT_BITS).to.equal(24);
       const { config, errors } = resolveZkmlConfig({ models: { m: { onnx: "m.onnx" } } }, ROOT);
       expect(errors).to.deep.equal([]);
-      expect(config.models.m).to.deep.equal({ onnx: path.join(ROOT, "m.onnx"), scaleBits: undefined, inputBits: 24, calibration: undefined, bind: [], visibility: PUBLIC_VISIBILITY });
+      expect(config.models.m).to.deep.equal({
+        onnx: path.join(ROOT, "m.onnx"),
+        scaleBits: undefined,
+        inputBits: 24,
+        calibration: undefined,
+        bind: [],
+        visibility: PUBLIC_VISIBILITY,
+        calibrationSamples: undefined,
+        body: undefined,
+      });
     });
 
     it("lets top-level bits set each model's default and a model override them", () => {
@@ -175,11 +184,19 @@ describe("resolveZkmlConfig: visibility", () => {
   });
 
   it("reports each bad choice with the accepted values", () => {
-    expect(resolve({ input: "secret" }).errors).to.deep.equal(['zkml.models.m.visibility.input must be one of "public", "private", "hashed", got "secret"']);
+    expect(resolve({ input: "secret" }).errors).to.deep.equal(['zkml.models.m.visibility.input must be one of "public", "private", "hashed", "seeded", got "secret"']);
     expect(resolve({ params: "public" }).errors).to.deep.equal(['zkml.models.m.visibility.params must be one of "fixed", "private", got "public"']);
-    expect(resolve({ output: "private" }).errors).to.deep.equal(['zkml.models.m.visibility.output must be one of "public", "hashed", got "private"']);
+    expect(resolve({ output: "private" }).errors).to.deep.equal(['zkml.models.m.visibility.output must be one of "public", "hashed", "fingerprint", got "private"']);
     expect(resolve({ inputs: "private" }).errors).to.deep.equal(['zkml.models.m.visibility: unknown setting "inputs" (known: input, params, output, inputSalt)']);
     expect(resolve("private").errors).to.deep.equal(['zkml.models.m.visibility must be an object like { input: "private", params: "fixed", output: "public" }']);
+  });
+
+  it("accepts a circuit body and a calibration sample count, and reports bad ones", () => {
+    const one = (m: object) => resolveZkmlConfig({ models: { m: { onnx: "m.onnx", ...m } } } as never, ROOT);
+    expect(one({ body: "direct", calibrationSamples: 20 }).config.models.m).to.include({ body: "direct", calibrationSamples: 20 });
+    expect(one({ body: "native" }).errors).to.deep.equal(['zkml.models.m.body must be "circom" or "direct", got "native"']);
+    expect(one({ calibrationSamples: 0 }).errors).to.have.length(1);
+    expect(one({ calibrationSamples: 0 }).errors[0]).to.match(/calibrationSamples/);
   });
 
   it("only salts a hashed input", () => {
