@@ -67,6 +67,8 @@ export async function proveModel(dir: string, rawInput: unknown, opts: ProveOpti
   const graph = importOnnx(fs.readFileSync(artifact(dir, m, "onnx")), m.name);
   const layout = m.publicSignals;
   const seed = layout.inputs.encoding === "seed" ? readSeed(rawInput, m.name) : undefined;
+  if (seed === undefined && typeof rawInput === "object" && rawInput !== null && "prompt" in rawInput && !graph.inputs.some((vi) => vi.name === "prompt"))
+    fail(`model "${m.name}" does not take a prompt: its inputs are ${m.visibility.input}; a prompt needs visibility.input "seeded"`);
   const q = seed !== undefined ? seededInputs(seed, graph.inputs, m.quant.inputBits) : quantizeInputs(readModelInput(rawInput, graph.inputs), graph.inputs, m.quant);
   const values = q.map((list) => list.map((v) => dequantize(v, m.quant.scaleBits)));
   const qmodel = quantizeModel(graph, m.quant, { privateParams: m.visibility.params === "private" });
