@@ -3,16 +3,19 @@
 // forgeries and single-wire mutations of every prover-chosen signal) and a static pass over the R1CS.
 // Prints a table, writes bench/audit.json, exits non-zero if any forgery is found.
 //   AUDIT_MODELS=a,b   only these models      ZKML_MODELS_DIR=...   the reference models
+//   AUDIT_BODY=direct  audit the gadgets as direct R1CS linked to a circom interface (src/emit/r1cs.ts), as
+//                      models above 150k constraints are built; writes bench/audit-direct.json
 import fs from "fs";
 import path from "path";
 import { auditCircuit, AuditReport, AuditTarget } from "../src/audit";
-import { computeWitness } from "../src/backend/circom";
 import { constraintsByWire, readR1cs } from "../src/backend/r1cs";
 import { readSym } from "../src/backend/sym";
 import { size } from "../src/ir/graph";
 import { buildCircuit } from "../src/pipeline/compile";
 import { quantizeInputs } from "../src/pipeline/input";
-import { evaluateTraced } from "../src/quantize";
+import { evaluateQuantized, evaluateTraced } from "../src/quantize";
+import { circuitWitness } from "../src/pipeline/witness";
+import { PUBLIC_VISIBILITY } from "../src/privacy/visibility";
 import { exampleModelOnnx } from "./lib/example-models";
 import { mulberry32 } from "./lib/prng";
 import { modelWitnessInput } from "../src/privacy/layout";
@@ -20,7 +23,9 @@ import { modelWitnessInput } from "../src/privacy/layout";
 const ROOT = path.resolve(__dirname, "..");
 const MODELS_DIR = process.env.ZKML_MODELS_DIR ?? path.resolve(ROOT, "..", "shared", "models", "ezkl");
 const QUANT = { scaleBits: 12, inputBits: 24 };
-const WORK = path.join(ROOT, "zkml-build", "audit");
+const BODY = process.env.AUDIT_BODY === "direct" ? "direct" : "circom";
+const WORK = path.join(ROOT, "zkml-build", BODY === "direct" ? "audit-direct" : "audit");
+const REPORT = path.join("bench", BODY === "direct" ? "audit-direct.json" : "audit.json");
 
 function models(): { name: string; onnx: string }[] {
   const examples = fs.readdirSync(path.join(__dirname, "models")).map((f) => f.replace(/\.ts$/, "")).map((name) => ({ name, onnx: exampleModelOnnx(ROOT, name) }));
@@ -34,9 +39,9 @@ async function auditModel(name: string, onnx: string): Promise<AuditReport & { c
   const dir = path.join(WORK, name);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
-  const built = await buildCircuit(name, fs.readFileSync(onnx), path.basename(onnx), QUANT, dir);
+  const built = await buildCircuit(name, fs.readFileSync(onnx), path.basename(onnx), QUANT, dir, undefined, { bindings: [], visibility: PUBLIC_VISIBILITY, body: BODY });
   const r1cs = readR1cs(built.artifacts.r1cs, true);
-  const names = new Map([...readSym(built.artifacts.sym)].map(([n, w]) => [w, n]));
+  const names = new Map([...readSym(built.artifacts.linkedSym ?? built.artifacts.sym)].map(([n, w]) => [w, n]));
   const random = mulberry32(name.length);
   const half = 2 ** (QUANT.inputBits - 1) / 2 ** QUANT.scaleBits;
   // Random inputs, and the extremes of the input range (where widths are tightest).
@@ -44,7 +49,8 @@ async function auditModel(name: string, onnx: string): Promise<AuditReport & { c
   const witnesses: AuditTarget["witnesses"] = [];
   for (const draw of draws) {
     const q = quantizeInputs(built.graph.inputs.map((vi) => Array.from({ length: size(vi.shape) }, draw)), built.graph.inputs, QUANT);
-    const witness = await computeWitness(built.artifacts.wasm, built.artifacts.witnessCalculator, modelWitnessInput(built.layout, q.flat()));
+    const outputs = evaluateQuantized(built.qmodel, q).flatMap((o) => o.data);
+    const witness = await circuitWitness(built.artifacts, built.program, built.body === "direct", modelWitnessInput(built.layout, q.flat()), { inputs: q.flat(), params: [], outputs });
     witnesses.push({ witness, trace: evaluateTraced(built.qmodel, q).trace });
   }
   const report = auditCircuit({ r1cs, byWire: constraintsByWire(r1cs), names, gadgets: built.program.gadgets, witnesses });
@@ -76,9 +82,9 @@ async function main(): Promise<void> {
     for (const f of findings.slice(0, 10)) console.log(`${r.model}: ${f.signal} (${f.origin}): ${f.detail}`);
   }
   fs.mkdirSync(path.join(ROOT, "bench"), { recursive: true });
-  fs.writeFileSync(path.join(ROOT, "bench", "audit.json"), JSON.stringify({ date: new Date().toISOString(), settings: QUANT, models: results }, null, 2) + "\n");
+  fs.writeFileSync(path.join(ROOT, REPORT), JSON.stringify({ date: new Date().toISOString(), settings: { ...QUANT, body: BODY }, models: results }, null, 2) + "\n");
   const audited = results.filter((r) => r.status === "audited").length;
-  console.log(`\n${audited} models audited, ${results.length - audited} not compiled (unsupported ops), ${forgeries} forgeries; wrote bench/audit.json`);
+  console.log(`\n${audited} models audited, ${results.length - audited} not compiled (unsupported ops), ${forgeries} forgeries; wrote ${REPORT}`);
   if (forgeries > 0) process.exitCode = 1;
 }
 

@@ -87,6 +87,9 @@ export function auditCircuit(t: AuditTarget, mutationBudget = DEFAULT_MUTATION_B
     // Coherent per-gadget alternatives: the forgeries a prover would actually try.
     t.gadgets.forEach((g, k) => {
       for (const m of gadgetMutations(k, g.site, trace[k], (n) => wireOf.get(n))) {
+        // All wires written with their honest values is no mutation (e.g. "sign flipped" on a product
+        // that is 0 either way). Otherwise every listed wire stays pinned, unchanged ones included.
+        if ([...m.changes].every(([w, v]) => v === honest[w])) continue;
         report.mutationsTried++;
         const r = propagate(r1cs, byWire, honest, m.changes, isFixed);
         if (!r.satisfied) continue;

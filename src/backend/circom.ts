@@ -9,6 +9,8 @@ export interface CircomArtifacts {
   sym: string;
   /** circom's generated witness calculator, used to compute witnesses in-process. */
   witnessCalculator: string;
+  /** A linked circuit's symbols: the interface's plus the body's wires, named as circom would name them. */
+  linkedSym?: string;
 }
 
 /** A native `circom` on PATH when there is one (much faster), otherwise the npm circom2 WASM build. */

@@ -141,8 +141,11 @@ export interface LinkedCircuit {
   bodyConstraints: number;
 }
 
-/** Writes the linked R1CS of `program` and the compiled interface to `outFile`. */
-export function linkR1cs(interfaceR1cs: string, interfaceSym: string, program: CircuitProgram, outFile: string): LinkedCircuit {
+/**
+ * Writes the linked R1CS of `program` and the compiled interface to `outFile`, and with `symOut` a
+ * symbol file: the interface's, then each body wire under the name circom gives the same signal.
+ */
+export function linkR1cs(interfaceR1cs: string, interfaceSym: string, program: CircuitProgram, outFile: string, symOut?: string): LinkedCircuit {
   const iface = readRaw(interfaceR1cs);
   const ports = interfacePorts(interfaceSym, program, iface.nWires);
   const w = new ChunkWriter(outFile);
@@ -169,7 +172,7 @@ export function linkR1cs(interfaceR1cs: string, interfaceSym: string, program: C
     w.u64(0n);
     const start = w.pos;
     w.write(iface.constraints);
-    const body = buildBody(program, ports, { sink: { constraint: (a, b, c) => (side(a), side(b), side(c)) } });
+    const body = buildBody(program, ports, { sink: { constraint: (a, b, c) => (side(a), side(b), side(c)) }, names: symOut !== undefined });
     w.patchU64(sizeAt, BigInt(w.pos - start));
 
     const nWires = iface.nWires + body.wires;
@@ -193,6 +196,12 @@ export function linkR1cs(interfaceR1cs: string, interfaceSym: string, program: C
     w.write(iface.wireLabels);
     for (let i = 0; i < body.wires; i++) w.u64(iface.nLabels + BigInt(i));
     w.close();
+    if (symOut) {
+      const sym = new ChunkWriter(symOut);
+      sym.write(fs.readFileSync(interfaceSym));
+      body.names!.forEach((name, i) => sym.write(Buffer.from(`${iface.nLabels + BigInt(i)},${iface.nWires + i},-1,${name}\n`)));
+      sym.close();
+    }
     return { nWires, nConstraints, nPublic: iface.nPubOut + iface.nPubIn, bodyWires: body.wires, bodyConstraints: body.constraints };
   } catch (e) {
     try {
@@ -201,6 +210,7 @@ export function linkR1cs(interfaceR1cs: string, interfaceSym: string, program: C
       // already closed
     }
     fs.rmSync(outFile, { force: true });
+    if (symOut) fs.rmSync(symOut, { force: true });
     throw e;
   }
 }
@@ -222,5 +232,7 @@ export function linkedWitness(
     const want = ((v % FIELD_MODULUS) + FIELD_MODULUS) % FIELD_MODULUS;
     if (got !== want) fail(`internal error: output ${i} given to the interface (${got}) differs from the body's (${v})`);
   });
-  return { witness: interfaceWitness.concat(body.witness!), outputs };
+  // Field elements in [0, p), as circom's witness code gives them (the body computes with signed integers).
+  const field = (v: bigint) => (v < 0n ? (v % FIELD_MODULUS) + FIELD_MODULUS : v % FIELD_MODULUS);
+  return { witness: interfaceWitness.concat(body.witness!.map(field)), outputs };
 }

@@ -45,12 +45,12 @@ const MAX_PRODUCT_TERMS = 16;
 export function buildBody(
   program: CircuitProgram,
   ports: BodyPorts,
-  opts: { sink?: ConstraintSink; values?: { inputs: bigint[]; params: bigint[] } },
-): { wires: number; constraints: number; witness?: bigint[]; outputs?: bigint[] } {
-  const b = new BodyBuilder(program, ports, opts.sink, opts.values);
-  for (const g of program.gadgets) b.gadget(g);
+  opts: { sink?: ConstraintSink; values?: { inputs: bigint[]; params: bigint[] }; names?: boolean },
+): { wires: number; constraints: number; witness?: bigint[]; outputs?: bigint[]; names?: string[] } {
+  const b = new BodyBuilder(program, ports, opts.sink, opts.values, opts.names);
+  program.gadgets.forEach((g, k) => b.gadget(g, k));
   const outputs = program.outputs.map((e, i) => b.bindOutput(e, ports.output(i)));
-  return { wires: b.wireCount, constraints: b.constraintCount, witness: b.witness, outputs: opts.values ? outputs : undefined };
+  return { wires: b.wireCount, constraints: b.constraintCount, witness: b.witness, outputs: opts.values ? outputs : undefined, names: b.names };
 }
 
 const pow2 = (k: number) => 1n << BigInt(k);
@@ -59,6 +59,13 @@ class BodyBuilder {
   wireCount = 0;
   constraintCount = 0;
   readonly witness?: bigint[];
+  /**
+   * Each body wire's name as circom would give the same signal of the same template (`main.g7.qbits[2]`),
+   * so the audit (src/audit) reads a linked circuit as it reads a compiled one.
+   */
+  readonly names?: string[];
+  /** `main.g<k>` of the gadget being written. */
+  private prefix = "main";
   /** Model signal id -> wire; -1 until the gadget producing it has run. */
   private readonly wireOf: Int32Array;
   /** Model signal id -> value (witness mode). */
@@ -69,7 +76,9 @@ class BodyBuilder {
     private readonly ports: BodyPorts,
     private readonly sink: ConstraintSink | undefined,
     values: { inputs: bigint[]; params: bigint[] } | undefined,
+    names = false,
   ) {
+    if (names) this.names = [];
     const { inputCount, paramCount } = program;
     const signals = inputCount + paramCount + program.gadgets.reduce((n, g) => n + g.signals.length, 0);
     this.wireOf = new Int32Array(signals).fill(-1);
@@ -86,9 +95,10 @@ class BodyBuilder {
   }
 
   /** A new wire; `value` is only called when the witness is being computed. */
-  private wire(value: () => bigint): number {
+  private wire(value: () => bigint, name: string): number {
     const w = this.ports.firstWire + this.wireCount++;
     if (this.witness) this.witness.push(value());
+    this.names?.push(`${this.prefix}.${name}`);
     return w;
   }
 
@@ -124,7 +134,7 @@ class BodyBuilder {
   private operand(e: LinExpr): Terms {
     const t = this.terms(e);
     if (t.size <= MAX_PRODUCT_TERMS) return t;
-    const w = this.wire(() => this.value(e));
+    const w = this.wire(() => this.value(e), `operand${this.wireCount}`);
     this.linear(t, new Map([[w, -1n]]));
     return new Map([[w, 1n]]);
   }
@@ -138,10 +148,10 @@ class BodyBuilder {
   }
 
   /** n boolean wires holding bits from..from+n-1 of `t` (a non-negative integer). */
-  private bits(t: () => bigint, from: number, n: number): number[] {
+  private bits(t: () => bigint, from: number, n: number, name: string): number[] {
     const out: number[] = [];
     for (let i = 0; i < n; i++) {
-      const w = this.wire(() => (t() >> BigInt(from + i)) & 1n);
+      const w = this.wire(() => (t() >> BigInt(from + i)) & 1n, `${name}[${i}]`);
       this.constrain(new Map([[w, 1n]]), new Map([[w, 1n], [0, -1n]]), new Map());
       out.push(w);
     }
@@ -164,18 +174,18 @@ class BodyBuilder {
    * Offset-binary digits of q = round-half-up(e / 2^shift): rbits then qbits of
    * t = e + half + 2^(width-1) * 2^shift, with sum(qbits·2^(shift+i)) + sum(rbits·2^i) = t.
    */
-  private digits(e: LinExpr, shift: number, width: number): { q: number[]; r: number[] } {
-    return this.digitsOf(this.terms(e), this.signalValue ? this.value(e) : 0n, shift, width);
+  private digits(e: LinExpr, shift: number, width: number, names: [r: string, q: string]): { q: number[]; r: number[] } {
+    return this.digitsOf(this.terms(e), this.signalValue ? this.value(e) : 0n, shift, width, names);
   }
 
-  private digitsOf(e: Terms, v: bigint, shift: number, width: number): { q: number[]; r: number[] } {
+  private digitsOf(e: Terms, v: bigint, shift: number, width: number, [rName, qName]: [string, string]): { q: number[]; r: number[] } {
     const half = shift > 0 ? pow2(shift - 1) : 0n;
     const k = half + pow2(width - 1 + shift);
     const t = v + k;
     if (this.signalValue && (t < 0n || t >= pow2(width + shift)))
       fail(`a value ${v} does not fit its range check (${width} bits after a shift of ${shift}): the proof cannot be made`);
-    const r = this.bits(() => t, 0, shift);
-    const q = this.bits(() => t, shift, width);
+    const r = this.bits(() => t, 0, shift, rName);
+    const q = this.bits(() => t, shift, width, qName);
     const sum = this.recombine(q, shift, this.recombine(r));
     const minus = new Map(e);
     minus.set(0, (minus.get(0) ?? 0n) + k);
@@ -184,8 +194,8 @@ class BodyBuilder {
   }
 
   /** in + 2^(n-1) as n bits (SignedRangeCheck); returns the bits, the top one is `in >= 0`. */
-  private signedRange(e: LinExpr, n: number): number[] {
-    return this.digits(e, 0, n).q;
+  private signedRange(e: LinExpr, n: number, name: string): number[] {
+    return this.digits(e, 0, n, ["", name]).q;
   }
 
   /** sum(bits·2^i) - 2^(width-1): the signed value offset-binary bits spell. */
@@ -196,14 +206,14 @@ class BodyBuilder {
   }
 
   /** A new wire equal to the expression `t`, whose value is `v`. */
-  private define(t: Terms, v: () => bigint): number {
-    const w = this.wire(v);
+  private define(t: Terms, v: () => bigint, name: string): number {
+    const w = this.wire(v, name);
     this.linear(t, new Map([[w, -1n]]));
     return w;
   }
 
-  private product(a: Terms, b: Terms, v: () => bigint): number {
-    const w = this.wire(v);
+  private product(a: Terms, b: Terms, v: () => bigint, name: string): number {
+    const w = this.wire(v, name);
     this.constrain(a, b, new Map([[w, 1n]]));
     return w;
   }
@@ -219,39 +229,40 @@ class BodyBuilder {
     return v - pow2(bits.length - 1);
   }
 
-  gadget(g: Gadget): void {
+  gadget(g: Gadget, k: number): void {
     const { site } = g;
+    this.prefix = `main.g${k}`;
     const [a, b] = g.inputs;
     switch (site.kind) {
       case "rescale": {
-        const { q } = this.digits(a, site.shift, site.width);
-        this.setSignal(g, 0, this.define(this.signedValue(q), () => this.signedOf(q)));
+        const { q } = this.digits(a, site.shift, site.width, ["rbits", "qbits"]);
+        this.setSignal(g, 0, this.define(this.signedValue(q), () => this.signedOf(q), "out"));
         return;
       }
       case "split": {
-        const { q } = this.digits(a, site.shift, site.width);
+        const { q } = this.digits(a, site.shift, site.width, ["rbits", "bits"]);
         q.forEach((w, i) => this.setSignal(g, i, w));
         return;
       }
       case "rescaleRelu": {
-        const { q } = this.digits(a, site.shift, site.width);
+        const { q } = this.digits(a, site.shift, site.width, ["rescale.rbits", "rescale.qbits"]);
         const top = q[q.length - 1];
-        this.setSignal(g, 0, this.product(this.signedValue(q), unit(top), () => this.signedOf(q) * this.bitValue(top)));
+        this.setSignal(g, 0, this.product(this.signedValue(q), unit(top), () => this.signedOf(q) * this.bitValue(top), "out"));
         return;
       }
       case "relu": {
-        const bits = this.signedRange(a, site.width);
+        const bits = this.signedRange(a, site.width, "range.bits");
         const top = bits[bits.length - 1];
-        this.setSignal(g, 0, this.product(this.signedValue(bits), unit(top), () => this.value(a) * this.bitValue(top)));
+        this.setSignal(g, 0, this.product(this.signedValue(bits), unit(top), () => this.value(a) * this.bitValue(top), "out"));
         return;
       }
       case "nonneg": {
-        const bits = this.signedRange(a, site.width);
+        const bits = this.signedRange(a, site.width, "bits");
         this.setSignal(g, 0, bits[bits.length - 1]);
         return;
       }
       case "mul":
-        this.setSignal(g, 0, this.product(this.operand(a), this.operand(b), () => this.value(a) * this.value(b)));
+        this.setSignal(g, 0, this.product(this.operand(a), this.operand(b), () => this.value(a) * this.value(b), "out"));
         return;
       case "isZero": {
         // in·inv = 1 - out, in·out = 0, inv·out = 0: out is 1 exactly when in = 0, and inv is unique.
@@ -259,8 +270,8 @@ class BodyBuilder {
         const inv = this.wire(() => {
           const v = mod(this.value(a));
           return v === 0n ? 0n : modInverse(v);
-        });
-        const out = this.wire(() => (this.value(a) === 0n ? 1n : 0n));
+        }, "inv");
+        const out = this.wire(() => (this.value(a) === 0n ? 1n : 0n), "out");
         this.constrain(x, unit(inv), new Map([[0, 1n], [out, -1n]]));
         this.constrain(x, unit(out), new Map());
         this.constrain(unit(inv), unit(out), new Map());
@@ -273,7 +284,7 @@ class BodyBuilder {
           t = this.value(a);
           if (t < 0n || t >= pow2(site.width)) fail(`a value ${t} does not fit ${site.width} bits: the proof cannot be made`);
         }
-        const bits = this.bits(() => t, 0, site.width);
+        const bits = this.bits(() => t, 0, site.width, "bits");
         this.linear(this.recombine(bits), negate(this.terms(a)));
         bits.forEach((w, i) => this.setSignal(g, i, w));
         return;
@@ -283,14 +294,14 @@ class BodyBuilder {
         const av = this.value(a);
         const bv = this.value(b);
         const qv = () => (bv === 0n ? 0n : floorDiv(av, bv));
-        const q = this.wire(qv);
-        const r = this.wire(() => av - qv() * bv);
-        this.digitsOf(unit(q), this.signalValue ? qv() : 0n, 0, site.width);
-        this.bitsOfWire(r, site.shift);
+        const q = this.wire(qv, "out");
+        const r = this.wire(() => av - qv() * bv, "r");
+        this.digitsOf(unit(q), this.signalValue ? qv() : 0n, 0, site.width, ["", "qRange.bits"]);
+        this.bitsOfWire(r, site.shift, "rRange.bits");
         const gap = this.terms(b);
         gap.set(r, (gap.get(r) ?? 0n) - 1n);
         gap.set(0, (gap.get(0) ?? 0n) - 1n);
-        const gapBits = this.bits(() => bv - (av - qv() * bv) - 1n, 0, site.shift);
+        const gapBits = this.bits(() => bv - (av - qv() * bv) - 1n, 0, site.shift, "gap.bits");
         this.linear(this.recombine(gapBits), negate(gap));
         const c = this.terms(a);
         c.set(r, (c.get(r) ?? 0n) - 1n);
@@ -304,11 +315,11 @@ class BodyBuilder {
         for (let i = 0; i < n; i++) {
           const x = g.inputs[i];
           const w = g.inputs[n + i];
-          const p = this.product(this.operand(x), this.operand(w), () => this.value(x) * this.value(w));
+          const p = this.product(this.operand(x), this.operand(w), () => this.value(x) * this.value(w), `prod[${i}]`);
           sum.set(p, 1n);
         }
         const v = () => g.inputs.slice(0, n).reduce((s, x, i) => s + this.value(x) * this.value(g.inputs[n + i]), 0n);
-        this.setSignal(g, 0, this.define(sum, v));
+        this.setSignal(g, 0, this.define(sum, v, "out"));
         return;
       }
     }
@@ -316,8 +327,8 @@ class BodyBuilder {
   }
 
   /** n bits of an existing wire (Bits(n) on it). */
-  private bitsOfWire(w: number, n: number): void {
-    const bits = this.bits(() => this.valueOfWire(w), 0, n);
+  private bitsOfWire(w: number, n: number, name: string): void {
+    const bits = this.bits(() => this.valueOfWire(w), 0, n, name);
     this.linear(this.recombine(bits), new Map([[w, -1n]]));
   }
 

@@ -219,8 +219,10 @@ export async function buildCircuit(
   const artifacts = await step("circom", () => compileCircuit(path.join(dir, "model.circom"), dir, [CIRCUIT_LIB_DIR, CIRCOMLIB_DIR], body === "circom"));
   if (body === "direct") {
     const linked = path.join(dir, "model.linked.r1cs");
-    await step("r1cs", () => linkR1cs(artifacts.r1cs, artifacts.sym, program, linked));
+    const linkedSym = path.join(dir, "model.linked.sym");
+    await step("r1cs", () => linkR1cs(artifacts.r1cs, artifacts.sym, program, linked, linkedSym));
     artifacts.r1cs = linked;
+    artifacts.linkedSym = linkedSym;
   }
   return { graph, qmodel, program, circuitSrc, layout, artifacts, body };
 }

@@ -1,8 +1,7 @@
 import fs from "fs";
 import path from "path";
 import { Groth16Calldata, groth16Calldata, proveGroth16, proveGroth16FromWitness, verifyGroth16 } from "../backend/groth16";
-import { computeWitness } from "../backend/circom";
-import { interfacePorts, linkedWitness } from "../backend/link";
+import { circuitWitness } from "./witness";
 import { lowerModel } from "../lower";
 import { QuantizedModel } from "../quantize";
 import { Groth16Proof } from "../backend/snarkjs";
@@ -122,10 +121,7 @@ export async function proveModel(dir: string, rawInput: unknown, opts: ProveOpti
   };
 }
 
-/**
- * The witness of a circuit whose gadgets are linked R1CS: circom's witness code runs the interface with
- * the evaluator's outputs as `out`, then the body is computed gadget by gadget and must reproduce them.
- */
+/** The witness of a circuit whose gadgets are linked R1CS (see src/pipeline/witness.ts). */
 export async function linkedModelWitness(
   dir: string,
   m: Manifest,
@@ -134,10 +130,8 @@ export async function linkedModelWitness(
   inputs: bigint[],
   outputs: bigint[],
 ): Promise<bigint[]> {
-  const program = lowerModel(qmodel);
-  const iface = await computeWitness(artifact(dir, m, "wasm"), artifact(dir, m, "witnessCalculator"), { ...circuitInput, out: outputs.map(String) });
-  const ports = interfacePorts(artifact(dir, m, "sym"), program, iface.length);
-  return linkedWitness(iface, program, ports, { inputs, params: qmodel.params?.values ?? [] }).witness;
+  const artifacts = { wasm: artifact(dir, m, "wasm"), witnessCalculator: artifact(dir, m, "witnessCalculator"), sym: artifact(dir, m, "sym") };
+  return circuitWitness(artifacts, lowerModel(qmodel), true, circuitInput, { inputs, params: qmodel.params?.values ?? [], outputs });
 }
 
 /** A seeded model's input: { "prompt": text } (hashed to the seed as promptSeed does) or { "seed": field element }. */

@@ -3,7 +3,12 @@ import fs from "fs";
 import path from "path";
 import { auditCircuit, AuditTarget } from "../../src/audit";
 import { size } from "../../src/ir/graph";
-import { evaluateTraced } from "../../src/quantize";
+import { evaluateQuantized, evaluateTraced } from "../../src/quantize";
+import { constraintsByWire, readR1cs } from "../../src/backend/r1cs";
+import { readSym } from "../../src/backend/sym";
+import { buildCircuit } from "../../src/pipeline/compile";
+import { circuitWitness } from "../../src/pipeline/witness";
+import { PUBLIC_VISIBILITY } from "../../src/privacy/visibility";
 import { quantizeInputs } from "../../src/pipeline/input";
 import { CIRCUIT_LIB_DIR } from "../../src/pipeline/compile";
 import { ASSERT_ONLY_RESCALE, modelCircuit, rng, sharedModel, sourceCircuit, TestCircuit, tmpDir } from "./helpers";
@@ -67,4 +72,36 @@ describe("soundness audit (mutation testing with re-solving)", () => {
       expect(report.alternatives).to.deep.equal([]);
     });
   }
+
+  describe("a direct R1CS body (linked; src/emit/r1cs.ts), read through its linked symbol file", () => {
+    async function directAudit(name: string, breakRemainders: boolean) {
+      const onnx = sharedModel(name);
+      const built = await buildCircuit(name, fs.readFileSync(onnx), path.basename(onnx), QUANT, tmpDir(`${name}-direct`), undefined, { bindings: [], visibility: PUBLIC_VISIBILITY, body: "direct" });
+      const r1cs = readR1cs(built.artifacts.r1cs, true);
+      const names = new Map([...readSym(built.artifacts.linkedSym!)].map(([n, w]) => [w, n]));
+      if (breakRemainders) {
+        // Drop b·(b - 1) = 0 for every remainder bit of the body: the assert-only flaw.
+        const remainder = new Set([...names].filter(([, n]) => /\.rbits\[\d+\]$/.test(n)).map(([w]) => w));
+        r1cs.constraints = r1cs.constraints!.filter(({ a, b, c }) => !(a.size === 1 && b.size === 2 && c.size === 0 && remainder.has([...a.keys()][0])));
+        r1cs.nConstraints = r1cs.constraints.length;
+      }
+      const q = quantizeInputs(built.graph.inputs.map((vi) => Array.from({ length: size(vi.shape) }, (_, i) => (i % 3) - 0.75)), built.graph.inputs, QUANT);
+      const outputs = evaluateQuantized(built.qmodel, q).flatMap((o) => o.data);
+      const witness = await circuitWitness(built.artifacts, built.program, true, modelWitnessInput(built.layout, q.flat()), { inputs: q.flat(), params: [], outputs });
+      return auditCircuit({ r1cs, byWire: constraintsByWire(r1cs), names, gadgets: built.program.gadgets, witnesses: [{ witness, trace: evaluateTraced(built.qmodel, q).trace }] });
+    }
+
+    it("finds no forgery in 1l_mlp", async () => {
+      const report = await directAudit("1l_mlp", false);
+      expect(report.mutationsTried).to.be.greaterThan(100);
+      expect(report.forgeries).to.deep.equal([]);
+      expect(report.alternatives).to.deep.equal([]);
+    });
+
+    it("finds the forgery when the remainder bits are not forced boolean", async () => {
+      const report = await directAudit("1l_mlp", true);
+      expect(report.forgeries.length).to.be.greaterThan(0);
+      expect(report.forgeries.some((f) => /rescale/i.test(f.origin))).to.equal(true);
+    });
+  });
 });
