@@ -5,6 +5,8 @@
 //   AUDIT_MODELS=a,b   only these models      ZKML_MODELS_DIR=...   the reference models
 //   AUDIT_BODY=direct  audit the gadgets as direct R1CS linked to a circom interface (src/emit/r1cs.ts), as
 //                      models above 150k constraints are built; writes bench/audit-direct.json
+//   AUDIT_MAX_CONSTRAINTS=300000  skip larger models (the audit holds the whole R1CS as JS maps: mnist_gan's
+//                      1.7M constraints exhaust the heap)
 import fs from "fs";
 import path from "path";
 import { auditCircuit, AuditReport, AuditTarget } from "../src/audit";
@@ -13,7 +15,9 @@ import { readSym } from "../src/backend/sym";
 import { size } from "../src/ir/graph";
 import { buildCircuit } from "../src/pipeline/compile";
 import { quantizeInputs } from "../src/pipeline/input";
-import { evaluateQuantized, evaluateTraced } from "../src/quantize";
+import { evaluateQuantized, evaluateTraced, quantizeModel } from "../src/quantize";
+import { estimateConstraints } from "../src/quantize/estimate";
+import { importOnnx } from "../src/onnx/import";
 import { circuitWitness } from "../src/pipeline/witness";
 import { PUBLIC_VISIBILITY } from "../src/privacy/visibility";
 import { exampleModelOnnx } from "./lib/example-models";
@@ -26,6 +30,13 @@ const QUANT = { scaleBits: 12, inputBits: 24 };
 const BODY = process.env.AUDIT_BODY === "direct" ? "direct" : "circom";
 const WORK = path.join(ROOT, "zkml-build", BODY === "direct" ? "audit-direct" : "audit");
 const REPORT = path.join("bench", BODY === "direct" ? "audit-direct.json" : "audit.json");
+const MAX_CONSTRAINTS = Number(process.env.AUDIT_MAX_CONSTRAINTS ?? 300_000);
+
+/** Estimated constraints of a model at the audit's settings, without building it. */
+function estimate(onnx: string): number {
+  const graph = importOnnx(fs.readFileSync(onnx), path.basename(onnx));
+  return estimateConstraints(quantizeModel(graph, QUANT).sites, graph.inputs.reduce((n, vi) => n + size(vi.shape), 0), QUANT.inputBits);
+}
 
 function models(): { name: string; onnx: string }[] {
   const examples = fs.readdirSync(path.join(__dirname, "models")).map((f) => f.replace(/\.ts$/, "")).map((name) => ({ name, onnx: exampleModelOnnx(ROOT, name) }));
@@ -65,6 +76,13 @@ async function main(): Promise<void> {
     process.stdout.write(`auditing ${m.name} ... `);
     const t0 = Date.now();
     try {
+      const estimated = estimate(m.onnx);
+      if (estimated > MAX_CONSTRAINTS) {
+        const reason = `about ${estimated} constraints, above AUDIT_MAX_CONSTRAINTS=${MAX_CONSTRAINTS}`;
+        console.log(`skipped: ${reason}`);
+        results.push({ model: m.name, status: "skipped", reason });
+        continue;
+      }
       const r = await auditModel(m.name, m.onnx);
       console.log(`${((Date.now() - t0) / 1000).toFixed(1)} s`);
       forgeries += r.forgeries.length;
@@ -84,7 +102,8 @@ async function main(): Promise<void> {
   fs.mkdirSync(path.join(ROOT, "bench"), { recursive: true });
   fs.writeFileSync(path.join(ROOT, REPORT), JSON.stringify({ date: new Date().toISOString(), settings: { ...QUANT, body: BODY }, models: results }, null, 2) + "\n");
   const audited = results.filter((r) => r.status === "audited").length;
-  console.log(`\n${audited} models audited, ${results.length - audited} not compiled (unsupported ops), ${forgeries} forgeries; wrote ${REPORT}`);
+  const skipped = results.filter((r) => r.status === "skipped").length;
+  console.log(`\n${audited} models audited, ${skipped} skipped (too large), ${results.length - audited - skipped} not compiled (unsupported ops), ${forgeries} forgeries; wrote ${REPORT}`);
   if (forgeries > 0) process.exitCode = 1;
 }
 
