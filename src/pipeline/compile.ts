@@ -10,7 +10,7 @@ import { onnxRuntimeLoadError, runOnnxRuntimeBatch } from "./reference";
 import { requiredPower } from "../backend/ptau";
 import { readR1cs } from "../backend/r1cs";
 import { linkR1cs } from "../backend/link";
-import { latentFromSeed, promptSeed } from "../privacy/seeded";
+import { promptSeed, seededInputs } from "../privacy/seeded";
 import { estimateConstraints } from "../quantize/estimate";
 import { size } from "../ir/graph";
 import { emitCircom } from "../emit/circom";
@@ -267,7 +267,9 @@ async function calibrateModel(opts: CompileOptions, onnxFile: string, onnxBytes:
   if (seeded && opts.quant.scaleBits === undefined) fail(`${opts.name}: seeded inputs need a fixed scaleBits (the latent range is 2^(inputBits-1) / 2^scaleBits)`);
   // A seeded model's inputs are its seeds' expansions: the report runs on those, not on [-1, 1).
   const given = seeded
-    ? Array.from({ length: opts.calibration?.samples ?? 100 }, (_, k) => seededSample(graph, promptSeed(`calibration ${k}`), opts.quant.inputBits, opts.quant.scaleBits!))
+    ? Array.from({ length: opts.calibration?.samples ?? 100 }, (_, k) =>
+        seededInputs(promptSeed(`calibration ${k}`), graph.inputs, opts.quant.inputBits).map((list) => list.map((q) => Number(q) / 2 ** opts.quant.scaleBits!)),
+      )
     : (opts.calibration?.inputs ?? []).map((raw) => readModelInput(raw, graph.inputs));
   const samples = calibrationSamples(graph, given, Math.max(opts.calibration?.samples ?? 100, given.length), mulberry32(0x5ca1e));
   const reference = (batch: number[][][]) => runOnnxRuntimeBatch(onnxFile, graph.inputs, batch);
@@ -280,14 +282,6 @@ async function calibrateModel(opts: CompileOptions, onnxFile: string, onnxBytes:
   const search = await calibrate(graph, { ...settings, samples: samples.slice(0, Math.max(16, given.length)) });
   const { report } = await calibrate(graph, { ...settings, samples, scales: [search.report.scaleBits] });
   return { quant: search.model.quant, report: { ...report, tried: search.report.tried } };
-}
-
-/** The float inputs a seed expands to (see src/privacy/seeded.ts), split by graph input. */
-function seededSample(graph: Graph, seed: bigint, inputBits: number, scaleBits: number): number[][] {
-  const sizes = graph.inputs.map((vi) => size(vi.shape));
-  const flat = latentFromSeed(seed, sizes.reduce((a, b) => a + b, 0), inputBits).map((q) => Number(q) / 2 ** scaleBits);
-  let at = 0;
-  return sizes.map((n) => flat.slice(at, (at += n)));
 }
 
 export function describeFidelity(r: FidelityReport): string {

@@ -11,7 +11,7 @@ import { evaluateQuantized, quantizeModel } from "../quantize";
 import { COMMITMENT_TAG, commitValues } from "../privacy/commitment";
 import { modelWitnessInput } from "../privacy/layout";
 import { packWords, unpackWords } from "../privacy/packing";
-import { latentFromSeed, outputChallenge, outputFingerprint, promptSeed } from "../privacy/seeded";
+import { outputChallenge, outputFingerprint, promptSeed, seededInputs } from "../privacy/seeded";
 import { dequantize, FIELD_MODULUS, toField } from "../quantize/fixed-point";
 import { writeDirAtomically, writeJson } from "./files";
 import { quantizeInputs, readModelInput } from "./input";
@@ -150,14 +150,6 @@ export function readSeed(raw: unknown, model: string): bigint {
     return x;
   }
   fail(`model "${model}" takes a seeded input: give { "prompt": "some text" } or { "seed": "<field element>" }`);
-}
-
-/** The quantized inputs a seed expands to, split by graph input. */
-function seededInputs(seed: bigint, inputs: { shape: number[] }[], inputBits: number): bigint[][] {
-  const sizes = inputs.map((vi) => vi.shape.reduce((a, b) => a * b, 1));
-  const flat = latentFromSeed(seed, sizes.reduce((a, b) => a + b, 0), inputBits);
-  let at = 0;
-  return sizes.map((n) => flat.slice(at, (at += n)));
 }
 
 /** Decimal field elements of the commitments a proof makes public. */

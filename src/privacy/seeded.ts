@@ -49,6 +49,14 @@ export function latentFromSeed(seed: bigint, count: number, inputBits: number): 
   return out;
 }
 
+/** The quantized inputs a seed expands to, split by graph input (each `shape` in graph-input order). */
+export function seededInputs(seed: bigint, inputs: { shape: number[] }[], inputBits: number): bigint[][] {
+  const sizes = inputs.map((vi) => vi.shape.reduce((a, b) => a * b, 1));
+  const flat = latentFromSeed(seed, sizes.reduce((a, b) => a + b, 0), inputBits);
+  let at = 0;
+  return sizes.map((n) => flat.slice(at, (at += n)));
+}
+
 /** The context binding a proof to its recipient: the address as a uint256 (`bytes32(uint256(uint160(to)))`). */
 export function recipientContext(address: string): bigint {
   return BigInt(getAddress(address));

@@ -1,13 +1,12 @@
 import fs from "fs";
 import path from "path";
 import { expect } from "chai";
-import { computeWitness } from "../../src/backend/circom";
-import { interfacePorts, linkedWitness } from "../../src/backend/link";
 import { constraintsByWire, readR1cs, unsatisfiedConstraints } from "../../src/backend/r1cs";
 import { size } from "../../src/ir/graph";
 import { QuantParams } from "../../src/ops/domain";
 import { BuiltCircuit, buildCircuit, CircuitBody } from "../../src/pipeline/compile";
 import { quantizeInputs } from "../../src/pipeline/input";
+import { circuitWitness } from "../../src/pipeline/witness";
 import { modelWitnessInput } from "../../src/privacy/layout";
 import { PUBLIC_VISIBILITY, Visibility } from "../../src/privacy/visibility";
 import { evaluateQuantized } from "../../src/quantize";
@@ -47,15 +46,12 @@ async function build(name: string, onnx: string, visibility: Visibility, body: C
   return buildCircuit(name, fs.readFileSync(onnx), path.basename(onnx), QUANT, tmpDir(`${name}-${body}`), undefined, { bindings: [], visibility, body });
 }
 
-/** Circom's witness (circom body) or the interface's plus the body's (direct body). */
 async function witnessOf(built: BuiltCircuit, q: bigint[][]): Promise<bigint[]> {
   const input: Record<string, unknown> = modelWitnessInput(built.layout, q.flat());
-  if (built.qmodel.params) input.params = built.qmodel.params.values.map(String);
-  if (built.body === "circom") return computeWitness(built.artifacts.wasm, built.artifacts.witnessCalculator, input);
+  const params = built.qmodel.params?.values ?? [];
+  if (params.length > 0) input.params = params.map(String);
   const outputs = evaluateQuantized(built.qmodel, q).flatMap((o) => o.data);
-  const iface = await computeWitness(built.artifacts.wasm, built.artifacts.witnessCalculator, { ...input, out: outputs.map(String) });
-  const ports = interfacePorts(built.artifacts.sym, built.program, iface.length);
-  return linkedWitness(iface, built.program, ports, { inputs: q.flat(), params: built.qmodel.params?.values ?? [] }).witness;
+  return circuitWitness(built.artifacts, built.program, built.body === "direct", input, { inputs: q.flat(), params, outputs });
 }
 
 describe("direct R1CS body: same circuit as circom's, every wire constrained", () => {

@@ -4,6 +4,7 @@ import { buildBody, Terms } from "../../src/emit/r1cs";
 import { CircuitProgram, LinExpr } from "../../src/lower";
 import { Site, SiteKind } from "../../src/quantize/interval";
 import { FIELD_MODULUS, fromField, roundShift } from "../../src/quantize/fixed-point";
+import { satisfyingAssignments } from "./helpers";
 
 /**
  * Each gadget of the direct R1CS body (src/emit/r1cs.ts) alone, at tiny sizes, as
@@ -80,27 +81,10 @@ function booleanWires(r: R1cs): Set<number> {
   return out;
 }
 
+/** Every satisfying assignment of the wires after the input (wire 1). */
 function satisfying(r: R1cs, honest: bigint[], bools: Set<number>): bigint[][] {
-  const free = Array.from({ length: r.nWires - 2 }, (_, i) => i + 2);
-  const domains = free.map((w) => {
-    const small = bools.has(w) ? [0n, 1n] : Array.from({ length: 13 }, (_, i) => BigInt(i - 6));
-    const h = fromField(honest[w]);
-    return small.includes(h) ? small : [...small, h];
-  });
-  const found: bigint[][] = [];
-  const w = [...honest];
-  const rec = (k: number) => {
-    if (k === free.length) {
-      if (unsatisfiedConstraints(r, w).length === 0) found.push([...w]);
-      return;
-    }
-    for (const v of domains[k]) {
-      w[free[k]] = ((v % FIELD_MODULUS) + FIELD_MODULUS) % FIELD_MODULUS;
-      rec(k + 1);
-    }
-  };
-  rec(0);
-  return found;
+  const free = Array.from({ length: r.nWires - 2 }, (_, i) => ({ wire: i + 2, boolean: bools.has(i + 2) }));
+  return satisfyingAssignments(r, honest, free, 6);
 }
 
 describe("direct R1CS gadgets (src/emit/r1cs.ts)", () => {

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { unsatisfiedConstraints } from "../../src/backend/r1cs";
-import { FIELD_MODULUS, fromField, roundShift } from "../../src/quantize/fixed-point";
-import { ASSERT_ONLY_RESCALE, sourceCircuit, TestCircuit, violatedAfter } from "./helpers";
+import { fromField, roundShift } from "../../src/quantize/fixed-point";
+import { ASSERT_ONLY_RESCALE, satisfyingAssignments, sourceCircuit, TestCircuit, violatedAfter } from "./helpers";
 
 /**
  * The gadgets of circuits/lib/zkml.circom at tiny sizes, where every in-range input can be tried and
@@ -14,29 +14,10 @@ const wrap = (gadget: string, out: string) =>
 
 const relu = (v: bigint) => (v > 0n ? v : 0n);
 
-/** Every assignment of the non-input wires over small domains that satisfies the R1CS. */
-function satisfyingAssignments(c: TestCircuit, honest: bigint[], intRange: number): bigint[][] {
-  const free = [...c.sym.entries()].filter(([name, w]) => w > 0 && name !== "main.in").map(([name, w]) => ({ name, w }));
-  // Small integers, plus the honest value (an inverse hint is a large field element).
-  const domains = free.map(({ name, w }) => {
-    const small = /bits|nonneg/.test(name) ? [0n, 1n] : Array.from({ length: 2 * intRange + 1 }, (_, i) => BigInt(i - intRange));
-    const h = fromField(honest[w]);
-    return small.includes(h) ? small : [...small, h];
-  });
-  const found: bigint[][] = [];
-  const w = [...honest];
-  const rec = (k: number) => {
-    if (k === free.length) {
-      if (unsatisfiedConstraints(c.r1cs, w).length === 0) found.push([...w]);
-      return;
-    }
-    for (const v of domains[k]) {
-      w[free[k].w] = ((v % FIELD_MODULUS) + FIELD_MODULUS) % FIELD_MODULUS;
-      rec(k + 1);
-    }
-  };
-  rec(0);
-  return found;
+/** Every satisfying assignment of the non-input wires (bits and signs over {0, 1}). */
+function satisfying(c: TestCircuit, honest: bigint[], intRange: number): bigint[][] {
+  const free = [...c.sym.entries()].filter(([name, w]) => w > 0 && name !== "main.in").map(([name, wire]) => ({ wire, boolean: /bits|nonneg/.test(name) }));
+  return satisfyingAssignments(c.r1cs, honest, free, intRange);
 }
 
 interface GadgetCase {
@@ -96,7 +77,7 @@ describe("circuit gadgets (zkml.circom)", () => {
       it("admits exactly one satisfying assignment (no forged quotient, remainder or sign)", async () => {
         for (const x of [k.range[0], -3, -1, 0, 1, 2, k.range[1]].filter((v) => v >= k.range[0] && v <= k.range[1])) {
           const honest = await c.witness({ in: x });
-          const all = satisfyingAssignments(c, honest, 12);
+          const all = satisfying(c, honest, 12);
           expect(all.length, `in=${x}`).to.equal(1);
           expect(all[0]).to.deep.equal(honest);
         }
@@ -172,7 +153,7 @@ describe("circuit gadgets (zkml.circom)", () => {
     const c = await sourceCircuit("broken", ASSERT_ONLY_RESCALE);
     const honest = await c.witness({ in: 5 });
     expect(fromField(honest[1])).to.equal(1n);
-    const forgeries = satisfyingAssignments(c, honest, 12).filter((w) => w[1] !== honest[1]);
+    const forgeries = satisfying(c, honest, 12).filter((w) => w[1] !== honest[1]);
     expect(forgeries.length).to.be.greaterThan(0);
   });
 });

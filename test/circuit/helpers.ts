@@ -5,6 +5,7 @@ import { computeWitness } from "../../src/backend/circom";
 import { constraintsByWire, R1cs, readR1cs, unsatisfiedConstraints } from "../../src/backend/r1cs";
 import { readSym } from "../../src/backend/sym";
 import { size } from "../../src/ir/graph";
+import { fromField } from "../../src/quantize/fixed-point";
 import { QuantParams } from "../../src/ops/domain";
 import { BuiltCircuit, buildCircuit, CIRCUIT_LIB_DIR } from "../../src/pipeline/compile";
 import { compileCircuit } from "../../src/backend/circom";
@@ -90,3 +91,31 @@ template T() {
 }
 component main {public [in]} = T();
 `;
+
+/**
+ * Every assignment of the `free` wires that satisfies the R1CS, the rest kept at `honest`: boolean
+ * wires over {0, 1}, the others over [-intRange, intRange] plus their honest value (an inverse hint
+ * is a large field element). Small gadgets only: the search is exhaustive.
+ */
+export function satisfyingAssignments(r1cs: R1cs, honest: bigint[], free: { wire: number; boolean: boolean }[], intRange: number): bigint[][] {
+  const p = r1cs.prime;
+  const domains = free.map(({ wire, boolean }) => {
+    const small = boolean ? [0n, 1n] : Array.from({ length: 2 * intRange + 1 }, (_, i) => BigInt(i - intRange));
+    const h = fromField(honest[wire]);
+    return small.includes(h) ? small : [...small, h];
+  });
+  const found: bigint[][] = [];
+  const w = [...honest];
+  const rec = (k: number) => {
+    if (k === free.length) {
+      if (unsatisfiedConstraints(r1cs, w).length === 0) found.push([...w]);
+      return;
+    }
+    for (const v of domains[k]) {
+      w[free[k].wire] = ((v % p) + p) % p;
+      rec(k + 1);
+    }
+  };
+  rec(0);
+  return found;
+}

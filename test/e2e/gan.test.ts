@@ -20,21 +20,12 @@ import { ensureExampleModel } from "../../scripts/lib/example-models";
 import { deployImageCollection, imageShape, MintedImage, proveAndMintImage } from "../../scripts/lib/gan-flow";
 import { encodeMintProof, promptBytes, svgRunPixels } from "../../scripts/lib/proven-image";
 import { TestCircuit, violatedAfter } from "../circuit/helpers";
+import { rejectsWith } from "./helpers";
 
 type Contract = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const MODEL = "gan_mini";
 
-async function rejects(p: Promise<unknown>, pattern: RegExp): Promise<void> {
-  let error: Error | undefined;
-  try {
-    await p;
-  } catch (e) {
-    error = e as Error;
-  }
-  expect(error, `expected an error matching ${pattern}`).to.not.equal(undefined);
-  expect(error!.message).to.match(pattern);
-}
 
 describe("e2e: flagship GAN image minted as ERC-7007 with its proof (gan_mini)", function () {
   let m: Manifest;
@@ -99,12 +90,12 @@ describe("e2e: flagship GAN image minted as ERC-7007 with its proof (gan_mini)",
   });
 
   it("says what a seeded model takes, and that other models take no prompt", async function () {
-    await rejects(hre.zkml.prove(MODEL, { input_data: [[0, 0, 0, 0, 0, 0, 0, 0]] }), /takes a seeded input: give \{ "prompt"/);
-    await rejects(hre.zkml.prove(MODEL, { seed: "-1" }), /not an element of the BN254 scalar field/);
-    await rejects(hre.zkml.prove(MODEL, { prompt: 7 }), /takes a seeded input/);
+    await rejectsWith(hre.zkml.prove(MODEL, { input_data: [[0, 0, 0, 0, 0, 0, 0, 0]] }), /takes a seeded input: give \{ "prompt"/);
+    await rejectsWith(hre.zkml.prove(MODEL, { seed: "-1" }), /not an element of the BN254 scalar field/);
+    await rejectsWith(hre.zkml.prove(MODEL, { prompt: 7 }), /takes a seeded input/);
     ensureExampleModel(hre.config.paths.root, undefined, "credit_mlp");
     await hre.zkml.compile({ name: "credit_mlp" });
-    await rejects(hre.zkml.prove("credit_mlp", { prompt: "a loan" }), /does not take a prompt/);
+    await rejectsWith(hre.zkml.prove("credit_mlp", { prompt: "a loan" }), /does not take a prompt/);
   });
 
   it("every single-wire change to the proof's witness breaks a constraint (seed expansion, generator, fingerprint)", async function () {

@@ -1,3 +1,4 @@
+import { expect } from "chai";
 // Shared by scripts/demo.ts and test/e2e/*.test.ts. Contains no tests; mocha loading it is harmless.
 import type { Groth16Calldata } from "../../src/backend/groth16";
 import type { Groth16Proof } from "../../src/backend/snarkjs";
@@ -78,4 +79,17 @@ export async function callVerify(verifier: any, cd: Groth16Calldata): Promise<bo
     if (/revert|CALL_EXCEPTION|invalid opcode|out of gas/i.test(msg) || (e as { code?: string }).code === "CALL_EXCEPTION") return "revert";
     throw e;
   }
+}
+
+/** Awaits `p`, expects it to fail with a message matching `pattern`, and returns the error. */
+export async function rejectsWith(p: Promise<unknown>, pattern: RegExp): Promise<Error> {
+  let error: Error | undefined;
+  try {
+    await p;
+  } catch (e) {
+    error = e as Error;
+  }
+  expect(error, `expected an error matching ${pattern}`).to.not.equal(undefined);
+  expect(error!.message).to.match(pattern);
+  return error!;
 }

@@ -7,6 +7,7 @@ import { releaseSnarkjs } from "../../src/backend/snarkjs";
 import { encodeModel } from "../../scripts/lib/onnx-writer";
 import { sharedModel, tmpDir } from "../circuit/helpers";
 import { ensureExampleModel } from "../../scripts/lib/example-models";
+import { rejectsWith } from "./helpers";
 
 /**
  * The CLI surface: tasks compile, prove and verify; bad input gives one clear error and leaves no
@@ -15,16 +16,9 @@ import { ensureExampleModel } from "../../scripts/lib/example-models";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
+/** A task failing with a plugin error (a clean message, no stack trace) matching `pattern`. */
 async function rejects(p: Promise<unknown>, pattern: RegExp): Promise<void> {
-  let error: Error | undefined;
-  try {
-    await p;
-  } catch (e) {
-    error = e as Error;
-  }
-  expect(error, `expected an error matching ${pattern}`).to.not.equal(undefined);
-  expect(error!.constructor.name).to.equal("HardhatPluginError");
-  expect(error!.message).to.match(pattern);
+  expect((await rejectsWith(p, pattern)).constructor.name).to.equal("HardhatPluginError");
 }
 
 describe("zkml tasks", () => {
