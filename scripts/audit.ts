@@ -7,6 +7,9 @@
 //                      models above 150k constraints are built; writes bench/audit-direct.json
 //   AUDIT_MAX_CONSTRAINTS=300000  skip larger models (the audit holds the whole R1CS as JS maps: mnist_gan's
 //                      1.7M constraints exhaust the heap)
+//   AUDIT_PRIVATE_MODELS=a,b  models also built with private weights for the other-committed-weights
+//                      forgeries (issue 14, F2); default: every example and reference model with layer weights
+//                      below 20k constraints
 import fs from "fs";
 import path from "path";
 import { auditCircuit, AuditReport, AuditTarget } from "../src/audit";
@@ -14,6 +17,7 @@ import { constraintsByWire, readR1cs } from "../src/backend/r1cs";
 import { readSym } from "../src/backend/sym";
 import { size } from "../src/ir/graph";
 import { buildCircuit } from "../src/pipeline/compile";
+import { WrapSummary } from "../src/pipeline/manifest";
 import { quantizeInputs } from "../src/pipeline/input";
 import { evaluateQuantized, evaluateTraced, quantizeModel } from "../src/quantize";
 import { estimateConstraints } from "../src/quantize/estimate";
@@ -23,6 +27,8 @@ import { PUBLIC_VISIBILITY } from "../src/privacy/visibility";
 import { exampleModelOnnx } from "./lib/example-models";
 import { mulberry32 } from "./lib/prng";
 import { modelWitnessInput } from "../src/privacy/layout";
+import { weightForgeries, WeightForgeryReport } from "../src/audit/weight-forgeries";
+import { buildBody } from "../src/emit/r1cs";
 
 const ROOT = path.resolve(__dirname, "..");
 const MODELS_DIR = process.env.ZKML_MODELS_DIR ?? path.resolve(ROOT, "..", "shared", "models", "ezkl");
@@ -46,7 +52,7 @@ function models(): { name: string; onnx: string }[] {
   return [...examples, ...refs].filter((m) => !only || only.includes(m.name));
 }
 
-async function auditModel(name: string, onnx: string): Promise<AuditReport & { constraints: number }> {
+async function auditModel(name: string, onnx: string): Promise<AuditReport & { constraints: number; wrap: WrapSummary }> {
   const dir = path.join(WORK, name);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
@@ -62,10 +68,39 @@ async function auditModel(name: string, onnx: string): Promise<AuditReport & { c
     const q = quantizeInputs(built.graph.inputs.map((vi) => Array.from({ length: size(vi.shape) }, draw)), built.graph.inputs, QUANT);
     const outputs = evaluateQuantized(built.qmodel, q).flatMap((o) => o.data);
     const witness = await circuitWitness(built.artifacts, built.program, built.body === "direct", modelWitnessInput(built.layout, q.flat()), { inputs: q.flat(), params: [], outputs });
-    witnesses.push({ witness, trace: evaluateTraced(built.qmodel, q).trace });
+    witnesses.push({ witness, ...evaluateTraced(built.qmodel, q) });
   }
   const report = auditCircuit({ r1cs, byWire: constraintsByWire(r1cs), names, gadgets: built.program.gadgets, witnesses });
-  return { ...report, constraints: r1cs.nConstraints };
+  return { ...report, constraints: r1cs.nConstraints, wrap: built.wrap };
+}
+
+/** Issue 14, F2: the model with private weights, proven with other weights than the compiled ones. */
+async function auditPrivateWeights(name: string, onnx: string): Promise<WeightForgeryReport & { constraints: number }> {
+  const dir = path.join(WORK, `${name}-private`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const built = await buildCircuit(name, fs.readFileSync(onnx), path.basename(onnx), QUANT, dir, undefined, { bindings: [], visibility: { ...PUBLIC_VISIBILITY, params: "private" }, body: BODY });
+  const random = mulberry32(name.length + 14);
+  const half = 2 ** (QUANT.inputBits - 1) / 2 ** QUANT.scaleBits;
+  const inputs = [() => random() * 4 - 2, () => -half, () => half - 1].map((draw) =>
+    quantizeInputs(built.graph.inputs.map((vi) => Array.from({ length: size(vi.shape) }, draw)), built.graph.inputs, QUANT).flat(),
+  );
+  const witness = (params: bigint[], q: bigint[]) => {
+    const outputs = buildBody(built.program, { input: () => 0, param: () => 0, output: () => 0, firstWire: 1 }, { values: { inputs: q, params } }).outputs!;
+    return circuitWitness(built.artifacts, built.program, BODY === "direct", { ...modelWitnessInput(built.layout, q), params: params.map(String) }, { inputs: q, params, outputs });
+  };
+  const report = await weightForgeries({ program: built.program, layout: built.layout, params: built.qmodel.params!.values, inputs, witness }, random);
+  return { ...report, constraints: readR1cs(built.artifacts.r1cs).nConstraints };
+}
+
+/** Models with layer weights small enough to prove many times over with private weights. */
+function privateModels(): { name: string; onnx: string }[] {
+  const only = process.env.AUDIT_PRIVATE_MODELS?.split(",");
+  return models().filter((m) => (only ? only.includes(m.name) : hasLayerWeights(m.onnx) && estimate(m.onnx) < 20_000));
+}
+
+function hasLayerWeights(onnx: string): boolean {
+  return importOnnx(fs.readFileSync(onnx), path.basename(onnx)).nodes.some((n) => ["Gemm", "MatMul", "Conv", "ConvTranspose"].includes(n.op));
 }
 
 async function main(): Promise<void> {
@@ -86,8 +121,8 @@ async function main(): Promise<void> {
       const r = await auditModel(m.name, m.onnx);
       console.log(`${((Date.now() - t0) / 1000).toFixed(1)} s`);
       forgeries += r.forgeries.length;
-      rows.push({ model: m.name, constraints: r.constraints, "signals tried": r.signalsTried === r.signalsTotal ? r.signalsTried : `${r.signalsTried} of ${r.signalsTotal}`, mutations: r.mutationsTried, forgeries: r.forgeries.length, "second witnesses": r.alternatives.length, suspects: r.suspects.length });
-      results.push({ model: m.name, status: "audited", constraints: r.constraints, signalsTried: r.signalsTried, signalsTotal: r.signalsTotal, mutationsTried: r.mutationsTried, forgeries: r.forgeries, alternatives: r.alternatives, suspects: r.suspects });
+      rows.push({ model: m.name, constraints: r.constraints, "wrap margin (bits)": r.wrap.marginBits, "signals tried": r.signalsTried === r.signalsTotal ? r.signalsTried : `${r.signalsTried} of ${r.signalsTotal}`, mutations: r.mutationsTried, forgeries: r.forgeries.length, "second witnesses": r.alternatives.length, suspects: r.suspects.length });
+      results.push({ model: m.name, status: "audited", constraints: r.constraints, wrap: r.wrap, signalsTried: r.signalsTried, signalsTotal: r.signalsTotal, mutationsTried: r.mutationsTried, forgeries: r.forgeries, alternatives: r.alternatives, suspects: r.suspects });
     } catch (e) {
       const reason = (e as Error).message.split("\n")[0];
       console.log(`not compiled: ${reason}`);
@@ -95,6 +130,20 @@ async function main(): Promise<void> {
     }
   }
   console.table(rows);
+  const privateRows: Record<string, unknown>[] = [];
+  for (const m of privateModels()) {
+    process.stdout.write(`other committed weights: ${m.name} ... `);
+    try {
+      const r = await auditPrivateWeights(m.name, m.onnx);
+      console.log(`${r.tried} tried, ${r.forgeries.length} forgeries`);
+      forgeries += r.forgeries.length;
+      privateRows.push({ model: m.name, "constraints (private weights)": r.constraints, "weight sets × inputs": r.tried, "no witness": r.noWitness, forgeries: r.forgeries.length });
+      results.push({ model: m.name, status: "private weights", constraints: r.constraints, tried: r.tried, noWitness: r.noWitness, forgeries: r.forgeries.map((detail) => ({ signal: "outputs", origin: "other committed weights", detail })) });
+    } catch (e) {
+      console.log(`not compiled: ${(e as Error).message.split("\n")[0]}`);
+    }
+  }
+  console.table(privateRows);
   for (const r of results) {
     const findings = [...((r.forgeries as { signal: string; origin: string; detail: string }[]) ?? []), ...((r.suspects as { signal: string; origin: string; detail: string }[]) ?? [])];
     for (const f of findings.slice(0, 10)) console.log(`${r.model}: ${f.signal} (${f.origin}): ${f.detail}`);
@@ -103,7 +152,9 @@ async function main(): Promise<void> {
   fs.writeFileSync(path.join(ROOT, REPORT), JSON.stringify({ date: new Date().toISOString(), settings: { ...QUANT, body: BODY }, models: results }, null, 2) + "\n");
   const audited = results.filter((r) => r.status === "audited").length;
   const skipped = results.filter((r) => r.status === "skipped").length;
-  console.log(`\n${audited} models audited, ${skipped} skipped (too large), ${results.length - audited - skipped} not compiled (unsupported ops), ${forgeries} forgeries; wrote ${REPORT}`);
+  const withPrivate = results.filter((r) => r.status === "private weights").length;
+  const notCompiled = results.filter((r) => r.status === "not compiled").length;
+  console.log(`\n${audited} models audited, ${skipped} skipped (too large), ${notCompiled} not compiled (unsupported ops), ${withPrivate} also with private weights; ${forgeries} forgeries; wrote ${REPORT}`);
   if (forgeries > 0) process.exitCode = 1;
 }
 

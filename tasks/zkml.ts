@@ -126,8 +126,9 @@ task("zkml:contribute", "Adds a phase-2 contribution to a compiled model's Groth
   .setAction(async (args, hre) =>
     guarded(async () => {
       const { contributeModel } = await import("../src/pipeline/phase2");
-      const { step } = await listrSteps()(`${args.model}: contribute`, () => contributeModel(hre.zkml.modelDir(args.model), args.participant, args.entropy));
+      const { step, warning } = await listrSteps()(`${args.model}: contribute`, () => contributeModel(hre.zkml.modelDir(args.model), args.participant, args.entropy));
       console.log(`contribution "${step.name}" hash: ${step.hash}`);
+      if (warning) console.warn(warning);
       await afterKeyChange(hre, args.model);
     }),
   );

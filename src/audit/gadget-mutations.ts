@@ -1,5 +1,5 @@
 import { Site } from "../quantize/interval";
-import { roundShift, toField } from "../quantize/fixed-point";
+import { FIELD_MODULUS, floorDiv, roundShift, toField } from "../quantize/fixed-point";
 
 /**
  * Coherent alternatives for one gadget: the values a cheating prover would try (quotient ± 1 with the
@@ -13,8 +13,11 @@ export interface GadgetMutation {
 
 const bitsOf = (v: bigint, n: number) => Array.from({ length: n }, (_, i) => (v >> BigInt(i)) & 1n);
 
-/** `t`: the gadget's input value in the honest evaluation. `wire(name)`: a signal's witness index, if it exists. */
-export function gadgetMutations(k: number, site: Site, t: bigint, wire: (name: string) => number | undefined): GadgetMutation[] {
+/**
+ * `t`: the gadget's input value in the honest evaluation (a div's dividend; `divisor` its divisor).
+ * `wire(name)`: a signal's witness index, if it exists.
+ */
+export function gadgetMutations(k: number, site: Site, t: bigint, wire: (name: string) => number | undefined, divisor?: bigint): GadgetMutation[] {
   const out: GadgetMutation[] = [];
   const set = (changes: Map<number, bigint>, name: string, v: bigint) => {
     const w = wire(name);
@@ -58,6 +61,8 @@ export function gadgetMutations(k: number, site: Site, t: bigint, wire: (name: s
       if (S > 0) bitsOf(((r2 % (1n << BigInt(S))) + (1n << BigInt(S))) % (1n << BigInt(S)), S).forEach((b, i) => set(changes, `main.g${k}.rbits[${i}]`, b));
       out.push({ label: `quotient ${dq > 0 ? "+" : "-"}1, remainder ${dq > 0 ? "-" : "+"}2^${S}`, changes });
     }
+  } else if (site.kind === "div") {
+    if (divisor !== undefined) out.push(...wrappedQuotients(k, site, t, divisor, set));
   } else {
     const changes = new Map<number, bigint>();
     const nonneg = t >= 0n ? 1n : 0n;
@@ -69,3 +74,24 @@ export function gadgetMutations(k: number, site: Site, t: bigint, wire: (name: s
   return out.filter((m) => m.changes.size > 0);
 }
 
+
+/**
+ * Issue 14, F1: FloorDiv's a − r = q·b also holds in the field for a + j·p = q'·b + r', so the coherent
+ * forgery is q' = ⌊(a + j·p)/b⌋ with r' = (a + j·p) mod b, every bit re-decomposed. A circuit within
+ * the width precondition refuses it: q' ≈ j·p/b does not fit the quotient's range check.
+ */
+function wrappedQuotients(k: number, site: Site, a: bigint, b: bigint, set: (c: Map<number, bigint>, name: string, v: bigint) => void): GadgetMutation[] {
+  const low = (v: bigint, n: number) => ((v % (1n << BigInt(n))) + (1n << BigInt(n))) % (1n << BigInt(n));
+  return [1n, 2n, -1n].map((j) => {
+    const A = a + j * FIELD_MODULUS;
+    const q = floorDiv(A, b);
+    const r = A - q * b;
+    const changes = new Map<number, bigint>();
+    set(changes, `main.g${k}.out`, q);
+    set(changes, `main.g${k}.r`, r);
+    bitsOf(low(q + (1n << BigInt(site.width - 1)), site.width), site.width).forEach((v, i) => set(changes, `main.g${k}.qRange.bits[${i}]`, v));
+    bitsOf(low(r, site.shift), site.shift).forEach((v, i) => set(changes, `main.g${k}.rRange.bits[${i}]`, v));
+    bitsOf(low(b - r - 1n, site.shift), site.shift).forEach((v, i) => set(changes, `main.g${k}.gap.bits[${i}]`, v));
+    return { label: `quotient wrapped by ${j}·p/b`, changes };
+  });
+}

@@ -15,7 +15,7 @@ export interface AuditTarget {
   names: Map<number, string>;
   gadgets: Gadget[];
   /** Satisfying witnesses for a few inputs, each with the evaluator's trace (input of every gadget). */
-  witnesses: { witness: bigint[]; trace: bigint[] }[];
+  witnesses: { witness: bigint[]; trace: bigint[]; divisors?: bigint[] }[];
 }
 
 export interface Finding {
@@ -47,6 +47,7 @@ export function originOf(signal: string, gadgets: Gadget[]): string {
   }
   if (/^main\.inRange\[(\d+)\]/.test(signal)) return "range check of model input";
   if (/^main\.paramRange\[(\d+)\]/.test(signal)) return "range check of a private weight";
+  if (/^main\.outDigit\[(\d+)\]/.test(signal)) return "digit check of a packed output";
   if (/^main\.(outHash|paramHash|inHash)\./.test(signal)) return "Poseidon commitment";
   if (/^main\.(out|outPacked)\[|^main\.outCommitment$/.test(signal)) return "model output";
   if (/^main\.params\[/.test(signal)) return "private weight";
@@ -83,10 +84,10 @@ export function auditCircuit(t: AuditTarget, mutationBudget = DEFAULT_MUTATION_B
   report.signalsTried = mutable.length;
   const noise = fieldNoise(p, 0x5eedn);
   const wireOf = new Map([...t.names].map(([w, n]) => [n, w]));
-  for (const { witness: honest, trace } of t.witnesses) {
+  for (const { witness: honest, trace, divisors } of t.witnesses) {
     // Coherent per-gadget alternatives: the forgeries a prover would actually try.
     t.gadgets.forEach((g, k) => {
-      for (const m of gadgetMutations(k, g.site, trace[k], (n) => wireOf.get(n))) {
+      for (const m of gadgetMutations(k, g.site, trace[k], (n) => wireOf.get(n), divisors?.[k])) {
         // All wires written with their honest values is no mutation (e.g. "sign flipped" on a product
         // that is 0 either way). Otherwise every listed wire stays pinned, unchanged ones included.
         if ([...m.changes].every(([w, v]) => v === honest[w])) continue;

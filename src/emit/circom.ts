@@ -9,7 +9,7 @@ import { Packing } from "../privacy/packing";
  * model inputs and private parameters are private signals; what is public is their packing or their
  * Poseidon commitment, the packed outputs or their commitment, and each binding.
  */
-export function emitCircom(program: CircuitProgram, header: string, layout: SignalLayout, opts: { externalBody?: boolean } = {}): string {
+export function emitCircom(program: CircuitProgram, header: string, layout: SignalLayout, opts: { externalBody?: boolean; digitChecks?: number[] } = {}): string {
   chunked = 0; // var names restart per circuit, so the same model always gives the same source
   const names = new Map<number, string>();
   program.gadgets.forEach((g, k) => g.signals.forEach((s, i) => names.set(s, `g${k}.${TEMPLATES[g.site.kind].output(i)}`)));
@@ -85,6 +85,14 @@ export function emitCircom(program: CircuitProgram, header: string, layout: Sign
   }
   const outNames = program.outputs.map((_, i) => `out[${i}]`);
   lines.push("");
+  const digitChecks = opts.digitChecks ?? [];
+  if (digitChecks.length > 0) {
+    // The body's constraints alone bound these outputs more loosely than their packing digit (the field-wrap
+    // check, src/audit/field-wrap.ts): a range check keeps every one in its digit, so the packing stays injective.
+    lines.push(`    component outDigit[${digitChecks.length}];`);
+    digitChecks.forEach((o, k) => lines.push(`    outDigit[${k}] = SignedRangeCheck(${out.packing.bits});`, `    outDigit[${k}].in <== out[${o}];`));
+    lines.push("");
+  }
   if (out.encoding === "packed") {
     lines.push("    // Outputs, packed: each lies within its proven bounds, so the packing is injective.");
     packedWords(outNames, out.packing).forEach((w, k) => lines.push(`    outPacked[${k}] <== ${w};`));

@@ -32,6 +32,8 @@ export interface BodyPorts {
 /** Receives each constraint A·B = C as it is made. */
 export interface ConstraintSink {
   constraint(a: Terms, b: Terms, c: Terms): void;
+  /** Called before gadget k's constraints; k = gadgets.length before the outputs are bound. */
+  gadget?(k: number): void;
 }
 
 /** Above this many terms an input feeding a product gets its own wire, so proving keys stay small. */
@@ -48,7 +50,11 @@ export function buildBody(
   opts: { sink?: ConstraintSink; values?: { inputs: bigint[]; params: bigint[] }; names?: boolean },
 ): { wires: number; constraints: number; witness?: bigint[]; outputs?: bigint[]; names?: string[] } {
   const b = new BodyBuilder(program, ports, opts.sink, opts.values, opts.names);
-  program.gadgets.forEach((g, k) => b.gadget(g, k));
+  program.gadgets.forEach((g, k) => {
+    opts.sink?.gadget?.(k);
+    b.gadget(g, k);
+  });
+  opts.sink?.gadget?.(program.gadgets.length);
   const outputs = program.outputs.map((e, i) => b.bindOutput(e, ports.output(i)));
   return { wires: b.wireCount, constraints: b.constraintCount, witness: b.witness, outputs: opts.values ? outputs : undefined, names: b.names };
 }

@@ -14,6 +14,9 @@ import { promptSeed, seededInputs } from "../privacy/seeded";
 import { estimateConstraints } from "../quantize/estimate";
 import { size } from "../ir/graph";
 import { emitCircom } from "../emit/circom";
+import { checkFieldWrap, outputsOutsideDigit, requireNoFieldWrap, WrapFacts } from "../audit/field-wrap";
+import { paramBits, signedRange } from "../quantize/fixed-point";
+import { WrapSummary } from "./manifest";
 import { fail } from "../errors";
 import { Graph } from "../ir/graph";
 import { CircuitProgram, lowerModel } from "../lower";
@@ -98,7 +101,7 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
   const visibility = opts.visibility ?? PUBLIC_VISIBILITY;
   const dir = path.join(opts.buildDir, opts.name);
   const onnxBytes = fs.readFileSync(opts.onnx);
-  const buildKey = sha256(onnxBytes, JSON.stringify(opts.quant), JSON.stringify(opts.calibration ?? {}), JSON.stringify(bindings), JSON.stringify(visibility), opts.body ?? "auto", opts.ptau ?? "dev", PACKAGE_VERSION, circomCommand().label, fs.readFileSync(path.join(CIRCUIT_LIB_DIR, "zkml.circom")), fs.readFileSync(path.join(CIRCUIT_LIB_DIR, "commitment.circom")));
+  const buildKey = sha256(onnxBytes, JSON.stringify(opts.quant), JSON.stringify(opts.calibration ?? {}), JSON.stringify(bindings), JSON.stringify(visibility), opts.body ?? "auto", opts.ptau ?? "dev", PACKAGE_VERSION, circomCommand().label, ...fs.readdirSync(CIRCUIT_LIB_DIR).sort().map((f) => fs.readFileSync(path.join(CIRCUIT_LIB_DIR, f))));
 
   // A build from an older manifest format is stale: rebuilt, not an error.
   if (!opts.force && isCurrentBuild(dir)) {
@@ -154,7 +157,7 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
         count: built.qmodel.params.values.length,
         tensors: built.qmodel.params.tensors.map(({ node, role, count }) => ({ node, role, count })),
       },
-      circuit: { constraints: r1cs.nConstraints, wires: r1cs.nWires, gadgets: program.gadgets.length, compiler: circomCommand().label, body: built.body },
+      circuit: { constraints: r1cs.nConstraints, wires: r1cs.nWires, gadgets: program.gadgets.length, compiler: circomCommand().label, body: built.body, wrap: built.wrap },
       // A development key's matching ptau lives in the model directory (relative); a ceremony file stays where it is.
       ptau: { power: ptau.power, development: ptau.development, file: ptau.development ? (ptau.file ? DEV_PTAU_FILE : "") : ptau.file, ceremony: ptau.ceremony },
       files: {
@@ -182,6 +185,7 @@ export interface BuiltCircuit {
   /** With a direct body, `r1cs` is the linked circuit and the rest are the interface's (see link.ts). */
   artifacts: CircomArtifacts;
   body: CircuitBody;
+  wrap: WrapSummary;
 }
 
 /** What a circuit makes public, beyond the model itself. */
@@ -214,7 +218,11 @@ export async function buildCircuit(
   const header = `model "${name}" from ${source}, scale 2^${quant.scaleBits}, inputs ${quant.inputBits} bits; ${describeVisibility(io.visibility)}`;
   const inputCount = graph.inputs.reduce((n, vi) => n + size(vi.shape), 0);
   const body = io.body ?? (estimateConstraints(qmodel.sites, inputCount, quant.inputBits) > DIRECT_BODY_THRESHOLD ? "direct" : "circom");
-  const circuitSrc = emitCircom(program, header, layout, { externalBody: body === "direct" });
+  const wrap = await step("wrap check", () => checkFieldWrap(program, wrapFacts(quant, qmodel)));
+  requireNoFieldWrap(wrap, name);
+  // Outputs the constraints alone do not keep inside their packing digit get a range check of it.
+  const digitChecks = outputsOutsideDigit(wrap, layout.outputs.packing.bits);
+  const circuitSrc = emitCircom(program, header, layout, { externalBody: body === "direct", digitChecks });
   fs.writeFileSync(path.join(dir, "model.circom"), circuitSrc);
   const artifacts = await step("circom", () => compileCircuit(path.join(dir, "model.circom"), dir, [CIRCUIT_LIB_DIR, CIRCOMLIB_DIR], body === "circom"));
   if (body === "direct") {
@@ -224,7 +232,12 @@ export async function buildCircuit(
     artifacts.r1cs = linked;
     artifacts.linkedSym = linkedSym;
   }
-  return { graph, qmodel, program, circuitSrc, layout, artifacts, body };
+  return { graph, qmodel, program, circuitSrc, layout, artifacts, body, wrap: { widestBits: wrap.widestBits, marginBits: wrap.marginBits, widestAt: wrap.widestAt, fieldNative: wrap.fieldNative, digitChecks: digitChecks.length } };
+}
+
+/** What the interface proves about the body's inputs and private parameters (for the wrap check). */
+export function wrapFacts(quant: QuantParams, qmodel: QuantizedModel): WrapFacts {
+  return { input: signedRange(quant.inputBits), param: qmodel.params && signedRange(paramBits(qmodel.params.values)) };
 }
 
 /** Copies the model's verifier into the Hardhat sources when it changed. */

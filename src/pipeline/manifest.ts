@@ -34,12 +34,25 @@ export interface Manifest {
   /** With private parameters: the tensors the model commitment covers (weights and biases of each layer). */
   params?: { count: number; tensors: { node: string; role: string; count: number }[] };
   /** `body`: "direct" when the gadgets are R1CS linked to a circom interface (src/backend/link.ts). */
-  circuit: { constraints: number; wires: number; gadgets: number; compiler: string; body?: "circom" | "direct" };
+  circuit: { constraints: number; wires: number; gadgets: number; compiler: string; body?: "circom" | "direct"; wrap?: WrapSummary };
   ptau: { power: number; development: boolean; file: string; ceremony?: string };
   files: { onnx: string; circuit: string; r1cs: string; sym: string; wasm: string; witnessCalculator: string; zkey: string; vkey: string; verifier: string };
   timingsMs: Record<string, number>;
   /** Phase-2 steps after compile's own random contribution (zkml:contribute, zkml:beacon). */
   phase2?: import("./phase2").Phase2Step[];
+}
+
+/** The field-wrap check of the circuit (src/audit/field-wrap.ts). */
+export interface WrapSummary {
+  /** The largest |A·B| or |C| over all constraints is below 2^widestBits. */
+  widestBits: number;
+  /** Bits between that and p/2. */
+  marginBits: number;
+  widestAt: string;
+  /** IsZero inverse constraints, sound by a field argument. */
+  fieldNative: number;
+  /** Outputs range-checked to their packing digit because the constraints alone do not bound them to it. */
+  digitChecks: number;
 }
 
 export const MANIFEST_FILE = "manifest.json";

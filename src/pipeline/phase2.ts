@@ -21,8 +21,18 @@ export interface Phase2Step {
   date: string;
 }
 
-export async function contributeModel(dir: string, name: string, entropy?: string): Promise<{ manifest: Manifest; step: Phase2Step }> {
-  return replaceKey(dir, "contribution", name, (s, from, to) => s.zKey.contribute(from, to, name, entropy ?? crypto.randomBytes(32).toString("hex")));
+export async function contributeModel(dir: string, name: string, entropy?: string): Promise<{ manifest: Manifest; step: Phase2Step; warning?: string }> {
+  const r = await replaceKey(dir, "contribution", name, (s, from, to) => s.zKey.contribute(from, to, name, entropy ?? crypto.randomBytes(32).toString("hex")));
+  return { ...r, warning: developmentKeyWarning(r.manifest) };
+}
+
+/**
+ * A phase-2 contribution refreshes only δ. A development key's powers of tau (τ, α, β) were made on the
+ * compiling machine, which could have kept them and so forge proofs whatever phase 2 adds.
+ */
+export function developmentKeyWarning(m: Manifest): string | undefined {
+  if (!m.ptau.development) return undefined;
+  return `WARNING: model "${m.name}" was set up from a development powers of tau made on this machine, which could have kept τ, α and β; a phase-2 contribution refreshes only δ, so the key is still not trustworthy. For production, recompile with \`--ptau <ceremony.ptau>\` from a public powers-of-tau ceremony, then run the phase-2 contributions`;
 }
 
 /** A beacon (e.g. a future block hash) as the last step makes the final key publicly reproducible. */

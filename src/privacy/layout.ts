@@ -1,6 +1,6 @@
 import { fail } from "../errors";
 import { Interval } from "../quantize/interval";
-import { signedWidth } from "../quantize/fixed-point";
+import { paramBits, signedWidth } from "../quantize/fixed-point";
 import { Packing, packing, packWords } from "./packing";
 import { Visibility } from "./visibility";
 
@@ -64,9 +64,7 @@ export function signalLayout(src: LayoutSource, v: Visibility, bindings: string[
   if (v.params === "private") {
     const ps = src.params ?? [];
     if (ps.length === 0) fail(`params: "private" needs layer weights to hide (Gemm, MatMul, Conv or ConvTranspose), and this model has none`);
-    const lo = ps.reduce((m, x) => (x < m ? x : m));
-    const hi = ps.reduce((m, x) => (x > m ? x : m));
-    modelCommitment = { offset: take(1), packing: packing(ps.length, signedWidth(lo, hi)) };
+    modelCommitment = { offset: take(1), packing: packing(ps.length, paramBits(ps)) };
   }
   const inPacking = packing(src.inputCount, src.inputBits);
   let inputs: ValueGroup;

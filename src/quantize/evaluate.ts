@@ -11,6 +11,8 @@ export class IntegerDomain implements Domain<bigint> {
   private next = 0;
   /** The input of every non-linear step, in site order (what the audit needs to forge coherently). */
   readonly trace: bigint[] = [];
+  /** The divisor of every `div` step, by site (the audit's wrap forgery needs both operands). */
+  readonly divisors: bigint[] = [];
 
   constructor(private readonly sites: Site[]) {}
 
@@ -65,6 +67,7 @@ export class IntegerDomain implements Domain<bigint> {
     return Array.from({ length: n }, (_, i) => (a >> BigInt(i)) & 1n);
   }
   div(a: bigint, b: bigint, _site: SiteInfo): bigint {
+    this.divisors[this.trace.length] = b;
     this.trace.push(a);
     const site = this.sites[this.next];
     if (b < 1n || b >= 1n << BigInt(site?.shift ?? 0))

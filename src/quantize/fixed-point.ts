@@ -40,6 +40,20 @@ export function signedWidth(lo: bigint, hi: bigint): number {
   return w;
 }
 
+/** The signed width every committed parameter is range-checked to: one width for all, so it reveals no weight's size. */
+export function paramBits(values: bigint[]): number {
+  if (values.length === 0) return 1;
+  const lo = values.reduce((m, x) => (x < m ? x : m));
+  const hi = values.reduce((m, x) => (x > m ? x : m));
+  return signedWidth(lo, hi);
+}
+
+/** [-2^(bits-1), 2^(bits-1) - 1]: what a signed range check of `bits` bits admits. */
+export function signedRange(bits: number): { lo: bigint; hi: bigint } {
+  const half = 1n << BigInt(bits - 1);
+  return { lo: -half, hi: half - 1n };
+}
+
 export function toField(v: bigint): bigint {
   const m = v % FIELD_MODULUS;
   return m < 0n ? m + FIELD_MODULUS : m;

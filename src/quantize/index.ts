@@ -1,6 +1,7 @@
 import { Graph, size } from "../ir/graph";
 import { QuantParams, QValue } from "../ops/domain";
 import { IntegerDomain } from "./evaluate";
+import { paramBits, signedRange } from "./fixed-point";
 import { Interval, IntervalDomain, Site } from "./interval";
 import { ParamTable, ParamTensor, runGraph } from "./run";
 
@@ -21,9 +22,17 @@ export interface QuantizeOptions {
 }
 
 export function quantizeModel(graph: Graph, quant: QuantParams, opts: QuantizeOptions = {}): QuantizedModel {
-  const half = 1n << BigInt(quant.inputBits - 1);
-  const dom = new IntervalDomain();
-  const inputs = graph.inputs.map((vi) => Array.from({ length: size(vi.shape) }, () => ({ lo: -half, hi: half - 1n })));
+  const inputs = graph.inputs.map((vi) => Array.from({ length: size(vi.shape) }, () => signedRange(quant.inputBits)));
+  let range: Interval | undefined;
+  if (opts.privateParams) {
+    // A first pass collects the weights; the second bounds every value for any weights in their
+    // committed range (issue 14, F2: sized for the compile-time weights alone, a prover committing
+    // other weights could push an output past its packing digit).
+    const probe = new ParamTable(new IntervalDomain());
+    runGraph(graph, probe.domain, quant, inputs, probe);
+    range = signedRange(paramBits(probe.values));
+  }
+  const dom = new IntervalDomain(range);
   const table = opts.privateParams ? new ParamTable(dom) : undefined;
   const outs = runGraph(graph, dom, quant, inputs, table);
   return {
@@ -41,8 +50,8 @@ export function evaluateQuantized(model: QuantizedModel, inputs: bigint[][]): QV
 }
 
 /** The evaluation plus the input of every non-linear step, in site order. */
-export function evaluateTraced(model: QuantizedModel, inputs: bigint[][]): { outputs: QValue<bigint>[]; trace: bigint[] } {
+export function evaluateTraced(model: QuantizedModel, inputs: bigint[][]): { outputs: QValue<bigint>[]; trace: bigint[]; divisors: bigint[] } {
   const dom = new IntegerDomain(model.sites);
   const outputs = runGraph(model.graph, dom, model.quant, inputs, model.params ? new ParamTable(dom) : undefined);
-  return { outputs, trace: dom.trace };
+  return { outputs, trace: dom.trace, divisors: dom.divisors };
 }

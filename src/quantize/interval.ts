@@ -24,11 +24,31 @@ export interface Site extends SiteInfo {
 const LIMIT = 1n << BigInt(MAX_SAFE_BITS);
 
 /**
+ * Widths a gadget's constraints may reach: an integer below 2^252 is below p/2 (p ≈ 2^253.6), which is
+ * what lets a field equation stand for the integer one (see src/audit/field-wrap.ts, which checks every
+ * constraint again after emission).
+ */
+export const MAX_CONSTRAINT_BITS = 252;
+
+/** Refuses a gadget whose constraints could reach 2^bits: the precondition of its template. */
+function requireWidth(site: SiteInfo, kind: SiteKind, bits: number, what: string): void {
+  if (bits > MAX_CONSTRAINT_BITS)
+    fail(`node "${site.node}" (${kind}): ${what} is ${bits} bits, above the ${MAX_CONSTRAINT_BITS} that keep its constraints from wrapping the field; lower inputBits or scaleBits`);
+}
+
+/**
  * Worst-case bounds over every input in the declared range. They size each range check exactly, so
  * an honest input can always be proven and no intermediate value can wrap around the field.
  */
 export class IntervalDomain implements Domain<Interval> {
   readonly sites: Site[] = [];
+
+  /**
+   * `paramRange`: with private parameters, the range the circuit range-checks every committed
+   * parameter to. A prover may commit any parameters in it, so every bound must hold for all of them,
+   * not only for the compile-time weights.
+   */
+  constructor(private readonly paramRange?: Interval) {}
 
   constant(c: bigint): Interval {
     return { lo: c, hi: c };
@@ -51,17 +71,14 @@ export class IntervalDomain implements Domain<Interval> {
   }
   rescale(a: Interval, shift: number, site: SiteInfo): Interval {
     const out = { lo: roundShift(a.lo, shift), hi: roundShift(a.hi, shift) };
-    this.sites.push({ ...site, kind: "rescale", shift, width: signedWidth(out.lo, out.hi) });
-    return out;
+    return this.site(site, "rescale", shift, signedWidth(out.lo, out.hi), out);
   }
   relu(a: Interval, site: SiteInfo): Interval {
-    this.sites.push({ ...site, kind: "relu", shift: 0, width: signedWidth(a.lo, a.hi) });
-    return { lo: a.lo > 0n ? a.lo : 0n, hi: a.hi > 0n ? a.hi : 0n };
+    return this.site(site, "relu", 0, signedWidth(a.lo, a.hi), { lo: a.lo > 0n ? a.lo : 0n, hi: a.hi > 0n ? a.hi : 0n });
   }
   rescaleRelu(a: Interval, shift: number, site: SiteInfo): Interval {
     const q = { lo: roundShift(a.lo, shift), hi: roundShift(a.hi, shift) };
-    this.sites.push({ ...site, kind: "rescaleRelu", shift, width: signedWidth(q.lo, q.hi) });
-    return { lo: q.lo > 0n ? q.lo : 0n, hi: q.hi > 0n ? q.hi : 0n };
+    return this.site(site, "rescaleRelu", shift, signedWidth(q.lo, q.hi), { lo: q.lo > 0n ? q.lo : 0n, hi: q.hi > 0n ? q.hi : 0n });
   }
 
   mul(a: Interval, b: Interval, site: SiteInfo): Interval {
@@ -70,8 +87,7 @@ export class IntervalDomain implements Domain<Interval> {
     return this.check({ lo: ps.reduce((m, v) => (v < m ? v : m)), hi: ps.reduce((m, v) => (v > m ? v : m)) });
   }
   nonneg(a: Interval, site: SiteInfo): Interval {
-    this.sites.push({ ...site, kind: "nonneg", shift: 0, width: signedWidth(a.lo, a.hi) });
-    return { lo: a.hi < 0n ? 0n : a.lo >= 0n ? 1n : 0n, hi: a.hi < 0n ? 0n : 1n };
+    return this.site(site, "nonneg", 0, signedWidth(a.lo, a.hi), { lo: a.hi < 0n ? 0n : a.lo >= 0n ? 1n : 0n, hi: a.hi < 0n ? 0n : 1n });
   }
   isZero(_a: Interval, site: SiteInfo): Interval {
     this.sites.push({ ...site, kind: "isZero", shift: 0, width: 0 });
@@ -81,7 +97,7 @@ export class IntervalDomain implements Domain<Interval> {
     // Not checked against the interval: callers decompose values they bring into range by
     // construction (a clamp through two Relu), a correlation interval arithmetic cannot see. The
     // circuit proves the range either way, and the evaluator refuses an honest value outside it.
-    this.sites.push({ ...site, kind: "bits", shift: 0, width: n });
+    this.site(site, "bits", 0, n, undefined);
     return Array.from({ length: n }, () => ({ lo: 0n, hi: 1n }));
   }
   div(a: Interval, b: Interval, site: SiteInfo): Interval {
@@ -90,12 +106,16 @@ export class IntervalDomain implements Domain<Interval> {
     const q = { lo: a.lo < 0n ? a.lo : 0n, hi: a.hi > 0n ? a.hi : 0n };
     let bw = 1;
     while (1n << BigInt(bw) <= b.hi) bw++;
-    this.sites.push({ ...site, kind: "div", shift: bw, width: signedWidth(q.lo, q.hi) });
+    const width = signedWidth(q.lo, q.hi);
+    // FloorDiv's a − r = q·b: |q| < 2^(width−1) and b < 2^(bw+1) (r and b − r − 1 are bw-bit), so
+    // |q·b| < 2^(width+bw). Above 2^252 a second (q, r) from a + k·p satisfies it (issue 14, F1).
+    requireWidth(site, "div", width + bw, `Div's quotient (${width} bits) times its divisor (${bw} bits)`);
+    this.sites.push({ ...site, kind: "div", shift: bw, width });
     return q;
   }
   split(a: Interval, shift: number, site: SiteInfo): Interval[] {
     const width = signedWidth(roundShift(a.lo, shift), roundShift(a.hi, shift));
-    this.sites.push({ ...site, kind: "split", shift, width });
+    this.site(site, "split", shift, width, undefined);
     return Array.from({ length: width }, () => ({ lo: 0n, hi: 1n }));
   }
   within(a: Interval, lo: bigint, hi: bigint): Interval {
@@ -105,8 +125,8 @@ export class IntervalDomain implements Domain<Interval> {
   }
 
   param(_id: number, value: bigint): Interval {
-    // The bounds of the committed parameters themselves: the circuit is sized for this model's weights.
-    return { lo: value, hi: value };
+    // Without a committed range (the probe pass that only collects the weights) the value itself.
+    return this.paramRange ?? { lo: value, hi: value };
   }
   dot(xs: Interval[], ws: Interval[], site: SiteInfo): Interval {
     let lo = 0n;
@@ -118,6 +138,16 @@ export class IntervalDomain implements Domain<Interval> {
     }
     this.sites.push({ ...site, kind: "dot", shift: 0, width: xs.length });
     return this.check({ lo, hi });
+  }
+
+  /**
+   * Records a decomposing site. Its digits spell t < 2^(width+shift) (zkml.circom's SignedDigits and
+   * RescaleRangeCheck), so width + shift is the precondition that keeps q·2^shift + r = t from wrapping.
+   */
+  private site<R>(site: SiteInfo, kind: SiteKind, shift: number, width: number, out: R): R {
+    requireWidth(site, kind, width + shift, `its decomposition (${width} bits after a shift of ${shift})`);
+    this.sites.push({ ...site, kind, shift, width });
+    return out;
   }
 
   private check(v: Interval): Interval {

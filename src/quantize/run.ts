@@ -48,13 +48,13 @@ export class ParamTable<T> implements ParamBinder<T> {
   readonly tensors: ParamTensor[] = [];
   readonly values: bigint[] = [];
 
-  constructor(private readonly dom: Domain<T>) {}
+  constructor(readonly domain: Domain<T>) {}
 
   lift(node: Node, role: string, values: bigint[]): T[] {
     const offset = this.values.length;
     this.tensors.push({ node: node.name, role, offset, count: values.length });
     for (const v of values) this.values.push(v);
-    return values.map((v, i) => this.dom.param(offset + i, v));
+    return values.map((v, i) => this.domain.param(offset + i, v));
   }
 }
 

@@ -88,7 +88,7 @@ describe("soundness audit (mutation testing with re-solving)", () => {
       const q = quantizeInputs(built.graph.inputs.map((vi) => Array.from({ length: size(vi.shape) }, (_, i) => (i % 3) - 0.75)), built.graph.inputs, QUANT);
       const outputs = evaluateQuantized(built.qmodel, q).flatMap((o) => o.data);
       const witness = await circuitWitness(built.artifacts, built.program, true, modelWitnessInput(built.layout, q.flat()), { inputs: q.flat(), params: [], outputs });
-      return auditCircuit({ r1cs, byWire: constraintsByWire(r1cs), names, gadgets: built.program.gadgets, witnesses: [{ witness, trace: evaluateTraced(built.qmodel, q).trace }] });
+      return auditCircuit({ r1cs, byWire: constraintsByWire(r1cs), names, gadgets: built.program.gadgets, witnesses: [{ witness, ...evaluateTraced(built.qmodel, q) }] });
     }
 
     it("finds no forgery in 1l_mlp", async () => {

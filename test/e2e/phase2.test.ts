@@ -4,7 +4,7 @@ import path from "path";
 import { releaseSnarkjs } from "../../src/backend/snarkjs";
 import { compileModel } from "../../src/pipeline/compile";
 import { loadManifest } from "../../src/pipeline/manifest";
-import { beaconModel, contributeModel, verifySetup } from "../../src/pipeline/phase2";
+import { beaconModel, contributeModel, developmentKeyWarning, verifySetup } from "../../src/pipeline/phase2";
 import { proveModel, verifyModelProof } from "../../src/pipeline/prove";
 import { sharedModel, tmpDir } from "../circuit/helpers";
 
@@ -26,6 +26,10 @@ describe("phase-2 ceremony: contributions and a final beacon", () => {
     const a = await contributeModel(dir, "alice");
     const b = await contributeModel(dir, "bob", "bob's dice rolls");
     expect(a.step.hash).to.match(/^[0-9a-f]{128}$/);
+    // A development key: the contribution says that τ, α, β may have been kept, and points to the ceremony path.
+    expect(a.warning).to.match(/could have kept τ, α and β/).and.to.include("--ptau");
+    const m = loadManifest(dir);
+    expect(developmentKeyWarning({ ...m, ptau: { ...m.ptau, development: false } }), "a ceremony key needs no warning").to.equal(undefined);
     expect(a.step.hash).to.not.equal(b.step.hash);
     const final = await beaconModel(dir, "final beacon", "0x" + "ab".repeat(32), 10);
     expect(final.manifest.phase2!.map((s) => `${s.kind}:${s.name}`)).to.deep.equal(["contribution:alice", "contribution:bob", "beacon:final beacon"]);
