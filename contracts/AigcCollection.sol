@@ -11,6 +11,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {SignedMath} from "@openzeppelin/contracts/utils/math/SignedMath.sol";
 import {IERC7007, IERC7007Enumerable} from "./interfaces/IERC7007.sol";
 import {ZkmlModel} from "./ZkmlModel.sol";
+import {PromptCommitments} from "./utils/PromptCommitments.sol";
 
 /**
  * @title AigcCollection
@@ -33,8 +34,11 @@ import {ZkmlModel} from "./ZkmlModel.sol";
  * and its {ZkmlModel} adapter packs them into the model's public signals. The model's inputs and outputs
  * must be public (its `visibility` default). The model's proofs are bound to a recipient (`bind: ["recipient"]`), so a proof seen in the mempool mints
  * only to the account it was made for: submitting it for another `to` reverts with {RecipientMismatch},
- * and rewriting its recipient makes it fail verification ({InvalidProof}). Anyone may submit a mint (e.g.
- * a relayer); the token always goes to the proof's recipient.
+ * and rewriting its recipient makes it fail verification ({InvalidProof}).
+ *
+ * A mint reveals a commitment that its sender made in an earlier block ({PromptCommitments}), so someone
+ * who sees a pending mint and proves its prompt afresh for himself cannot mint it first. Any account may
+ * commit and mint for a recipient (e.g. a relayer); the token always goes to the proof's recipient.
  *
  * The `proof` bytes carry the recipient so that `verify(prompt, aigcData, proof)` is self-contained: it
  * holds for exactly the bytes emitted in {AigcData}, whoever owns the token since.
@@ -42,7 +46,7 @@ import {ZkmlModel} from "./ZkmlModel.sol";
  * Token ids are `uint256(keccak256(prompt))`, so a prompt mints once. AIGC data is attached only by
  * {mintWithProof}, together with its proof, and never replaced; {addAigcData} therefore always reverts.
  */
-contract AigcCollection is ERC721, IERC7007Enumerable {
+contract AigcCollection is ERC721, IERC7007Enumerable, PromptCommitments {
     using SafeCast for int256;
 
     /// @dev A token's prompt and outputs, packed four values per storage slot.
@@ -91,8 +95,14 @@ contract AigcCollection is ERC721, IERC7007Enumerable {
      * @param model_ A {ZkmlModel} adapter whose only binding is the recipient (`bind: ["recipient"]`).
      * @param name_ The ERC-721 collection name.
      * @param symbol_ The ERC-721 collection symbol.
+     * @param minRevealDelay_ Blocks between a prompt's commitment and its mint, at least 1 ({PromptCommitments}).
      */
-    constructor(ZkmlModel model_, string memory name_, string memory symbol_) ERC721(name_, symbol_) {
+    constructor(
+        ZkmlModel model_,
+        string memory name_,
+        string memory symbol_,
+        uint256 minRevealDelay_
+    ) ERC721(name_, symbol_) PromptCommitments(minRevealDelay_) {
         uint256 bindings = model_.bindingCount();
         if (bindings != 1) revert ModelNotRecipientBound(bindings);
         if (!model_.valuesArePublic()) revert ModelValuesNotPublic();
@@ -106,19 +116,24 @@ contract AigcCollection is ERC721, IERC7007Enumerable {
 
     /**
      * @notice Mints the token of `prompt` to `to`, with `aigcData` as its content, if `proof` proves that the
-     * model computes `aigcData` from `prompt` and was made for recipient `to`.
-     * @dev See the contract documentation for the encodings. Emits {Transfer} and {AigcData}. Like `_safeMint`,
-     * calls {IERC721Receiver-onERC721Received} when `to` is a contract, after all state changes.
+     * model computes `aigcData` from `prompt` and was made for recipient `to`, and if the sender committed to
+     * this mint with `salt` at least {minRevealDelay} blocks ago ({commitPrompt}).
+     * @dev See the contract documentation for the encodings. Uses up the commitment (reverts with {NoCommitment}
+     * or {CommitmentTooRecent} without one) before any external call. Emits {PromptRevealed}, {Transfer} and
+     * {AigcData}. Like `_safeMint`, calls {IERC721Receiver-onERC721Received} when `to` is a contract, after all
+     * state changes.
      * @return tokenId_ `uint256(keccak256(prompt_))`.
      */
     function mintWithProof(
         address to,
         bytes calldata prompt_,
         bytes calldata aigcData_,
-        bytes calldata proof
+        bytes calldata proof,
+        bytes32 salt
     ) external returns (uint256 tokenId_) {
         tokenId_ = uint256(keccak256(prompt_));
         if (_ownerOf(tokenId_) != address(0)) revert PromptAlreadyMinted(tokenId_);
+        _revealCommitment(bytes32(tokenId_), to, salt);
         (int256[] memory inputs, int256[] memory outputs) = _requireProvenFor(to, prompt_, aigcData_, proof);
 
         Generation storage generation = _generations[tokenId_];

@@ -9,6 +9,7 @@ import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 import {IERC7007, IERC7007Enumerable} from "./interfaces/IERC7007.sol";
 import {IProvenImageVerifier} from "./interfaces/IProvenImageVerifier.sol";
 import {CodeStore} from "./utils/CodeStore.sol";
+import {PromptCommitments} from "./utils/PromptCommitments.sol";
 import {GraySvg} from "./utils/GraySvg.sol";
 import {Utf8} from "./utils/Utf8.sol";
 
@@ -39,7 +40,11 @@ import {Utf8} from "./utils/Utf8.sol";
  * word) <= 2^253 < p (the last word holds only the remaining digits).
  *
  * The recipient enters r, so a proof seen in the mempool mints only to the account it was made for: for
- * another `to`, r changes and the proof fails ({InvalidProof}). Anyone may submit a mint (e.g. a relayer).
+ * another `to`, r changes and the proof fails ({InvalidProof}).
+ *
+ * A mint reveals a commitment that its sender made in an earlier block ({PromptCommitments}), so someone
+ * who sees a pending mint and proves its prompt afresh for himself cannot mint it first. Any account may
+ * commit and mint for a recipient (e.g. a relayer); the token always goes to the proof's recipient.
  *
  * ERC-7007 encodings (canonical `abi.encode`; other byte strings are rejected):
  * - `prompt`: arbitrary bytes (normally UTF-8 text). Token id `uint256(keccak256(prompt))`: a prompt mints once.
@@ -48,7 +53,7 @@ import {Utf8} from "./utils/Utf8.sol";
  *   {AigcData}, so {verify} holds for the emitted bytes whoever owns the token since.
  * AIGC data is attached only by {mintWithProof}, with its proof, and never replaced: {addAigcData} reverts.
  */
-contract ProvenImageCollection is ERC721, IERC7007Enumerable {
+contract ProvenImageCollection is ERC721, IERC7007Enumerable, PromptCommitments {
     /// @notice The BN254 scalar field modulus: the proof's arithmetic is modulo it.
     uint256 public constant FIELD_MODULUS =
         21888242871839275222246405745257275088548364400416034343698204186575808495617;
@@ -131,6 +136,9 @@ contract ProvenImageCollection is ERC721, IERC7007Enumerable {
      * @param height_ Image height in pixels.
      * @param bits_ Width of each packed pixel digit (the manifest's output packing bits).
      * @param scaleBits_ Fixed-point fraction bits of the pixel values.
+     * @param name_ The ERC-721 collection name.
+     * @param symbol_ The ERC-721 collection symbol.
+     * @param minRevealDelay_ Blocks between a prompt's commitment and its mint, at least 1 ({PromptCommitments}).
      */
     constructor(
         IProvenImageVerifier verifier_,
@@ -140,8 +148,9 @@ contract ProvenImageCollection is ERC721, IERC7007Enumerable {
         uint8 bits_,
         uint8 scaleBits_,
         string memory name_,
-        string memory symbol_
-    ) ERC721(name_, symbol_) {
+        string memory symbol_,
+        uint256 minRevealDelay_
+    ) ERC721(name_, symbol_) PromptCommitments(minRevealDelay_) {
         if (address(verifier_).code.length == 0) revert NoVerifierCode(address(verifier_));
         if (width_ == 0 || height_ == 0) revert InvalidImageSize(width_, height_);
         if (bits_ == 0 || bits_ > _WORD_BITS) revert InvalidDigitBits(bits_);
@@ -163,20 +172,25 @@ contract ProvenImageCollection is ERC721, IERC7007Enumerable {
 
     /**
      * @notice Mints the token of `prompt_` to `to`, with the image `words` as its content, if `proof` proves
-     * that the model computes `words` from `prompt_`'s seed and was made for recipient `to`.
-     * @dev `proof` = `abi.encode(uint256[2] a, uint256[2][2] b, uint256[2] c)`. Emits {Transfer} and {AigcData}
-     * (with `aigcData = abi.encode(words)` and the proof followed by `to`). Like `_safeMint`, calls
-     * {IERC721Receiver-onERC721Received} when `to` is a contract, after all state changes.
+     * that the model computes `words` from `prompt_`'s seed and was made for recipient `to`, and if the sender
+     * committed to this mint with `salt` at least {minRevealDelay} blocks ago ({commitPrompt}).
+     * @dev `proof` = `abi.encode(uint256[2] a, uint256[2][2] b, uint256[2] c)`. Uses up the commitment (reverts
+     * with {NoCommitment} or {CommitmentTooRecent} without one) before any external call. Emits
+     * {PromptRevealed}, {Transfer} and {AigcData} (with `aigcData = abi.encode(words)` and the proof followed
+     * by `to`). Like `_safeMint`, calls {IERC721Receiver-onERC721Received} when `to` is a contract, after all
+     * state changes.
      * @return tokenId_ `uint256(keccak256(prompt_))`.
      */
     function mintWithProof(
         address to,
         bytes calldata prompt_,
         uint256[] calldata words_,
-        bytes calldata proof
+        bytes calldata proof,
+        bytes32 salt
     ) external returns (uint256 tokenId_) {
         tokenId_ = uint256(keccak256(prompt_));
         if (_ownerOf(tokenId_) != address(0)) revert PromptAlreadyMinted(tokenId_);
+        _revealCommitment(bytes32(tokenId_), to, salt);
         // Any 256 bytes are the canonical encoding of the proof's eight static words.
         if (proof.length != _MINT_PROOF_LENGTH) revert InvalidProofEncoding();
         if (!_verifies(abi.decode(proof, (Proof)), publicSignals(prompt_, words_, to))) revert InvalidProof();

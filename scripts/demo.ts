@@ -1,7 +1,8 @@
 // The end-to-end demo: ONNX model -> circuit -> Groth16 proof -> on-chain verification, then the two
 // applications built on it:
 //   1. credit_mlp: compile, prove, verify off-chain and on-chain (and reject a tampered output);
-//   2. the ERC-7007 collection over pixel_gen: prove a prompt bound to the signer and mintWithProof;
+//   2. the ERC-7007 collection over pixel_gen: prove a prompt bound to the signer, commitPrompt, then mintWithProof
+//      in a later block;
 //   3. the AI vault over price_forecaster: deposit, push the "buy" window into the feed, prove the forecast
 //      on the feed's rounds bound to the vault's epoch, and rebalance.
 //
@@ -44,7 +45,7 @@ function grid(vs: readonly number[]): string[] {
   return rows;
 }
 
-/** The ERC-7007 collection: deploy with deploy/modules/aigc.ts, prove a prompt bound to the signer, mint it. */
+/** The ERC-7007 collection: deploy with deploy/modules/aigc.ts, prove a prompt bound to the signer, commit to it, mint it. */
 async function aigcDemo(log: (msg: string) => void): Promise<Line[]> {
   const { manifest: m, dir } = await compileAigcModel(log, AIGC_EXAMPLE_MODEL);
   const { collection, deploymentId } = await deployAigcCollection(m, dir, log);
@@ -53,10 +54,11 @@ async function aigcDemo(log: (msg: string) => void): Promise<Line[]> {
   const [signer] = await hre.ethers.getSigners();
   const prompt = await choosePrompt(collection, m);
   log(`${m.name}: proving prompt ${JSON.stringify(prompt)} bound to recipient ${signer.address} ...`);
-  const { proved, args, receipt } = await proveAndMint(collection, m, prompt, signer);
+  const { proved, args, commit, receipt } = await proveAndMint(collection, m, prompt, signer);
   const tokenId = "0x" + args.tokenId.toString(16);
   const pixels = grid(proved.outputs[0].values);
-  log(`mintWithProof: token ${tokenId} minted to ${signer.address} (gasUsed ${receipt.gasUsed}); proven outputs:`);
+  log(`commitPrompt: ${commit.commitment} in block ${commit.blockNumber} (gasUsed ${commit.gasUsed})`);
+  log(`mintWithProof: token ${tokenId} minted to ${signer.address} in block ${receipt.blockNumber} (gasUsed ${receipt.gasUsed}); proven outputs:`);
   for (const row of pixels) log(`  ${row}`);
 
   return [
@@ -65,7 +67,8 @@ async function aigcDemo(log: (msg: string) => void): Promise<Line[]> {
     ["erc-7007 token", `${tokenId} (keccak256 of the prompt), owned by ${signer.address}`],
     ...pixels.map((row, i): Line => [i === 0 ? "proven 4x4 image" : "", row]),
     ["image abs error", `${proved.reference ? proved.reference.maxAbsError.toExponential(3) : "n/a"} (max vs onnxruntime)`],
-    ["mint gas", `${receipt.gasUsed} (mintWithProof receipt gasUsed: proof check + mint, incl. 21000 base)`],
+    ["commit gas", `${commit.gasUsed} (commitPrompt receipt gasUsed, incl. 21000 base; a block before the mint)`],
+    ["mint gas", `${receipt.gasUsed} (mintWithProof receipt gasUsed: commitment + proof check + mint, incl. 21000 base)`],
   ];
 }
 

@@ -53,7 +53,8 @@ async function main(): Promise<void> {
     ["prove", `${(minted.proveMs / 1000).toFixed(1)} s (witness + Groth16 proof + onnxruntime reference)`],
     ["total", `${((Date.now() - t0) / 1000).toFixed(1)} s; peak memory ${peakMiB} MiB (this process and its worker threads)`],
     ["verify gas", `${minted.verifyGas} (verifyProof as a transaction, incl. 21000 base and calldata)`],
-    ["mint gas", `${minted.mintGas} (mintWithProof: verification, the 3 signals from keccak, the image stored as a data contract's code)`],
+    ["commit gas", `${minted.commitGas} (commitPrompt, a block before the mint)`],
+    ["mint gas", `${minted.mintGas} (mintWithProof: the commitment, verification, the 3 signals from keccak, the image stored as a data contract's code)`],
     ["fidelity", `max pixel error ${rendering.maxPixelError.toExponential(2)} vs onnxruntime (${rendering.maxGrayLevelError} of 255 gray levels)`],
     ["image", `${path.relative(process.cwd(), rendering.file)} (proven left, onnxruntime right); tokenURI's SVG matches the proven pixels`],
   ];
@@ -64,7 +65,7 @@ async function main(): Promise<void> {
       model: m.name, prompt: PROMPT, constraints: m.circuit.constraints, wires: m.circuit.wires, domainPower: m.ptau.power,
       publicSignals: m.publicSignals.count, scaleBits: m.quant.scaleBits, inputBits: m.quant.inputBits,
       seconds: { compile: compileMs / 1000, ...Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v / 1000])), prove: minted.proveMs / 1000, total: (Date.now() - t0) / 1000 },
-      peakMemoryMiB: peakMiB, verifyGas: Number(minted.verifyGas), mintGas: Number(minted.mintGas),
+      peakMemoryMiB: peakMiB, verifyGas: Number(minted.verifyGas), commitGas: Number(minted.commitGas), mintGas: Number(minted.mintGas),
       maxPixelError: rendering.maxPixelError, maxGrayLevelError: rendering.maxGrayLevelError,
       fidelity: m.fidelity, machine: { cpus: require("os").cpus().length, node: process.version },
     };

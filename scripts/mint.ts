@@ -1,5 +1,5 @@
 // Mints one ERC-7007 token of the pixel_gen collection: proves the model's image for a prompt, bound to the
-// signer, and submits it to AigcCollection.mintWithProof.
+// signer, commits to the mint (commitPrompt) and reveals it with AigcCollection.mintWithProof in a later block.
 //
 //   npx hardhat run scripts/mint.ts                       (Hardhat's in-process network)
 //   npx hardhat node &  npx hardhat run scripts/mint.ts --network localhost
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   const [signer] = await hre.ethers.getSigners();
   const prompt = await choosePrompt(collection, m, process.env.AIGC_PROMPT);
   console.log(`proving ${m.name}(${JSON.stringify(prompt)}) bound to recipient ${signer.address} ...`);
-  const { proved: r, args, receipt, verifyGas } = await proveAndMint(collection, m, prompt, signer);
+  const { proved: r, args, commit, receipt, verifyGas } = await proveAndMint(collection, m, prompt, signer);
 
   const uri = await collection.tokenURI(args.tokenId);
   const json = decodeTokenUri(uri);
@@ -48,7 +48,8 @@ async function main(): Promise<void> {
   for (const line of asciiGrays(grays, width)) console.log(`          |${line}|`);
   console.log("tokenURI  data:application/json;base64, decoded:");
   for (const [k, v] of Object.entries(printable(json))) console.log(`            ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
-  console.log(`gas       mintWithProof: ${receipt.gasUsed} (transaction, incl. 21000 base); verify() alone: ${verifyGas} (estimateGas)`);
+  console.log(`gas       commitPrompt: ${commit.gasUsed} (block ${commit.blockNumber}); mintWithProof: ${receipt.gasUsed} (block ${receipt.blockNumber}); both transactions, incl. 21000 base`);
+  console.log(`          verify() alone: ${verifyGas} (estimateGas)`);
 }
 
 main()

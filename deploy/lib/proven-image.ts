@@ -19,7 +19,8 @@ export function provenImageModule(manifest: Manifest) {
     const verifier = m.contract(manifest.contractName);
     const name = m.getParameter("name", `${manifest.name} proven images`);
     const symbol = m.getParameter("symbol", "PROVEN");
-    const collection = m.contract("ProvenImageCollection", [verifier, manifest.modelHash, width, height, bits, scaleBits, name, symbol]);
+    const minRevealDelay = m.getParameter("minRevealDelay", 1);
+    const collection = m.contract("ProvenImageCollection", [verifier, manifest.modelHash, width, height, bits, scaleBits, name, symbol, minRevealDelay]);
     return { verifier, collection };
   });
 }

@@ -10,7 +10,8 @@
 //
 // Reading this file reads the model's manifest, so compile the model first; scripts and tests that compile
 // in-process import it afterwards (`await import("../deploy/modules/aigc")`). Parameters: AigcCollection_<model>.name
-// and .symbol (defaults "Pixel Gen", "PIXELGEN").
+// and .symbol (defaults "Pixel Gen", "PIXELGEN"), and .minRevealDelay (blocks between a prompt's commitment and its
+// mint, default 1; see contracts/utils/PromptCommitments.sol).
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import crypto from "crypto";
 import fs from "fs";
@@ -35,18 +36,20 @@ export function aigcModule(manifest: Manifest) {
     const model = m.contract("ZkmlModel", [verifier, manifest.modelHash, solidityLayout(ps, manifest.quant.scaleBits), 0n]);
     const name = m.getParameter("name", title(manifest.name));
     const symbol = m.getParameter("symbol", manifest.name.replace(/[^A-Za-z0-9]/g, "").toUpperCase().slice(0, 8));
-    const collection = m.contract("AigcCollection", [model, name, symbol]);
+    const minRevealDelay = m.getParameter("minRevealDelay", 1);
+    const collection = m.contract("AigcCollection", [model, name, symbol, minRevealDelay]);
     return { verifier, model, collection };
   });
 }
 
 /**
- * A deployment id that changes whenever the model's keys do (a recompile with --force gives a new verifier), so
- * a persisted deployment (e.g. on localhost) is reused only while it matches the compiled model.
+ * A deployment id that changes whenever the model's keys do (a recompile with --force gives a new verifier) or the
+ * collection's code does, so a persisted deployment (e.g. on localhost) is reused only while it matches both.
  */
 export function aigcDeploymentId(manifest: Manifest, dir = hre.zkml.modelDir(manifest.name)): string {
   const vkey = fs.readFileSync(path.join(dir, manifest.files.vkey));
-  return `aigc-${manifest.name}-${crypto.createHash("sha256").update(vkey).digest("hex").slice(0, 12)}`;
+  const collection = hre.artifacts.readArtifactSync("AigcCollection").bytecode;
+  return `aigc-${manifest.name}-${crypto.createHash("sha256").update(vkey).update(collection).digest("hex").slice(0, 12)}`;
 }
 
 export default aigcModule(hre.zkml.manifest(AIGC_MODEL));

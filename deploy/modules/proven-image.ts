@@ -5,7 +5,8 @@
 //   npx hardhat ignition deploy deploy/modules/proven-image.ts [--network localhost]   (after zkml:compile)
 //
 // Reading this file reads the model's manifest, so compile the model first; scripts and tests that compile
-// in-process import it afterwards. Parameters: ProvenImageCollection_<model>.name and .symbol.
+// in-process import it afterwards. Parameters: ProvenImageCollection_<model>.name, .symbol and .minRevealDelay (blocks
+// between a prompt's commitment and its mint, default 1; see contracts/utils/PromptCommitments.sol).
 import hre from "hardhat";
 import { provenImageModule } from "../lib/proven-image";
 

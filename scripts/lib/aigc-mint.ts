@@ -1,6 +1,6 @@
 // The ERC-7007 mint steps shared by scripts/mint.ts and scripts/demo.ts: compile the recipient-bound model,
 // deploy (or reuse) the collection with the Ignition module deploy/modules/aigc.ts, choose an unminted prompt,
-// prove it bound to the recipient and submit it to AigcCollection.mintWithProof.
+// prove it bound to the recipient, commit to it (commitPrompt) and reveal it with AigcCollection.mintWithProof.
 //
 // Runs inside Hardhat (`hardhat run`): it uses the script's Hardhat runtime environment.
 import fs from "fs";
@@ -14,6 +14,7 @@ import { quantizeReal } from "../../src/quantize/fixed-point";
 import { encodeValues, MintArgs, mintArgs, tokenIdOf } from "./aigc";
 import { ensureExampleModel, exampleModelDir } from "./example-models";
 import { mulberry32 } from "./prng";
+import { commitPrompt, PromptCommit } from "./prompt-commitment";
 
 /** The project's example ERC-7007 generator (hardhat.config.ts: `bind: ["recipient"]`). */
 export const AIGC_EXAMPLE_MODEL = "pixel_gen";
@@ -106,22 +107,30 @@ export interface Minted {
   proved: ProveResult;
   /** The mintWithProof arguments, with the token id and the quantized prompt and outputs. */
   args: MintArgs;
+  /** The commitment the mint revealed (its gasUsed is commitPrompt's gas). */
+  commit: PromptCommit;
   /** mintWithProof's receipt (its gasUsed is the mint's gas). */
   receipt: Contract;
   /** estimateGas of a transaction calling the collection's verify() alone. */
   verifyGas: bigint;
 }
 
-/** Proves `prompt` bound to the signer, checks it with verify(), mints it with mintWithProof and checks the owner. */
+/**
+ * Proves `prompt` bound to the signer and checks it with verify(); then commits to the mint (commitPrompt, its own
+ * block), reveals it with mintWithProof in a later block and checks the owner.
+ */
 export async function proveAndMint(collection: Contract, m: Manifest, prompt: number[], signer: Contract): Promise<Minted> {
   const proved = await hre.zkml.prove(m.name, { input_data: [prompt] }, { bindings: { recipient: signer.address } });
   const args = mintArgs(m, proved.calldata, signer.address);
+  // Checked before the reveal: a reveal that fails has made the prompt public.
   check(await collection.verify(args.prompt, args.aigcData, args.proof), "verify(prompt, aigcData, proof) is true before minting");
   const verifyGas: bigint = await collection.verify.estimateGas(args.prompt, args.aigcData, args.proof);
 
-  const tx = await collection.connect(signer).mintWithProof(signer.address, args.prompt, args.aigcData, args.proof);
+  const commit = await commitPrompt(collection, args.prompt, signer.address, signer);
+  const tx = await collection.connect(signer).mintWithProof(signer.address, args.prompt, args.aigcData, args.proof, commit.salt);
   const receipt = await tx.wait();
   check(receipt?.status === 1, "mintWithProof succeeded");
+  check(receipt.blockNumber > commit.blockNumber, "the mint was mined in a later block than its commitment");
   check((await collection.ownerOf(args.tokenId)) === signer.address, "the signer owns the token");
-  return { proved, args, receipt, verifyGas };
+  return { proved, args, commit, receipt, verifyGas };
 }

@@ -1,6 +1,6 @@
 // The ERC-7007 collection's byte encodings (see contracts/AigcCollection.sol), shared by scripts/mint.ts and
 // the tests: a proof of the recipient-bound model becomes the (prompt, aigcData, proof) byte strings that
-// mintWithProof and verify take.
+// mintWithProof and verify take (mintWithProof also takes the salt of its commitment: ./prompt-commitment.ts).
 import { AbiCoder, keccak256 } from "ethers";
 import type { Groth16Calldata } from "../../src/backend/groth16";
 import type { Manifest } from "../../src/pipeline/manifest";
@@ -38,7 +38,7 @@ export interface MintArgs {
   tokenId: bigint;
 }
 
-/** The mintWithProof / verify arguments for a proof of `m` bound to `recipient`, read off its public signals. */
+/** The mintWithProof (but its salt) / verify arguments for a proof of `m` bound to `recipient`, read off its public signals. */
 export function mintArgs(m: Manifest, cd: Groth16Calldata, recipient: string): MintArgs {
   const ps = m.publicSignals;
   const outputs = decodeOutputs(m, cd.publicSignals);

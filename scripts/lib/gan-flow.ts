@@ -1,11 +1,13 @@
 // The flagship flow (issue 8), shared by scripts/gan.ts (the full mnist_gan) and test/e2e/gan.test.ts (a
 // reduced copy): prompt -> seed -> proof of the generator's image, bound to the recipient ->
-// ProvenImageCollection.mintWithProof -> tokenURI with the proven image as on-chain SVG.
+// commitPrompt, then ProvenImageCollection.mintWithProof in a later block -> tokenURI with the proven image as
+// on-chain SVG.
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Manifest } from "../../src/pipeline/manifest";
 import type { ProveResult } from "../../src/pipeline/prove";
 import { recipientContext } from "../../src/privacy/seeded";
 import { provenImageModule } from "../../deploy/lib/proven-image";
+import { commitPrompt } from "./prompt-commitment";
 import { encodeMintProof, promptBytes } from "./proven-image";
 
 type Contract = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -17,6 +19,8 @@ export interface MintedImage {
   collection: Contract;
   verifier: Contract;
   tokenId: bigint;
+  /** commitPrompt's gas, and mintWithProof's (both transactions, incl. the 21k base). */
+  commitGas: bigint;
   mintGas: bigint;
   /** Gas of the verifier's verifyProof as a transaction (incl. the 21k base and calldata) and without the base. */
   verifyGas: bigint;
@@ -35,7 +39,7 @@ export async function deployImageCollection(hre: HardhatRuntimeEnvironment, m: M
   return ignition.deploy(provenImageModule(m));
 }
 
-/** Proves `prompt` for `recipient` and mints it through `collection`. */
+/** Proves `prompt` for `recipient`, then commits to its mint and mints it through `collection` (from the collection's signer). */
 export async function proveAndMintImage(
   hre: HardhatRuntimeEnvironment,
   m: Manifest,
@@ -51,8 +55,9 @@ export async function proveAndMintImage(
   const { a, b, c } = proved.calldata;
   const signals = proved.publicSignals.map(BigInt);
   const verifyGas: bigint = await deployed.verifier.verifyProof.estimateGas(a, b, c, signals);
-  const tx = await deployed.collection.mintWithProof(recipient, promptBytes(prompt), words, encodeMintProof(proved.calldata));
+  const commit = await commitPrompt(deployed.collection, promptBytes(prompt), recipient);
+  const tx = await deployed.collection.mintWithProof(recipient, promptBytes(prompt), words, encodeMintProof(proved.calldata), commit.salt);
   const receipt = await tx.wait();
   const tokenId: bigint = await deployed.collection.tokenId(promptBytes(prompt));
-  return { manifest: m, proved, proveMs, ...deployed, tokenId, mintGas: receipt.gasUsed, verifyGas };
+  return { manifest: m, proved, proveMs, ...deployed, tokenId, commitGas: commit.gasUsed, mintGas: receipt.gasUsed, verifyGas };
 }

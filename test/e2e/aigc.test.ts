@@ -1,16 +1,18 @@
 // The ERC-7007 collection over pixel_gen, deployed with deploy/modules/aigc.ts (Ignition) on the in-process network:
-// a real proof mints; every way of attaching content the model did not compute for that recipient is refused.
+// a real proof mints; every way of attaching content the model did not compute for that recipient is refused, and so
+// is a sniper who proves a pending mint's prompt afresh for himself (commit-reveal, issue 14).
 import { expect } from "chai";
 import { id, keccak256, toBeHex, zeroPadValue } from "ethers";
 import hre from "hardhat";
 import path from "path";
 import { asciiGrays, decodeSvgUri, decodeTokenUri, decodeValues, encodeProof, encodeValues, expectedGray, mintArgs, MintArgs, svgPixels, tokenIdOf } from "../../scripts/lib/aigc";
 import { ensureExampleModel, exampleModelDir } from "../../scripts/lib/example-models";
+import { commitPrompt, newSalt, promptCommitment } from "../../scripts/lib/prompt-commitment";
 import { releaseSnarkjs } from "../../src/backend/snarkjs";
 import { compileModel } from "../../src/pipeline/compile";
 import type { Manifest } from "../../src/pipeline/manifest";
 import type { ProveResult } from "../../src/pipeline/prove";
-import { BN254_P, BN254_Q } from "./helpers";
+import { BN254_P, BN254_Q, FIXED_GAS, inOneBlock, minedRevert } from "./helpers";
 import { solidityLayout } from "../../src/privacy/layout";
 
 type Contract = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -64,8 +66,11 @@ describe("e2e: ERC-7007 AigcCollection over pixel_gen", function () {
     return { ...mintArgs(name === MODEL ? m : twin, r.calldata, recipient), r };
   }
 
-  const mint = (from: Signer, to: string, a: Pick<MintArgs, "prompt" | "aigcData" | "proof">) =>
-    collection.connect(from).mintWithProof(to, a.prompt, a.aigcData, a.proof);
+  /** Commits `from` to minting `a.prompt` to `to` (mined in its own block), then sends the mint that reveals it. */
+  async function mint(from: Signer, to: string, a: Pick<MintArgs, "prompt" | "aigcData" | "proof">, on: Contract = collection) {
+    const { salt } = await commitPrompt(on, a.prompt, to, from);
+    return on.connect(from).mintWithProof(to, a.prompt, a.aigcData, a.proof, salt);
+  }
 
   it("is wired from the manifest: recipient-bound adapter, model commitment, signal layout", async function () {
     // 16 pixels packed into a few signals, the 4 prompt values into one, then the recipient.
@@ -103,11 +108,13 @@ describe("e2e: ERC-7007 AigcCollection over pixel_gen", function () {
     });
 
     it("mints token keccak256(prompt) to the recipient, emitting Transfer and AigcData", async function () {
-      const tx = await mint(alice, alice.address, args);
+      const commit = await commitPrompt(collection, args.prompt, alice.address, alice);
+      const tx = await collection.connect(alice).mintWithProof(alice.address, args.prompt, args.aigcData, args.proof, commit.salt);
       await expect(tx).to.emit(collection, "Transfer").withArgs(hre.ethers.ZeroAddress, alice.address, args.tokenId);
       await expect(tx).to.emit(collection, "AigcData").withArgs(args.tokenId, args.prompt, args.aigcData, args.proof);
+      await expect(tx).to.emit(collection, "PromptRevealed").withArgs(alice.address, commit.commitment);
       const receipt = await tx.wait();
-      console.log(`      mintWithProof gas: ${receipt.gasUsed} (transaction, incl. 21000 base)`);
+      console.log(`      commitPrompt gas: ${commit.gasUsed}; mintWithProof gas: ${receipt.gasUsed} (transactions, incl. 21000 base each)`);
       expect(args.tokenId).to.equal(BigInt(keccak256(args.prompt)));
       expect(await collection.ownerOf(args.tokenId)).to.equal(alice.address);
       expect(await collection.balanceOf(alice.address)).to.equal(1n);
@@ -174,6 +181,76 @@ describe("e2e: ERC-7007 AigcCollection over pixel_gen", function () {
     });
   });
 
+  describe("commit-reveal against sniping (issue 14)", function () {
+    const receiptOf = (tx: { hash: string }) => hre.ethers.provider.getTransactionReceipt(tx.hash);
+
+    it("a sniper who sees a pending mint, proves its prompt for himself and front-runs it in the same block is refused; the committer's mint wins", async function () {
+      const a = await proveFor([0.45, -0.15, 0.8, -0.6], alice.address);
+      const commit = await commitPrompt(collection, a.prompt, alice.address, alice);
+      const bobSalt = newSalt();
+      let proveMs = 0;
+      const txs: Record<string, { hash: string }> = await inOneBlock(hre.network.provider, async () => {
+        const reveal = await collection.connect(alice).mintWithProof(alice.address, a.prompt, a.aigcData, a.proof, commit.salt, FIXED_GAS);
+        // Bob reads the prompt out of the pending reveal and proves it for himself: pixel_gen proves in under a second.
+        const pending = await hre.ethers.provider.getTransaction(reveal.hash);
+        expect(pending?.blockNumber).to.equal(null);
+        const seen: string = collection.interface.parseTransaction(pending!)!.args[1];
+        const t0 = Date.now();
+        const b = await proveFor(decodeValues(seen).map((q) => Number(q) / 2 ** m.quant.scaleBits), bob.address);
+        proveMs = Date.now() - t0;
+        expect(b.prompt).to.equal(seen);
+        expect(await collection.verify(b.prompt, b.aigcData, b.proof)).to.equal(true);
+        // He outbids Alice: a mint without a commitment, then a commitment and its reveal, all in her reveal's block.
+        const tip = { ...FIXED_GAS, maxFeePerGas: reveal.maxFeePerGas! * 10n, maxPriorityFeePerGas: reveal.maxPriorityFeePerGas! * 10n };
+        const uncommitted = await collection.connect(bob).mintWithProof(bob.address, b.prompt, b.aigcData, b.proof, bobSalt, tip);
+        const bobCommit = await collection.connect(bob).commitPrompt(promptCommitment(b.prompt, bob.address, bobSalt, bob.address), tip);
+        const bobReveal = await collection.connect(bob).mintWithProof(bob.address, b.prompt, b.aigcData, b.proof, bobSalt, tip);
+        return { reveal, uncommitted, bobCommit, bobReveal };
+      });
+      console.log(`      Bob's proof for himself took ${proveMs} ms`);
+      const r = Object.fromEntries(await Promise.all(Object.entries(txs).map(async ([k, tx]) => [k, (await receiptOf(tx))!])));
+      const block = commit.blockNumber + 1;
+      for (const k of Object.keys(r)) expect(r[k].blockNumber, k).to.equal(block);
+      for (const k of ["uncommitted", "bobCommit", "bobReveal"]) expect(r[k].index, k).to.be.lessThan(r.reveal.index);
+      expect([r.uncommitted.status, r.bobCommit.status, r.bobReveal.status, r.reveal.status]).to.deep.equal([0, 1, 0, 1]);
+      const revertOf = (tx: { hash: string }) => minedRevert(hre.network.provider, collection, tx);
+      expect(await revertOf(txs.uncommitted)).to.deep.equal({ name: "NoCommitment", args: [bob.address, promptCommitment(a.prompt, bob.address, bobSalt, bob.address)] });
+      expect(await revertOf(txs.bobReveal)).to.deep.equal({ name: "CommitmentTooRecent", args: [BigInt(block), BigInt(block)] });
+      expect(await collection.ownerOf(a.tokenId)).to.equal(alice.address);
+      console.log(`      commitPrompt gas: ${commit.gasUsed}; mintWithProof gas: ${r.reveal.gasUsed} (the winning reveal)`);
+    });
+
+    it("a reveal in its commitment's block, a wrong salt, another recipient or another sender's commitment (CommitmentTooRecent, NoCommitment)", async function () {
+      const a = await proveFor([-0.35, 0.65, -0.95, 0.25], alice.address);
+      const salt = newSalt();
+      const [commitTx, early] = await inOneBlock(hre.network.provider, async () => [
+        await collection.connect(alice).commitPrompt(promptCommitment(a.prompt, alice.address, salt, alice.address), FIXED_GAS),
+        await collection.connect(alice).mintWithProof(alice.address, a.prompt, a.aigcData, a.proof, salt, FIXED_GAS),
+      ]);
+      const committed = (await receiptOf(commitTx))!.blockNumber;
+      expect((await receiptOf(early))!.blockNumber).to.equal(committed);
+      expect(await minedRevert(hre.network.provider, collection, early)).to.deep.equal({ name: "CommitmentTooRecent", args: [BigInt(committed), BigInt(committed)] });
+
+      const reveal = (from: Signer, to: string, s: string) => collection.connect(from).mintWithProof(to, a.prompt, a.aigcData, a.proof, s);
+      const wrong = newSalt();
+      await expect(reveal(alice, alice.address, wrong)).to.be.revertedWithCustomError(collection, "NoCommitment")
+        .withArgs(alice.address, promptCommitment(a.prompt, alice.address, wrong, alice.address));
+      // Alice committed to minting to herself, not to Bob (even with a valid proof for Bob).
+      const b = await proveFor([-0.35, 0.65, -0.95, 0.25], bob.address);
+      await expect(reveal(alice, bob.address, salt)).to.be.revertedWithCustomError(collection, "NoCommitment");
+      await expect(collection.connect(alice).mintWithProof(bob.address, b.prompt, b.aigcData, b.proof, salt)).to.be.revertedWithCustomError(collection, "NoCommitment");
+      // Mallory replays Alice's reveal, salt included, or copies her commitment first: the committer is bound.
+      await expect(reveal(mallory, alice.address, salt)).to.be.revertedWithCustomError(collection, "NoCommitment")
+        .withArgs(mallory.address, promptCommitment(a.prompt, alice.address, salt, mallory.address));
+      await (await collection.connect(mallory).commitPrompt(promptCommitment(a.prompt, alice.address, salt, alice.address))).wait();
+      await expect(reveal(mallory, alice.address, salt)).to.be.revertedWithCustomError(collection, "NoCommitment");
+      expect(await collection.committedAt(alice.address, promptCommitment(a.prompt, alice.address, salt, alice.address))).to.equal(committed);
+      // The commitment is single-use: the mint deletes it.
+      await expect(reveal(alice, alice.address, salt)).to.emit(collection, "Transfer").withArgs(hre.ethers.ZeroAddress, alice.address, a.tokenId);
+      expect(await collection.committedAt(alice.address, promptCommitment(a.prompt, alice.address, salt, alice.address))).to.equal(0n);
+    });
+  });
+
   describe("rejections", function () {
     it("a tampered proof (InvalidProof)", async function () {
       const a = await proveFor([0.1, 0.2, 0.3, 0.4], alice.address);
@@ -191,7 +268,7 @@ describe("e2e: ERC-7007 AigcCollection over pixel_gen", function () {
 
     it("a proof front-run by another account for itself (RecipientMismatch, or InvalidProof once rewritten)", async function () {
       const a = await proveFor([-0.7, 0.35, 0.05, 0.6], alice.address);
-      // Mallory copies Alice's pending transaction's arguments but mints to herself.
+      // Mallory copies Alice's pending transaction's arguments but mints to herself (with a commitment of her own).
       await expect(mint(mallory, mallory.address, a)).to.be.revertedWithCustomError(collection, "RecipientMismatch").withArgs(alice.address, mallory.address);
       // ...or also rewrites the recipient the proof carries: the proof is bound to Alice, so it no longer verifies.
       const rewritten = encodeProof(a.r.calldata, mallory.address);
@@ -207,7 +284,7 @@ describe("e2e: ERC-7007 AigcCollection over pixel_gen", function () {
       expect(await twinCollection.verify(a.prompt, a.aigcData, a.proof)).to.equal(true);
       expect(await collection.verify(a.prompt, a.aigcData, a.proof)).to.equal(false);
       await expect(mint(alice, alice.address, a)).to.be.revertedWithCustomError(collection, "InvalidProof");
-      await twinCollection.connect(alice).mintWithProof(alice.address, a.prompt, a.aigcData, a.proof);
+      await mint(alice, alice.address, a, twinCollection);
       expect(await twinCollection.ownerOf(a.tokenId)).to.equal(alice.address);
     });
 
@@ -266,9 +343,10 @@ describe("e2e: ERC-7007 AigcCollection over pixel_gen", function () {
       const twoBindings = await factory.deploy(verifier, m.modelHash, withBindings(2), 0n);
       const tooFine = await factory.deploy(verifier, m.modelHash, withBindings(1, 65), 0n);
       const Collection = await hre.ethers.getContractFactory("AigcCollection");
-      await expect(Collection.deploy(await unbound.getAddress(), "x", "X")).to.be.revertedWithCustomError(Collection, "ModelNotRecipientBound").withArgs(0);
-      await expect(Collection.deploy(await twoBindings.getAddress(), "x", "X")).to.be.revertedWithCustomError(Collection, "ModelNotRecipientBound").withArgs(2);
-      await expect(Collection.deploy(await tooFine.getAddress(), "x", "X")).to.be.revertedWithCustomError(Collection, "UnsupportedScaleBits").withArgs(65);
+      await expect(Collection.deploy(await unbound.getAddress(), "x", "X", 1)).to.be.revertedWithCustomError(Collection, "ModelNotRecipientBound").withArgs(0);
+      await expect(Collection.deploy(await twoBindings.getAddress(), "x", "X", 1)).to.be.revertedWithCustomError(Collection, "ModelNotRecipientBound").withArgs(2);
+      await expect(Collection.deploy(await tooFine.getAddress(), "x", "X", 1)).to.be.revertedWithCustomError(Collection, "UnsupportedScaleBits").withArgs(65);
+      await expect(Collection.deploy(await model.getAddress(), "x", "X", 0)).to.be.revertedWithCustomError(Collection, "InvalidRevealDelay").withArgs(0);
     });
   });
 });

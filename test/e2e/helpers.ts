@@ -3,6 +3,7 @@ import { expect } from "chai";
 import type { Groth16Calldata } from "../../src/backend/groth16";
 import type { Groth16Proof } from "../../src/backend/snarkjs";
 import type { Manifest } from "../../src/pipeline/manifest";
+import type { EthereumProvider } from "hardhat/types";
 
 /** The BN254 scalar field modulus (kept local so a test checks src/'s constant rather than reusing it). */
 export const BN254_P = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
@@ -92,4 +93,31 @@ export async function rejectsWith(p: Promise<unknown>, pattern: RegExp): Promise
   expect(error, `expected an error matching ${pattern}`).to.not.equal(undefined);
   expect(error!.message).to.match(pattern);
   return error!;
+}
+
+/** A fixed gas limit for transactions sent with automine off: estimating one that will revert would throw before it is sent. */
+export const FIXED_GAS = { gasLimit: 2_000_000n };
+
+/**
+ * Runs `send` with automine off, then mines everything it sent in one block (evm_mine), in the mempool's order
+ * (higher tips first, each sender's nonces in order). Automine is back on afterwards, whatever happens.
+ */
+export async function inOneBlock<T>(provider: EthereumProvider, send: () => Promise<T>): Promise<T> {
+  await provider.send("evm_setAutomine", [false]);
+  try {
+    const sent = await send();
+    await provider.send("evm_mine");
+    return sent;
+  } finally {
+    await provider.send("evm_setAutomine", [true]);
+  }
+}
+
+/** The custom error of `contract` that a mined transaction reverted with, read from its trace (the chai matchers decode only errors thrown when sending). */
+export async function minedRevert(provider: EthereumProvider, contract: any, tx: { hash: string }): Promise<{ name: string; args: unknown[] }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const trace = await provider.send("debug_traceTransaction", [tx.hash, { disableMemory: true, disableStack: true, disableStorage: true }]);
+  expect(trace.failed, `${tx.hash} reverted`).to.equal(true);
+  const error = contract.interface.parseError("0x" + String(trace.returnValue).replace(/^0x/, ""));
+  expect(error, `${tx.hash}'s revert data is a custom error of the contract`).to.not.equal(null);
+  return { name: error.name, args: [...error.args] };
 }

@@ -1,12 +1,16 @@
 // ProvenImageCollection with a mock verifier that accepts exactly the public signals the test expects: the
 // contract must compute [S, seed, r] exactly as src/privacy/seeded.ts does, refuse non-canonical images,
-// bind each proof to its recipient, and render the stored image on-chain.
+// bind each proof to its recipient, mint only the reveal of an earlier commitment, and render the stored
+// image on-chain.
+import { mine } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import { AbiCoder, getBytes, getCreateAddress, hexlify, id, keccak256, solidityPacked, toUtf8Bytes } from "ethers";
 import hre from "hardhat";
 import { decodeSvgUri, decodeTokenUri, expectedGray } from "../../scripts/lib/aigc";
-import { encodeMintProof, encodeWords, imageSignals, svgRunPixels } from "../../scripts/lib/proven-image";
+import { commitPrompt, newSalt, promptCommitment } from "../../scripts/lib/prompt-commitment";
+import { encodeMintProof, encodeWords, imageSignals, promptBytes, svgRunPixels } from "../../scripts/lib/proven-image";
 import { packing, packWords } from "../../src/privacy/packing";
+import { FIXED_GAS, inOneBlock, minedRevert } from "./helpers";
 
 type Contract = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Signer = Awaited<ReturnType<typeof hre.ethers.getSigners>>[number];
@@ -54,7 +58,7 @@ describe("e2e: ProvenImageCollection (mock verifier)", function () {
   before(async function () {
     [alice, bob, relayer] = await hre.ethers.getSigners();
     verifier = await hre.ethers.deployContract("MockImageVerifier");
-    collection = await hre.ethers.deployContract("ProvenImageCollection", [await verifier.getAddress(), MODEL_HASH, SIDE, SIDE, BITS, SCALE_BITS, "Proven Digits", "PDIG"]);
+    collection = await hre.ethers.deployContract("ProvenImageCollection", [await verifier.getAddress(), MODEL_HASH, SIDE, SIDE, BITS, SCALE_BITS, "Proven Digits", "PDIG", 1]);
   });
 
   /** Makes the mock accept exactly the signals of (prompt, image, recipient) as the TS reference computes them. */
@@ -62,8 +66,11 @@ describe("e2e: ProvenImageCollection (mock verifier)", function () {
     await (await verifier.setExpected(imageSignals(prompt, w, recipient))).wait();
   }
 
-  const mint = (from: Signer, to: string, prompt: string | Uint8Array, w: bigint[], proof = PROOF) =>
-    collection.connect(from).mintWithProof(to, typeof prompt === "string" ? toUtf8Bytes(prompt) : prompt, w, proof);
+  /** Commits `from` to minting `prompt` to `to` (mined in its own block), then sends the mint that reveals it. */
+  async function mint(from: Signer, to: string, prompt: string | Uint8Array, w: bigint[], proof = PROOF, on: Contract = collection) {
+    const { salt } = await commitPrompt(on, promptBytes(prompt), to, from);
+    return on.connect(from).mintWithProof(to, promptBytes(prompt), w, proof, salt);
+  }
 
   it("derives its packing from the image size and digit width: 25 digits per word, 32 words", async function () {
     expect(PACK.perWord).to.equal(25);
@@ -86,8 +93,9 @@ describe("e2e: ProvenImageCollection (mock verifier)", function () {
     await expectSignals(prompt, words, alice.address);
     const tokenId = BigInt(keccak256(toUtf8Bytes(prompt)));
     const ercProof = abi.encode(["uint256[2]", "uint256[2][2]", "uint256[2]", "address"], [POINTS.a, POINTS.b, POINTS.c, alice.address]);
-    // A relayer submits; the token goes to the recipient the signals were computed for.
-    const tx = await mint(relayer, alice.address, prompt, words);
+    // A relayer commits and submits; the token goes to the recipient the signals were computed for.
+    const commit = await commitPrompt(collection, toUtf8Bytes(prompt), alice.address, relayer);
+    const tx = await collection.connect(relayer).mintWithProof(alice.address, toUtf8Bytes(prompt), words, PROOF, commit.salt);
     await expect(tx).to.emit(collection, "Transfer").withArgs(hre.ethers.ZeroAddress, alice.address, tokenId);
     const receipt = await tx.wait();
     // AigcData's prompt and aigcData are indexed, so the log holds their hashes.
@@ -97,7 +105,7 @@ describe("e2e: ProvenImageCollection (mock verifier)", function () {
     expect(logs[0].args.prompt.hash).to.equal(keccak256(toUtf8Bytes(prompt)));
     expect(logs[0].args.aigcData.hash).to.equal(keccak256(encodeWords(words)));
     expect(logs[0].args.proof).to.equal(ercProof);
-    console.log(`      mint gas (28x28, ${words.length} words, mock verifier): ${receipt.gasUsed}`);
+    console.log(`      commitPrompt gas: ${commit.gasUsed}; mintWithProof gas (28x28, ${words.length} words, mock verifier): ${receipt.gasUsed}`);
 
     expect(await collection.ownerOf(tokenId)).to.equal(alice.address);
     expect(await collection.tokenId(toUtf8Bytes(prompt))).to.equal(tokenId);
@@ -263,31 +271,171 @@ describe("e2e: ProvenImageCollection (mock verifier)", function () {
   });
 
   it("handles a non-square image packed in one word (5x3 at 16 bits: 15 digits, 240 bits)", async function () {
-    const small = await hre.ethers.deployContract("ProvenImageCollection", [await verifier.getAddress(), MODEL_HASH, 5, 3, 16, 12, "Small", "SML"]);
+    const small = await hre.ethers.deployContract("ProvenImageCollection", [await verifier.getAddress(), MODEL_HASH, 5, 3, 16, 12, "Small", "SML", 1]);
     const p = packing(15, 16);
     expect([p.perWord, p.words]).to.deep.equal([15, 1]);
     expect(await small.wordCount()).to.equal(1n);
     const px = [-4096, 0, 1, 8, 2048, 4095, 4096, 4097, 30000, -32768, 32767, 16, 24, 2047, 2049].map(BigInt);
     const w = packWords(px, p);
     await expectSignals("small", w, alice.address);
-    await (await small.mintWithProof(alice.address, toUtf8Bytes("small"), w, PROOF)).wait();
+    await (await mint(alice, alice.address, "small", w, PROOF, small)).wait();
     const tokenId = BigInt(keccak256(toUtf8Bytes("small")));
     const grays = px.map((v) => expectedGray(v, 12));
     expect([...getBytes(await small.image(tokenId))]).to.deep.equal(grays);
     const svg = svgRunPixels(decodeSvgUri(decodeTokenUri(await small.tokenURI(tokenId)).image as string));
     expect([svg.width, svg.height, ...svg.grays]).to.deep.equal([5, 3, ...grays]);
-    await expect(small.mintWithProof(alice.address, toUtf8Bytes("small2"), [1n << 240n], PROOF)).to.be.revertedWithCustomError(small, "WordOutOfRange");
+    await expect(mint(alice, alice.address, "small2", [1n << 240n], PROOF, small)).to.be.revertedWithCustomError(small, "WordOutOfRange");
+  });
+
+  describe("commit-reveal: a mint reveals a commitment its sender made in an earlier block (issue 14)", function () {
+    const ercProof = (recipient: string) => abi.encode(["uint256[2]", "uint256[2][2]", "uint256[2]", "address"], [POINTS.a, POINTS.b, POINTS.c, recipient]);
+    const receiptOf = (tx: { hash: string }) => hre.ethers.provider.getTransactionReceipt(tx.hash);
+    const revertOf = (tx: { hash: string }) => minedRevert(hre.network.provider, collection, tx);
+
+    it("computes the commitment as the TS helper does, records its block per committer and emits PromptCommitted", async function () {
+      const p = promptBytes("a commitment to check");
+      const salt = newSalt();
+      const c = promptCommitment(p, alice.address, salt, bob.address);
+      expect(await collection.promptCommitment(keccak256(p), alice.address, salt, bob.address)).to.equal(c);
+      expect(await collection.minRevealDelay()).to.equal(1n);
+      const tx = await collection.connect(bob).commitPrompt(c);
+      const receipt = await tx.wait();
+      await expect(tx).to.emit(collection, "PromptCommitted").withArgs(bob.address, c, receipt.blockNumber);
+      expect(await collection.committedAt(bob.address, c)).to.equal(receipt.blockNumber);
+      expect(await collection.committedAt(alice.address, c)).to.equal(0n);
+      console.log(`      commitPrompt gas: ${receipt.gasUsed} (transaction, incl. 21000 base)`);
+    });
+
+    it("refuses a sniper who proves a pending reveal's prompt for himself and front-runs it in the same block; the committer's mint wins", async function () {
+      const prompt = "a digit only alice knows until she mints it";
+      const p = promptBytes(prompt);
+      const tokenId = BigInt(keccak256(p));
+      await expectSignals(prompt, words, alice.address);
+      // Stands for the proof Bob makes for himself in under a second once he has seen the prompt: his signals verify.
+      await (await verifier.alsoAccept(imageSignals(prompt, words, bob.address))).wait();
+      expect(await collection.verify(p, encodeWords(words), ercProof(bob.address))).to.equal(true);
+      // Alice commits; her reveal goes out for the very next block.
+      const commit = await commitPrompt(collection, p, alice.address, alice);
+
+      const bobSalt = newSalt();
+      const txs: Record<string, { hash: string }> = await inOneBlock(hre.network.provider, async () => {
+        const reveal = await collection.connect(alice).mintWithProof(alice.address, p, words, PROOF, commit.salt, FIXED_GAS);
+        // Bob reads the pending reveal out of the mempool...
+        const pending = await hre.ethers.provider.getTransaction(reveal.hash);
+        expect(pending?.blockNumber).to.equal(null);
+        const [, seenPrompt, seenWords] = collection.interface.parseTransaction(pending!)!.args;
+        expect(seenPrompt).to.equal(hexlify(p));
+        // ...and outbids it: a mint for himself without a commitment, then a commitment and its reveal.
+        const tip = { ...FIXED_GAS, maxFeePerGas: reveal.maxFeePerGas! * 10n, maxPriorityFeePerGas: reveal.maxPriorityFeePerGas! * 10n };
+        const bobCommitment = promptCommitment(seenPrompt, bob.address, bobSalt, bob.address);
+        const uncommitted = await collection.connect(bob).mintWithProof(bob.address, seenPrompt, [...seenWords], PROOF, bobSalt, tip);
+        const bobCommit = await collection.connect(bob).commitPrompt(bobCommitment, tip);
+        const bobReveal = await collection.connect(bob).mintWithProof(bob.address, seenPrompt, [...seenWords], PROOF, bobSalt, tip);
+        return { reveal, uncommitted, bobCommit, bobReveal };
+      });
+      const r = Object.fromEntries(await Promise.all(Object.entries(txs).map(async ([k, tx]) => [k, (await receiptOf(tx))!])));
+      const block = commit.blockNumber + 1;
+      for (const k of Object.keys(r)) expect(r[k].blockNumber, k).to.equal(block);
+      // Bob's transactions ran first, and only his commitment went through.
+      for (const k of ["uncommitted", "bobCommit", "bobReveal"]) expect(r[k].index, k).to.be.lessThan(r.reveal.index);
+      expect([r.uncommitted.status, r.bobCommit.status, r.bobReveal.status, r.reveal.status]).to.deep.equal([0, 1, 0, 1]);
+      expect(await revertOf(txs.uncommitted)).to.deep.equal({ name: "NoCommitment", args: [bob.address, promptCommitment(p, bob.address, bobSalt, bob.address)] });
+      expect(await revertOf(txs.bobReveal)).to.deep.equal({ name: "CommitmentTooRecent", args: [BigInt(block), BigInt(block)] });
+      expect(await collection.ownerOf(tokenId)).to.equal(alice.address);
+      // A block later Bob's commitment is old enough, but the prompt is minted.
+      await expect(collection.connect(bob).mintWithProof(bob.address, p, words, PROOF, bobSalt)).to.be.revertedWithCustomError(collection, "PromptAlreadyMinted").withArgs(tokenId);
+    });
+
+    it("refuses a reveal in the block of its commitment, and takes it in the next", async function () {
+      const prompt = "a digit revealed too soon";
+      const p = promptBytes(prompt);
+      await expectSignals(prompt, words, alice.address);
+      const salt = newSalt();
+      const [commitTx, revealTx] = await inOneBlock(hre.network.provider, async () => [
+        await collection.connect(alice).commitPrompt(promptCommitment(p, alice.address, salt, alice.address), FIXED_GAS),
+        await collection.connect(alice).mintWithProof(alice.address, p, words, PROOF, salt, FIXED_GAS),
+      ]);
+      const [c, r] = [(await receiptOf(commitTx))!, (await receiptOf(revealTx))!];
+      expect(r.blockNumber).to.equal(c.blockNumber);
+      expect([c.status, r.status]).to.deep.equal([1, 0]);
+      expect(await revertOf(revealTx)).to.deep.equal({ name: "CommitmentTooRecent", args: [BigInt(c.blockNumber), BigInt(c.blockNumber)] });
+      const again = await collection.connect(alice).mintWithProof(alice.address, p, words, PROOF, salt);
+      expect((await again.wait()).blockNumber).to.equal(c.blockNumber + 1);
+      expect(await collection.ownerOf(BigInt(keccak256(p)))).to.equal(alice.address);
+    });
+
+    it("refuses a wrong salt, another recipient, and another sender, even one who copied the commitment", async function () {
+      const prompt = "a digit with one commitment";
+      const p = promptBytes(prompt);
+      const commit = await commitPrompt(collection, p, alice.address, alice);
+      await expectSignals(prompt, words, alice.address);
+      await (await verifier.alsoAccept(imageSignals(prompt, words, bob.address))).wait();
+      const reveal = (from: Signer, to: string, salt: string) => collection.connect(from).mintWithProof(to, p, words, PROOF, salt);
+      const wrongSalt = newSalt();
+      await expect(reveal(alice, alice.address, wrongSalt)).to.be.revertedWithCustomError(collection, "NoCommitment")
+        .withArgs(alice.address, promptCommitment(p, alice.address, wrongSalt, alice.address));
+      // Bob's proof is valid, but Alice committed to minting to herself.
+      await expect(reveal(alice, bob.address, commit.salt)).to.be.revertedWithCustomError(collection, "NoCommitment")
+        .withArgs(alice.address, promptCommitment(p, bob.address, commit.salt, alice.address));
+      // Bob sends Alice's reveal, salt included: the commitment names its committer.
+      await expect(reveal(bob, alice.address, commit.salt)).to.be.revertedWithCustomError(collection, "NoCommitment")
+        .withArgs(bob.address, promptCommitment(p, alice.address, commit.salt, bob.address));
+      // Copying Alice's commitment lands in Bob's own records: hers is untouched and his is useless.
+      await (await collection.connect(bob).commitPrompt(commit.commitment)).wait();
+      expect(await collection.committedAt(alice.address, commit.commitment)).to.equal(commit.blockNumber);
+      for (const to of [alice.address, bob.address]) await expect(reveal(bob, to, commit.salt)).to.be.revertedWithCustomError(collection, "NoCommitment");
+      await expect(reveal(alice, alice.address, commit.salt)).to.emit(collection, "Transfer").withArgs(hre.ethers.ZeroAddress, alice.address, BigInt(keccak256(p)));
+    });
+
+    it("uses a commitment once: the mint deletes it (PromptRevealed), a reverted mint leaves it", async function () {
+      const prompt = "a digit committed once";
+      const p = promptBytes(prompt);
+      const commit = await commitPrompt(collection, p, alice.address, alice);
+      await expectSignals(prompt, words, alice.address);
+      expect(await collection.committedAt(alice.address, commit.commitment)).to.equal(commit.blockNumber);
+      const other = packWords(ringImage(4), PACK);
+      await expect(collection.connect(alice).mintWithProof(alice.address, p, other, PROOF, commit.salt)).to.be.revertedWithCustomError(collection, "InvalidProof");
+      expect(await collection.committedAt(alice.address, commit.commitment)).to.equal(commit.blockNumber);
+      await expect(collection.connect(alice).mintWithProof(alice.address, p, words, PROOF, commit.salt))
+        .to.emit(collection, "PromptRevealed").withArgs(alice.address, commit.commitment);
+      expect(await collection.committedAt(alice.address, commit.commitment)).to.equal(0n);
+      await expect(collection.connect(alice).mintWithProof(alice.address, p, words, PROOF, commit.salt)).to.be.revertedWithCustomError(collection, "PromptAlreadyMinted");
+    });
+
+    it("waits minRevealDelay blocks: with a delay of 3, reveals 1 and 2 blocks later are refused, 3 blocks later it mints", async function () {
+      const slow: Contract = await hre.ethers.deployContract("ProvenImageCollection", [await verifier.getAddress(), MODEL_HASH, SIDE, SIDE, BITS, SCALE_BITS, "Slow", "SLOW", 3]);
+      expect(await slow.minRevealDelay()).to.equal(3n);
+      const p = promptBytes("a patient digit");
+      await expectSignals("a patient digit", words, alice.address);
+      const salt = newSalt();
+      const committed = (await (await slow.connect(alice).commitPrompt(promptCommitment(p, alice.address, salt, alice.address))).wait()).blockNumber;
+      // Calls on the pending block, which is where a transaction sent now would run; they leave the chain as it is.
+      for (const k of [1, 2]) {
+        await expect(slow.connect(alice).mintWithProof.staticCall(alice.address, p, words, PROOF, salt, { blockTag: "pending" }))
+          .to.be.revertedWithCustomError(slow, "CommitmentTooRecent").withArgs(committed, committed + k);
+        await mine();
+      }
+      const tx = await slow.connect(alice).mintWithProof(alice.address, p, words, PROOF, salt);
+      expect((await tx.wait()).blockNumber).to.equal(committed + 3);
+      // The helper mines the blocks a longer delay needs on a dev chain.
+      await expectSignals("another patient digit", words, alice.address);
+      const minted = await (await mint(alice, alice.address, "another patient digit", words, PROOF, slow)).wait();
+      expect(await slow.ownerOf(BigInt(keccak256(promptBytes("another patient digit"))))).to.equal(alice.address);
+      const [log] = (await slow.queryFilter(slow.filters.PromptCommitted(alice.address), minted.blockNumber - 3, minted.blockNumber)).slice(-1);
+      expect(minted.blockNumber - log.blockNumber).to.equal(3);
+    });
   });
 
   it("rejects constructor settings it cannot render or pack", async function () {
     const factory = await hre.ethers.getContractFactory("ProvenImageCollection");
     const v = await verifier.getAddress();
-    const deploy = (args: unknown[]) => factory.deploy(...(args as [string, string, number, number, number, number, string, string]));
-    await expect(deploy([alice.address, MODEL_HASH, 28, 28, 10, 8, "x", "x"])).to.be.revertedWithCustomError(factory, "NoVerifierCode");
-    await expect(deploy([v, MODEL_HASH, 0, 28, 10, 8, "x", "x"])).to.be.revertedWithCustomError(factory, "InvalidImageSize");
-    await expect(deploy([v, MODEL_HASH, 28, 28, 0, 8, "x", "x"])).to.be.revertedWithCustomError(factory, "InvalidDigitBits");
-    await expect(deploy([v, MODEL_HASH, 28, 28, 254, 8, "x", "x"])).to.be.revertedWithCustomError(factory, "InvalidDigitBits");
-    await expect(deploy([v, MODEL_HASH, 28, 28, 10, 65, "x", "x"])).to.be.revertedWithCustomError(factory, "UnsupportedScaleBits");
+    const deploy = (args: unknown[]) => factory.deploy(...(args as [string, string, number, number, number, number, string, string, number]));
+    await expect(deploy([alice.address, MODEL_HASH, 28, 28, 10, 8, "x", "x", 1])).to.be.revertedWithCustomError(factory, "NoVerifierCode");
+    await expect(deploy([v, MODEL_HASH, 0, 28, 10, 8, "x", "x", 1])).to.be.revertedWithCustomError(factory, "InvalidImageSize");
+    await expect(deploy([v, MODEL_HASH, 28, 28, 0, 8, "x", "x", 1])).to.be.revertedWithCustomError(factory, "InvalidDigitBits");
+    await expect(deploy([v, MODEL_HASH, 28, 28, 254, 8, "x", "x", 1])).to.be.revertedWithCustomError(factory, "InvalidDigitBits");
+    await expect(deploy([v, MODEL_HASH, 28, 28, 10, 65, "x", "x", 1])).to.be.revertedWithCustomError(factory, "UnsupportedScaleBits");
+    await expect(deploy([v, MODEL_HASH, 28, 28, 10, 8, "x", "x", 0])).to.be.revertedWithCustomError(factory, "InvalidRevealDelay").withArgs(0);
   });
 });
 
