@@ -21,7 +21,7 @@ const config: HardhatUserConfig = {
       // ModelCompetition (private model, public data): competitors' weights are private, bound by their registered
       // model commitment; the public test set is hashed (flat verification gas); proofs are bound to the competitor.
       kaggle_scorer: { onnx: "examples/models/kaggle_scorer/network.onnx", scaleBits: 12, bind: ["participant"], visibility: { input: "hashed", params: "private", output: "public" } },
-      // A reduced copy of mnist_gan's graph (scripts/models/gan_mini.ts) for the flagship's test: the same ops and
+      // A reduced copy of mnist_gan's graph (src/examples/models/gan_mini.ts) for the flagship's test: the same ops and
       // public statement, with its gadgets written as R1CS directly as mnist_gan's must be.
       gan_mini: {
         onnx: "examples/models/gan_mini/network.onnx",

@@ -11,7 +11,8 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {AggregatorV3Interface} from "./interfaces/AggregatorV3Interface.sol";
 import {IAssetSwap} from "./interfaces/IAssetSwap.sol";
-import {ZkmlModel} from "./ZkmlModel.sol";
+import {IZkmlModel} from "./interfaces/IZkmlModel.sol";
+import {InvalidProof} from "./utils/Errors.sol";
 
 /**
  * @title AiVault
@@ -69,7 +70,7 @@ contract AiVault is ERC4626, Ownable, ReentrancyGuard {
     uint256 private constant BPS = 10_000;
 
     /// @notice The forecaster: its verifier, identity and public-signal layout.
-    ZkmlModel public immutable model;
+    IZkmlModel public immutable model;
     /// @notice The price of {riskAsset} in {asset} units, Chainlink-style.
     AggregatorV3Interface public immutable feed;
     /// @notice The second asset the vault holds.
@@ -100,11 +101,15 @@ contract AiVault is ERC4626, Ownable, ReentrancyGuard {
         uint256 amountIn,
         uint256 amountOut
     );
+    /// @notice The strategy's settings are now these (emitted at deployment and by {setStrategy}).
     event StrategyUpdated(uint64 maxAge, uint16 thresholdBps, uint16 tradeBps, uint16 maxSlippageBps);
 
     /// @notice The model does not have one output, {WINDOW} inputs and one binding (the epoch).
     error InvalidModelLayout(uint256 outputs, uint256 inputs, uint256 bindings);
+    /// @notice A strategy setting is out of range: `maxAge` is 0, or a basis-point setting is 100% or more
+    /// (`tradeBps` may be 100%).
     error InvalidStrategy();
+    /// @notice The risk asset is the vault's own asset.
     error InvalidRiskAsset(address riskAsset);
     /// @notice The feed has fewer than {WINDOW} rounds before and including `latestRoundId`.
     error NotEnoughRounds(uint80 latestRoundId);
@@ -112,21 +117,26 @@ contract AiVault is ERC4626, Ownable, ReentrancyGuard {
     error InvalidPrice(uint80 roundId, int256 answer);
     /// @notice The latest round is older than {Strategy-maxAge}.
     error StalePrice(uint256 updatedAt, uint256 maxAge);
-    /// @notice The proof is not a proof of the model for the prediction, the feed's inputs and the epoch.
-    error InvalidProof();
+    /// @notice A swap returned `amountOut`, less than `minAmountOut` (the feed price less {Strategy-maxSlippageBps}).
     error SlippageExceeded(uint256 amountOut, uint256 minAmountOut);
 
     /**
      * @param asset_ The stablecoin the vault is denominated in.
      * @param riskAsset_ The asset the feed prices in `asset_` units.
-     * @param model_ The forecaster's {ZkmlModel} adapter; its layout is checked here.
+     * @param feed_ The Chainlink-style feed pricing `riskAsset_` in `asset_` units.
+     * @param swapper_ Where the vault trades.
+     * @param model_ The forecaster's {IZkmlModel} adapter ({ZkmlModel}); its layout is checked here.
+     * @param strategy_ The initial {Strategy}.
+     * @param name_ The share token's name.
+     * @param symbol_ The share token's symbol.
+     * @param initialOwner The account that may change the strategy.
      */
     constructor(
         IERC20Metadata asset_,
         IERC20Metadata riskAsset_,
         AggregatorV3Interface feed_,
         IAssetSwap swapper_,
-        ZkmlModel model_,
+        IZkmlModel model_,
         Strategy memory strategy_,
         string memory name_,
         string memory symbol_,
@@ -159,9 +169,11 @@ contract AiVault is ERC4626, Ownable, ReentrancyGuard {
      * @return direction What the step did ({Direction-Hold} when the predicted move is within the threshold).
      * @return amountIn The amount sold (zero on a hold, or when there is nothing to sell).
      * @return amountOut The amount bought.
+     * @dev Reverts with {InvalidProof} if `proof` does not prove `prediction` from the feed's inputs for the
+     * current epoch. Emits {Rebalanced}.
      */
     function rebalance(
-        ZkmlModel.Proof calldata proof,
+        IZkmlModel.Proof calldata proof,
         int256 prediction
     ) external nonReentrant returns (Direction direction, uint256 amountIn, uint256 amountOut) {
         // Checks: the inputs come from the feed, which must be fresh; the proof must match them.
@@ -197,7 +209,7 @@ contract AiVault is ERC4626, Ownable, ReentrancyGuard {
     }
 
     /// @notice The statement a proof for `prediction` must prove at this block and epoch.
-    function statement(int256 prediction) external view returns (ZkmlModel.Statement memory) {
+    function statement(int256 prediction) external view returns (IZkmlModel.Statement memory) {
         (uint256[WINDOW] memory inputs, , ) = _readFeed();
         return _statement(prediction, inputs, epoch);
     }
@@ -213,7 +225,7 @@ contract AiVault is ERC4626, Ownable, ReentrancyGuard {
         return _strategy;
     }
 
-    /// @notice Changes the strategy's settings.
+    /// @notice Changes the strategy's settings. Emits {StrategyUpdated}.
     function setStrategy(Strategy calldata strategy_) external onlyOwner {
         _setStrategy(strategy_);
     }
@@ -287,7 +299,7 @@ contract AiVault is ERC4626, Ownable, ReentrancyGuard {
         int256 prediction,
         uint256[WINDOW] memory inputs,
         uint256 stepEpoch
-    ) private pure returns (ZkmlModel.Statement memory s) {
+    ) private pure returns (IZkmlModel.Statement memory s) {
         s.outputs = new int256[](1);
         s.outputs[0] = prediction;
         s.inputs = new int256[](WINDOW);

@@ -10,15 +10,16 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {SignedMath} from "@openzeppelin/contracts/utils/math/SignedMath.sol";
 import {IERC7007, IERC7007Enumerable} from "./interfaces/IERC7007.sol";
-import {ZkmlModel} from "./ZkmlModel.sol";
+import {IZkmlModel} from "./interfaces/IZkmlModel.sol";
+import {AigcDataAlreadyAdded, InvalidAigcDataEncoding, InvalidProof, InvalidProofEncoding, PromptAlreadyMinted, UnsupportedScaleBits} from "./utils/Errors.sol";
 import {PromptCommitments} from "./utils/PromptCommitments.sol";
 
 /**
  * @title AigcCollection
  * @notice An ERC-7007 collection of AI-generated content: a token exists only for an output the model really
  * computed from its prompt, proven with a Groth16 proof of the model's circuit and checked on-chain at mint.
- * The model is a {ZkmlModel} adapter (its verifier, its `modelHash` commitment and its public-signal layout),
- * fixed at deployment.
+ * The model is an {IZkmlModel} adapter such as {ZkmlModel} (its verifier, its `modelHash` commitment and its
+ * public-signal layout), fixed at deployment.
  *
  * Encodings (standard ABI, exactly as `abi.encode` produces them; any other byte string is rejected, so
  * one prompt has one encoding and therefore one token id):
@@ -31,7 +32,7 @@ import {PromptCommitments} from "./utils/PromptCommitments.sol";
  *   proof as snarkjs's calldata export gives it, followed by the recipient the proof is bound to.
  *
  * The contract states what a proof must show (these outputs from these inputs, bound to the recipient)
- * and its {ZkmlModel} adapter packs them into the model's public signals. The model's inputs and outputs
+ * and its {IZkmlModel} adapter packs them into the model's public signals. The model's inputs and outputs
  * must be public (its `visibility` default). The model's proofs are bound to a recipient (`bind: ["recipient"]`), so a proof seen in the mempool mints
  * only to the account it was made for: submitting it for another `to` reverts with {RecipientMismatch},
  * and rewriting its recipient makes it fail verification ({InvalidProof}).
@@ -63,7 +64,7 @@ contract AigcCollection is ERC721, IERC7007Enumerable, PromptCommitments {
     uint256 private constant _IMAGE_SIZE = 320;
 
     /// @notice The model whose proofs this collection accepts.
-    ZkmlModel public immutable model;
+    IZkmlModel public immutable model;
     uint256 private immutable _inputCount;
     uint256 private immutable _outputCount;
     uint8 private immutable _scaleBits;
@@ -74,31 +75,19 @@ contract AigcCollection is ERC721, IERC7007Enumerable, PromptCommitments {
     error ModelNotRecipientBound(uint256 bindingCount);
     /// @notice The model keeps its inputs or outputs private, so they cannot be minted as a prompt and content.
     error ModelValuesNotPublic();
-    /// @notice The model's fixed-point scale is too fine for this collection's metadata.
-    error UnsupportedScaleBits(uint8 scaleBits);
     /// @notice `prompt` is not `abi.encode(int256[])` of `inputCount` values.
     error InvalidPromptEncoding(uint256 expectedInputs);
-    /// @notice `aigcData` is not `abi.encode(int256[])` of `outputCount` values.
-    error InvalidAigcDataEncoding(uint256 expectedOutputs);
-    /// @notice `proof` is not `abi.encode(uint256[2], uint256[2][2], uint256[2], address)`.
-    error InvalidProofEncoding();
-    /// @notice The token for this prompt already exists.
-    error PromptAlreadyMinted(uint256 tokenId);
     /// @notice The proof is bound to `recipient`, not to the requested `to`.
     error RecipientMismatch(address recipient, address to);
-    /// @notice The proof does not verify for this model, prompt, AIGC data and recipient.
-    error InvalidProof();
-    /// @notice The token's AIGC data was attached, with its proof, at mint and cannot be added to or replaced.
-    error AigcDataAlreadyAdded(uint256 tokenId);
 
     /**
-     * @param model_ A {ZkmlModel} adapter whose only binding is the recipient (`bind: ["recipient"]`).
+     * @param model_ An {IZkmlModel} adapter whose only binding is the recipient (`bind: ["recipient"]`).
      * @param name_ The ERC-721 collection name.
      * @param symbol_ The ERC-721 collection symbol.
      * @param minRevealDelay_ Blocks between a prompt's commitment and its mint, at least 1 ({PromptCommitments}).
      */
     constructor(
-        ZkmlModel model_,
+        IZkmlModel model_,
         string memory name_,
         string memory symbol_,
         uint256 minRevealDelay_
@@ -118,7 +107,10 @@ contract AigcCollection is ERC721, IERC7007Enumerable, PromptCommitments {
      * @notice Mints the token of `prompt` to `to`, with `aigcData` as its content, if `proof` proves that the
      * model computes `aigcData` from `prompt` and was made for recipient `to`, and if the sender committed to
      * this mint with `salt` at least {minRevealDelay} blocks ago ({commitPrompt}).
-     * @dev See the contract documentation for the encodings. Uses up the commitment (reverts with {NoCommitment}
+     * @dev See the contract documentation for the encodings. Reverts with {PromptAlreadyMinted} for a minted prompt,
+     * {InvalidPromptEncoding}, {InvalidAigcDataEncoding} (the output count) or {InvalidProofEncoding} for malformed
+     * bytes, {RecipientMismatch} for a proof bound to another recipient, and {InvalidProof} when the proof does not
+     * verify for this model, prompt, AIGC data and recipient. Uses up the commitment (reverts with {NoCommitment}
      * or {CommitmentTooRecent} without one) before any external call. Emits {PromptRevealed}, {Transfer} and
      * {AigcData}. Like `_safeMint`, calls {IERC721Receiver-onERC721Received} when `to` is a contract, after all
      * state changes.
@@ -164,7 +156,7 @@ contract AigcCollection is ERC721, IERC7007Enumerable, PromptCommitments {
      * request from a false statement. Does not require the token to exist.
      */
     function verify(bytes calldata prompt_, bytes calldata aigcData_, bytes calldata proof) external view returns (bool success) {
-        (int256[] memory inputs, int256[] memory outputs, ZkmlModel.Proof memory zkProof, address recipient) = _decode(
+        (int256[] memory inputs, int256[] memory outputs, IZkmlModel.Proof memory zkProof, address recipient) = _decode(
             prompt_,
             aigcData_,
             proof
@@ -251,7 +243,7 @@ contract AigcCollection is ERC721, IERC7007Enumerable, PromptCommitments {
         bytes calldata aigcData_,
         bytes calldata proof
     ) private view returns (int256[] memory inputs, int256[] memory outputs) {
-        ZkmlModel.Proof memory zkProof;
+        IZkmlModel.Proof memory zkProof;
         address recipient;
         (inputs, outputs, zkProof, recipient) = _decode(prompt_, aigcData_, proof);
         if (recipient != to) revert RecipientMismatch(recipient, to);
@@ -259,7 +251,7 @@ contract AigcCollection is ERC721, IERC7007Enumerable, PromptCommitments {
     }
 
     /// @dev A separate frame keeps the statement off the decoder's stack.
-    function _requireProof(ZkmlModel.Proof memory zkProof, ZkmlModel.Statement memory s) private view {
+    function _requireProof(IZkmlModel.Proof memory zkProof, IZkmlModel.Statement memory s) private view {
         if (!model.verifyStatement(zkProof, s)) revert InvalidProof();
     }
 
@@ -268,7 +260,7 @@ contract AigcCollection is ERC721, IERC7007Enumerable, PromptCommitments {
         bytes calldata prompt_,
         bytes calldata aigcData_,
         bytes calldata proof
-    ) private view returns (int256[] memory inputs, int256[] memory outputs, ZkmlModel.Proof memory zkProof, address recipient) {
+    ) private view returns (int256[] memory inputs, int256[] memory outputs, IZkmlModel.Proof memory zkProof, address recipient) {
         if (!_isIntArray(prompt_, _inputCount)) revert InvalidPromptEncoding(_inputCount);
         if (!_isIntArray(aigcData_, _outputCount)) revert InvalidAigcDataEncoding(_outputCount);
         // The last word is the recipient: an address, so its upper 96 bits must be zero.
@@ -293,7 +285,7 @@ contract AigcCollection is ERC721, IERC7007Enumerable, PromptCommitments {
         int256[] memory inputs,
         int256[] memory outputs,
         address recipient
-    ) private pure returns (ZkmlModel.Statement memory s) {
+    ) private pure returns (IZkmlModel.Statement memory s) {
         s.outputs = outputs;
         s.inputs = inputs;
         s.bindings = new uint256[](1);

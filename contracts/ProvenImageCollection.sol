@@ -8,7 +8,9 @@ import {Base64} from "@openzeppelin/contracts/utils/Base64.sol";
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 import {IERC7007, IERC7007Enumerable} from "./interfaces/IERC7007.sol";
 import {IProvenImageVerifier} from "./interfaces/IProvenImageVerifier.sol";
+import {BN254_SCALAR_FIELD} from "./utils/Bn254.sol";
 import {CodeStore} from "./utils/CodeStore.sol";
+import {AigcDataAlreadyAdded, InvalidAigcDataEncoding, InvalidProof, InvalidProofEncoding, NoVerifierCode, PromptAlreadyMinted, UnsupportedScaleBits} from "./utils/Errors.sol";
 import {PromptCommitments} from "./utils/PromptCommitments.sol";
 import {GraySvg} from "./utils/GraySvg.sol";
 import {Utf8} from "./utils/Utf8.sol";
@@ -55,8 +57,7 @@ import {Utf8} from "./utils/Utf8.sol";
  */
 contract ProvenImageCollection is ERC721, IERC7007Enumerable, PromptCommitments {
     /// @notice The BN254 scalar field modulus: the proof's arithmetic is modulo it.
-    uint256 public constant FIELD_MODULUS =
-        21888242871839275222246405745257275088548364400416034343698204186575808495617;
+    uint256 public constant FIELD_MODULUS = BN254_SCALAR_FIELD;
 
     /// @notice A Groth16 proof in the form snarkjs's calldata export gives it.
     struct Proof {
@@ -106,28 +107,14 @@ contract ProvenImageCollection is ERC721, IERC7007Enumerable, PromptCommitments 
 
     mapping(uint256 tokenId => Generation) private _generations;
 
-    /// @notice The verifier address has no code.
-    error NoVerifierCode(address verifier);
     /// @notice The image must have at least one pixel.
     error InvalidImageSize(uint256 width, uint256 height);
     /// @notice Digits must be 1..253 bits wide to pack.
     error InvalidDigitBits(uint8 bits);
-    /// @notice The fixed-point scale is too fine for the gray-level arithmetic.
-    error UnsupportedScaleBits(uint8 scaleBits);
     /// @notice The image is not `expected` packed words.
     error WrongWordCount(uint256 expected, uint256 actual);
     /// @notice Word `index` is not canonical: it has bits above its digits (and so could alias another image mod p).
     error WordOutOfRange(uint256 index, uint256 word);
-    /// @notice `aigcData` is not `abi.encode(uint256[])` of `wordCount` words.
-    error InvalidAigcDataEncoding(uint256 expectedWords);
-    /// @notice `proof` is not `abi.encode(uint256[2], uint256[2][2], uint256[2])` (with a trailing `address` for {verify}).
-    error InvalidProofEncoding();
-    /// @notice The token for this prompt already exists.
-    error PromptAlreadyMinted(uint256 tokenId);
-    /// @notice The proof does not verify for this prompt, image and recipient.
-    error InvalidProof();
-    /// @notice The token's AIGC data was attached, with its proof, at mint and cannot be added to or replaced.
-    error AigcDataAlreadyAdded(uint256 tokenId);
 
     /**
      * @param verifier_ The circuit's generated Groth16 verifier (three public signals: S, seed, r).
@@ -174,7 +161,10 @@ contract ProvenImageCollection is ERC721, IERC7007Enumerable, PromptCommitments 
      * @notice Mints the token of `prompt_` to `to`, with the image `words` as its content, if `proof` proves
      * that the model computes `words` from `prompt_`'s seed and was made for recipient `to`, and if the sender
      * committed to this mint with `salt` at least {minRevealDelay} blocks ago ({commitPrompt}).
-     * @dev `proof` = `abi.encode(uint256[2] a, uint256[2][2] b, uint256[2] c)`. Uses up the commitment (reverts
+     * @dev `proof` = `abi.encode(uint256[2] a, uint256[2][2] b, uint256[2] c)`; other bytes revert with
+     * {InvalidProofEncoding}. Reverts with {PromptAlreadyMinted} for a minted prompt, {WrongWordCount} or
+     * {WordOutOfRange} for an image that is not canonically packed, and {InvalidProof} when the proof does not
+     * verify for this prompt, image and recipient. Uses up the commitment (reverts
      * with {NoCommitment} or {CommitmentTooRecent} without one) before any external call. Emits
      * {PromptRevealed}, {Transfer} and {AigcData} (with `aigcData = abi.encode(words)` and the proof followed
      * by `to`). Like `_safeMint`, calls {IERC721Receiver-onERC721Received} when `to` is a contract, after all
@@ -221,8 +211,9 @@ contract ProvenImageCollection is ERC721, IERC7007Enumerable, PromptCommitments 
     /**
      * @notice Whether `proof` proves that the model computes the image `aigcData_` from `prompt_`, for the
      * recipient carried in `proof` (the account the token was minted to).
-     * @dev Reverts on malformed encodings or non-canonical words, so a caller can tell a bad request from a
-     * false statement. Does not require the token to exist.
+     * @dev Reverts on malformed encodings ({InvalidAigcDataEncoding} with the word count, {InvalidProofEncoding}:
+     * `proof` must be the mint's proof followed by an `address`) or non-canonical words, so a caller can tell a
+     * bad request from a false statement. Does not require the token to exist.
      */
     function verify(bytes calldata prompt_, bytes calldata aigcData_, bytes calldata proof) external view returns (bool success) {
         uint256 count = wordCount;

@@ -2,6 +2,9 @@
 pragma solidity ^0.8.24;
 
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
+import {IZkmlModel} from "./interfaces/IZkmlModel.sol";
+import {BN254_SCALAR_FIELD} from "./utils/Bn254.sol";
+import {InvalidProof, NoVerifierCode} from "./utils/Errors.sol";
 
 /**
  * @title ZkmlModel
@@ -22,71 +25,21 @@ import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
  * fails. With `modelCommitment == 0` the consumer supplies it (e.g. one commitment per competitor).
  *
  * A proof for another model fails here: each model has its own verifier and so its own verification key.
+ *
+ * Consumers depend on {IZkmlModel}, which declares the types ({Statement}, {Proof}, {Layout}) and the errors.
+ * The adapter holds no mutable state (everything is fixed at deployment), so it emits no events.
  */
-contract ZkmlModel {
+contract ZkmlModel is IZkmlModel {
     /// @notice The BN254 scalar field modulus: every public signal must be below it.
-    uint256 public constant FIELD_MODULUS =
-        21888242871839275222246405745257275088548364400416034343698204186575808495617;
+    uint256 public constant FIELD_MODULUS = BN254_SCALAR_FIELD;
     /// @dev A packed signal holds at most 253 bits, so it is always below the modulus.
     uint256 private constant _WORD_BITS = 253;
 
-    /// @notice How a group of values appears among the public signals.
-    enum Encoding {
-        None,
-        Packed,
-        Commitment
-    }
-
-    /// @notice A group of values (the outputs or the inputs) in the layout.
-    struct Group {
-        Encoding encoding;
-        /// Index of the group's first public signal.
-        uint256 offset;
-        /// Number of values (packed: each is range-checked to `bits` signed bits).
-        uint256 values;
-        uint256 bits;
-    }
-
-    /// @notice The manifest's public-signal layout, as {ZkmlModel} is deployed with it.
-    struct Layout {
-        uint256 signalCount;
-        Group outputs;
-        Group inputs;
-        /// `type(uint256).max` when the parameters are fixed (no model commitment).
-        uint256 modelCommitmentOffset;
-        uint256 bindingsOffset;
-        uint256 bindingCount;
-        uint8 scaleBits;
-    }
-
-    /// @notice What a proof must show, in plain values.
-    struct Statement {
-        /// The quantized outputs (signed, at scale 2^scaleBits) when they are public, else empty.
-        int256[] outputs;
-        /// The output commitment when outputs are hashed, else 0.
-        uint256 outputCommitment;
-        /// The model commitment when the parameters are private, else 0.
-        uint256 modelCommitment;
-        /// The quantized inputs when they are public, else empty.
-        int256[] inputs;
-        /// The input commitment when inputs are hashed, else 0.
-        uint256 inputCommitment;
-        /// The bound values, in the manifest's order.
-        uint256[] bindings;
-    }
-
-    /// @notice A Groth16 proof in the form snarkjs's calldata export gives it.
-    struct Proof {
-        uint256[2] a;
-        uint256[2][2] b;
-        uint256[2] c;
-    }
-
-    /// @notice The model's generated `<Name>Verifier` contract.
+    /// @inheritdoc IZkmlModel
     address public immutable verifier;
-    /// @notice The model's identity: sha256 over its ONNX bytes, fixed-point settings, visibility and circuit.
+    /// @inheritdoc IZkmlModel
     bytes32 public immutable modelHash;
-    /// @notice The commitment every statement must carry, or 0 when the consumer supplies it.
+    /// @inheritdoc IZkmlModel
     uint256 public immutable modelCommitment;
 
     uint256 private immutable _signalCount;
@@ -101,26 +54,19 @@ contract ZkmlModel {
     uint256 private immutable _modelCommitmentOffset;
     uint256 private immutable _bindingsOffset;
     uint256 private immutable _bindingCount;
-    /// @notice Fixed-point fraction bits of inputs and outputs.
+    /// @inheritdoc IZkmlModel
     uint8 public immutable scaleBits;
 
     /// @dev `verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[N])`: its selector depends on N.
     bytes4 private immutable _verifySelector;
 
-    error WrongSignalCount(uint256 expected, uint256 actual);
-    error SignalNotInField(uint256 index);
-    error InvalidProof();
-    error VerifierCallFailed();
-    error NoVerifierCode(address verifier);
-    error ValueOutOfRange(int256 value);
-    error InvalidLayout();
-    /// @notice A statement's group has the wrong number of values (`group` is "outputs", "inputs" or "bindings").
-    error WrongValueCount(string group, uint256 expected, uint256 actual);
-    /// @notice A commitment was given for a group the layout does not commit to, or is missing for one it does.
-    error UnexpectedCommitment(string group);
-    /// @notice The statement's model commitment is not the one this adapter was deployed with.
-    error ModelCommitmentMismatch(uint256 expected, uint256 actual);
-
+    /**
+     * @param verifier_ The model's generated Groth16 verifier (it must have code).
+     * @param modelHash_ The manifest's `modelHash`.
+     * @param layout_ The manifest's public-signal layout (`solidityLayout` in src/privacy/layout.ts).
+     * @param modelCommitment_ With private parameters, the model commitment every statement must carry; 0 leaves
+     * it to the consumer.
+     */
     constructor(address verifier_, bytes32 modelHash_, Layout memory layout_, uint256 modelCommitment_) {
         if (verifier_.code.length == 0) revert NoVerifierCode(verifier_);
         bool committed = layout_.modelCommitmentOffset != type(uint256).max;
@@ -159,32 +105,32 @@ contract ZkmlModel {
         );
     }
 
-    /// @notice Number of public signals a proof of this model has.
+    /// @inheritdoc IZkmlModel
     function publicSignalCount() public view returns (uint256) {
         return _signalCount;
     }
 
-    /// @notice Number of model output values (public or behind the output commitment).
+    /// @inheritdoc IZkmlModel
     function outputCount() external view returns (uint256) {
         return _outValues;
     }
 
-    /// @notice Number of model input values (public, committed to, or private).
+    /// @inheritdoc IZkmlModel
     function inputCount() external view returns (uint256) {
         return _inValues;
     }
 
-    /// @notice Number of bound values (e.g. a recipient) each proof carries.
+    /// @inheritdoc IZkmlModel
     function bindingCount() external view returns (uint256) {
         return _bindingCount;
     }
 
-    /// @notice Whether outputs and inputs are both public values (a statement lists them in full).
+    /// @inheritdoc IZkmlModel
     function valuesArePublic() external view returns (bool) {
         return _outEncoding == Encoding.Packed && _inEncoding == Encoding.Packed;
     }
 
-    /// @notice The layout this adapter was deployed with.
+    /// @inheritdoc IZkmlModel
     function layout() external view returns (Layout memory l) {
         l.signalCount = _signalCount;
         l.outputs = Group(_outEncoding, _outOffset, _outValues, _outBits);
@@ -195,12 +141,7 @@ contract ZkmlModel {
         l.scaleBits = scaleBits;
     }
 
-    /**
-     * @notice The public signals of `s` in the model's layout.
-     * @dev Reverts on a statement that does not fit the layout: a wrong value count, a value outside its
-     * packing width ({ValueOutOfRange}), a commitment for a group that has none, a model commitment
-     * other than the deployed one.
-     */
+    /// @inheritdoc IZkmlModel
     function publicSignals(Statement calldata s) public view returns (uint256[] memory signals) {
         signals = new uint256[](_signalCount);
         _place(signals, "outputs", _outEncoding, _outOffset, _outValues, _outBits, s.outputs, s.outputCommitment);
@@ -222,21 +163,17 @@ contract ZkmlModel {
         }
     }
 
-    /// @notice Whether `proof` proves statement `s` for this model (reverts on a malformed statement).
+    /// @inheritdoc IZkmlModel
     function verifyStatement(Proof calldata proof, Statement calldata s) external view returns (bool) {
         return _callVerifier(proof, publicSignals(s));
     }
 
-    /// @notice Reverts with {InvalidProof} unless `proof` proves statement `s`.
+    /// @inheritdoc IZkmlModel
     function requireStatement(Proof calldata proof, Statement calldata s) external view {
         if (!_callVerifier(proof, publicSignals(s))) revert InvalidProof();
     }
 
-    /**
-     * @notice Whether `proof` is a valid proof of this model for raw public `signals` (as snarkjs gives them).
-     * @dev Reverts on a malformed signal list (wrong length, a value not below the field modulus) and, when
-     * the adapter fixes the model commitment, on a list carrying another one.
-     */
+    /// @inheritdoc IZkmlModel
     function verify(Proof calldata proof, uint256[] calldata signals) public view returns (bool) {
         if (signals.length != _signalCount) revert WrongSignalCount(_signalCount, signals.length);
         for (uint256 i = 0; i < signals.length; ++i) {
@@ -249,7 +186,7 @@ contract ZkmlModel {
         return _callVerifier(proof, signals);
     }
 
-    /// @notice Reverts with {InvalidProof} unless `proof` is valid for `signals`.
+    /// @inheritdoc IZkmlModel
     function requireValid(Proof calldata proof, uint256[] calldata signals) external view {
         if (!verify(proof, signals)) revert InvalidProof();
     }

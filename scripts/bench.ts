@@ -9,9 +9,9 @@ import hre from "hardhat";
 import { Listr } from "listr2";
 import os from "os";
 import path from "path";
-import { groth16Calldata } from "../src/backend/groth16";
+import { provingSystem } from "../src/backend/provers";
 import { releaseSnarkjs } from "../src/backend/snarkjs";
-import { exampleModelOnnx } from "./lib/example-models";
+import { exampleModelOnnx } from "../src/examples";
 import { MAX_ONCHAIN_SIGNALS } from "./bench/limits";
 
 const ROOT = hre.config.paths.root;
@@ -73,7 +73,7 @@ async function verifyGas(dir: string): Promise<number | undefined> {
   const [signer] = await hre.ethers.getSigners();
   const verifier = await new hre.ethers.ContractFactory(abi, bytecode, signer).deploy();
   const { proof, publicSignals } = JSON.parse(fs.readFileSync(path.join(dir, "proof.json"), "utf8"));
-  const cd = await groth16Calldata(proof, publicSignals);
+  const cd = await provingSystem().calldata(proof, publicSignals);
   if (!(await verifier.getFunction("verifyProof")(cd.a, cd.b, cd.c, cd.publicSignals))) throw new Error("the verifier rejected a real proof");
   return Number(await verifier.getFunction("verifyProof").estimateGas(cd.a, cd.b, cd.c, cd.publicSignals));
 }

@@ -1,7 +1,7 @@
 import fs from "fs";
 import path from "path";
 import { releaseSnarkjs } from "../src/backend/snarkjs";
-import { ConformanceRow, CORPUS_DIR, corpusModels, runConformance } from "./lib/conformance";
+import { ConformanceRow, CORPUS_DIR, corpusModels, runConformance } from "../src/conformance";
 
 /**
  * npm run conformance [-- model ...]: every model of the reference corpus through compile, prove,

@@ -15,9 +15,16 @@ import hre from "hardhat";
 import { formatUnits } from "ethers";
 import { releaseSnarkjs } from "../src/backend/snarkjs";
 import { ZkmlError } from "../src/errors";
-import { addMod, BN254_P, callVerify, cloneCalldata, decision, decodePublicSignals, ensureExampleModel, EXAMPLE_MODEL, exampleModelDir, unpackGroup, verifyArgs } from "../test/e2e/helpers";
-import { AIGC_EXAMPLE_MODEL, choosePrompt, compileAigcModel, deployAigcCollection, proveAndMint } from "./lib/aigc-mint";
-import { readFeedInputs, thousandsToAnswer, WINDOW } from "./lib/vault-inputs";
+import { deployAigcCollection } from "../deploy/lib/aigc";
+import { ensureExampleModel, EXAMPLE_MODEL, exampleModelDir } from "../src/examples";
+import { creditDecision } from "../src/examples/models/credit_mlp";
+import { proveAndMint } from "../src/mint/aigc";
+import { decodeInputs, decodeOutputs } from "../src/pipeline/prove";
+import { dequantize } from "../src/numeric/fixed-point";
+import { toField } from "../src/numeric/field";
+import { readFeedInputs, thousandsToAnswer, WINDOW } from "../src/statements/vault-inputs";
+import { callVerifyProof, verifyProofArgs } from "../src/statements/verifier";
+import { AIGC_EXAMPLE_MODEL, choosePrompt, compileAigcModel } from "./lib/aigc-mint";
 
 const MODEL = EXAMPLE_MODEL;
 
@@ -48,13 +55,13 @@ function grid(vs: readonly number[]): string[] {
 /** The ERC-7007 collection: deploy with deploy/modules/aigc.ts, prove a prompt bound to the signer, commit to it, mint it. */
 async function aigcDemo(log: (msg: string) => void): Promise<Line[]> {
   const { manifest: m, dir } = await compileAigcModel(log, AIGC_EXAMPLE_MODEL);
-  const { collection, deploymentId } = await deployAigcCollection(m, dir, log);
+  const { collection, deploymentId } = await deployAigcCollection(hre, m, dir, log);
   log(`deployed ${m.contractName} + ZkmlModel + AigcCollection at ${await collection.getAddress()} (Ignition module ${deploymentId})`);
 
   const [signer] = await hre.ethers.getSigners();
   const prompt = await choosePrompt(collection, m);
   log(`${m.name}: proving prompt ${JSON.stringify(prompt)} bound to recipient ${signer.address} ...`);
-  const { proved, args, commit, receipt } = await proveAndMint(collection, m, prompt, signer);
+  const { proved, args, commit, receipt } = await proveAndMint(hre, collection, m, prompt, signer);
   const tokenId = "0x" + args.tokenId.toString(16);
   const pixels = grid(proved.outputs[0].values);
   log(`commitPrompt: ${commit.commitment} in block ${commit.blockNumber} (gasUsed ${commit.gasUsed})`);
@@ -111,7 +118,7 @@ async function vaultDemo(root: string, log: (msg: string) => void): Promise<Line
   check(onChain.join() === inputs.q.join(), "the vault's model inputs equal the ones computed off-chain from the feed");
   log(`${m.name}: proving the forecast on feed rounds ${inputs.roundIds[0]}..${inputs.roundIds[WINDOW - 1]}, bound to epoch ${epoch} ...`);
   const proved = await hre.zkml.prove(VAULT_MODEL, { prices: inputs.floats }, { bindings: { epoch } });
-  const prediction = unpackGroup(m, "outputs", proved.calldata.publicSignals)[0];
+  const prediction = decodeOutputs(m, proved.calldata.publicSignals)[0];
   const expected: bigint[] = [...(await vault.publicSignals(prediction))].map(BigInt);
   check(expected.join() === proved.calldata.publicSignals.map(BigInt).join(), "the proof's public signals are the ones the vault will check");
 
@@ -176,26 +183,30 @@ async function main(): Promise<void> {
   const verifier = await hre.zkml.deployVerifier(MODEL);
   const address = await verifier.getAddress();
   log(`deployed ${m.contractName} at ${address} (in-process Hardhat network)`);
-  const onchain = await callVerify(verifier, r.calldata);
+  const onchain = await callVerifyProof(verifier, r.calldata);
   check(onchain === true, `verifyProof on-chain returned ${onchain} for the real proof`);
-  const gas: bigint = await verifier.verifyProof.estimateGas(...verifyArgs(r.calldata));
+  const gas: bigint = await verifier.verifyProof.estimateGas(...verifyProofArgs(r.calldata));
   log(`on-chain verifyProof: true (estimateGas ${gas})`);
 
   // 6. A tampered public output (the packed word holding output[0]) must be rejected on-chain.
-  const tampered = cloneCalldata(r.calldata);
+  const tampered = structuredClone(r.calldata);
   const o = m.publicSignals.outputs.offset;
-  tampered.publicSignals[o] = addMod(tampered.publicSignals[o], 1n, BN254_P);
-  const tamperedResult = await callVerify(verifier, tampered);
+  tampered.publicSignals[o] = toField(BigInt(tampered.publicSignals[o]) + 1n).toString();
+  const tamperedResult = await callVerifyProof(verifier, tampered);
   check(tamperedResult === false, `verifyProof on a tampered output returned ${tamperedResult}, expected false`);
   log("on-chain verifyProof with output word 0 + 1: false (rejected)");
 
   // 7. The on-chain-accepted signals decode to the proved outputs.
-  const decoded = decodePublicSignals(m, r.calldata.publicSignals);
+  const ps = m.publicSignals;
+  const decoded = {
+    outputs: decodeOutputs(m, r.calldata.publicSignals).map((q) => dequantize(q, ps.outputs.scaleBits)),
+    inputs: decodeInputs(m, r.calldata.publicSignals).map((q) => dequantize(q, ps.inputs.scaleBits)),
+  };
   const proved = r.outputs.flatMap((x) => x.values);
   check(decoded.outputs.length === proved.length && decoded.outputs.every((v, i) => v === proved[i]), "calldata public signals decode to the proved outputs");
   const reference = r.reference!.outputs.flat();
-  const verdict = decision(proved);
-  check(verdict === decision(reference), `proved decision "${verdict}" equals onnxruntime's "${decision(reference)}"`);
+  const verdict = creditDecision(proved);
+  check(verdict === creditDecision(reference), `proved decision "${verdict}" equals onnxruntime's "${creditDecision(reference)}"`);
 
   const t = m.timingsMs;
   const setupMs = (t.ptau ?? 0) + (t.setup ?? 0);

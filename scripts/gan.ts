@@ -11,11 +11,12 @@ import fs from "fs";
 import path from "path";
 import hre from "hardhat";
 import { releaseSnarkjs } from "../src/backend/snarkjs";
-import { decodeSvgUri, decodeTokenUri } from "./lib/aigc";
-import { ensureExampleModel } from "./lib/example-models";
-import { deployImageCollection, imageShape, proveAndMintImage } from "./lib/gan-flow";
-import { svgRunPixels } from "./lib/proven-image";
-import { renderComparison } from "./lib/render";
+import { deployImageCollection } from "../deploy/lib/proven-image";
+import { decodeSvgUri, decodeTokenUri } from "../src/statements/token-uri";
+import { ensureExampleModel } from "../src/examples";
+import { imageShape, proveAndMintImage } from "../src/mint/proven-image";
+import { svgRunPixels } from "../src/statements/proven-image";
+import { renderComparison } from "../src/util/render";
 
 const MODEL = process.env.GAN_MODEL ?? "mnist_gan";
 const PROMPT = process.env.PROMPT ?? "a handwritten digit, drawn by a GAN and proven";

@@ -13,8 +13,12 @@
 import hre from "hardhat";
 import { releaseSnarkjs } from "../src/backend/snarkjs";
 import { ZkmlError } from "../src/errors";
-import { asciiGrays, decodeSvgUri, decodeTokenUri, svgPixels } from "./lib/aigc";
-import { AIGC_EXAMPLE_MODEL, choosePrompt, compileAigcModel, deployAigcCollection, proveAndMint } from "./lib/aigc-mint";
+import { deployAigcCollection } from "../deploy/lib/aigc";
+import { proveAndMint } from "../src/mint/aigc";
+import { svgPixels } from "../src/statements/aigc";
+import { decodeSvgUri, decodeTokenUri } from "../src/statements/token-uri";
+import { asciiGrays } from "../src/util/render";
+import { AIGC_EXAMPLE_MODEL, choosePrompt, compileAigcModel } from "./lib/aigc-mint";
 
 /** The token URI's JSON with its (long) data URIs shortened, for printing. */
 function printable(json: Record<string, unknown>): Record<string, unknown> {
@@ -28,13 +32,13 @@ async function main(): Promise<void> {
   console.log(`network: ${hre.network.name}`);
 
   const { manifest: m, dir } = await compileAigcModel(log, AIGC_EXAMPLE_MODEL);
-  const { collection, model, verifier, deploymentId } = await deployAigcCollection(m, dir, log);
+  const { collection, model, verifier, deploymentId } = await deployAigcCollection(hre, m, dir, log);
   console.log(`verifier ${await verifier.getAddress()}, ZkmlModel ${await model.getAddress()}, AigcCollection ${await collection.getAddress()} (Ignition deployment ${deploymentId})`);
 
   const [signer] = await hre.ethers.getSigners();
   const prompt = await choosePrompt(collection, m, process.env.AIGC_PROMPT);
   console.log(`proving ${m.name}(${JSON.stringify(prompt)}) bound to recipient ${signer.address} ...`);
-  const { proved: r, args, commit, receipt, verifyGas } = await proveAndMint(collection, m, prompt, signer);
+  const { proved: r, args, commit, receipt, verifyGas } = await proveAndMint(hre, collection, m, prompt, signer);
 
   const uri = await collection.tokenURI(args.tokenId);
   const json = decodeTokenUri(uri);

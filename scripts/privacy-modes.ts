@@ -6,13 +6,13 @@ import fs from "fs";
 import os from "os";
 import path from "path";
 import hre from "hardhat";
-import { groth16Calldata } from "../src/backend/groth16";
+import { provingSystem } from "../src/backend/provers";
 import { releaseSnarkjs } from "../src/backend/snarkjs";
 import { compileModel } from "../src/pipeline/compile";
 import { proveModel } from "../src/pipeline/prove";
 import { solidityLayout } from "../src/privacy/layout";
 import { describeVisibility, PUBLIC_VISIBILITY, Visibility } from "../src/privacy/visibility";
-import { ensureExampleModel, exampleModelOnnx } from "./lib/example-models";
+import { ensureExampleModel, exampleModelOnnx } from "../src/examples";
 import { compileVerifier } from "./lib/solc-verifier";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
         const r = await proveModel(compiled.dir, JSON.parse(fs.readFileSync(inputFile, "utf8")), { reference: false, salt: visibility.inputSalt ? 42n : undefined });
         const { abi, bytecode } = compileVerifier(fs.readFileSync(path.join(compiled.dir, m.files.verifier), "utf8"), m.contractName);
         const verifier = await new hre.ethers.ContractFactory(abi as never[], bytecode, signer).deploy();
-        const cd = await groth16Calldata(r.proof, r.publicSignals);
+        const cd = await provingSystem().calldata(r.proof, r.publicSignals);
         const verifierGas = Number(await verifier.getFunction("verifyProof").estimateGas(cd.a, cd.b, cd.c, cd.publicSignals));
         const adapter = await (await hre.ethers.getContractFactory("ZkmlModel")).deploy(await verifier.getAddress(), m.modelHash, solidityLayout(m.publicSignals, m.quant.scaleBits), BigInt(r.commitments.model ?? 0));
         const proof = { a: cd.a, b: cd.b, c: cd.c };

@@ -4,7 +4,7 @@
 // unless --no-reference was given, onnxruntime's outputs for the same input.
 import fs from "fs";
 import path from "path";
-import { renderComparison } from "./lib/render";
+import { renderComparison } from "../src/util/render";
 
 function main(): void {
   const [dir, out] = process.argv.slice(2);

@@ -12,3 +12,11 @@ export class ZkmlError extends Error {
 export function fail(message: string): never {
   throw new ZkmlError(message);
 }
+
+/**
+ * A broken invariant: a bug in hardhat-zkml, not the user's mistake. It is a plain Error, so it keeps its
+ * stack where a ZkmlError is printed as one line.
+ */
+export function invariant(cond: unknown, message: string): asserts cond {
+  if (!cond) throw new Error(`internal error: ${message}`);
+}

@@ -8,7 +8,7 @@ pragma circom 2.1.6;
 template SignedRangeCheck(n) {
     signal input in;
     signal output nonneg;
-    signal bits[n];
+    signal output bits[n];
 
     var offset = 1 << (n - 1);
     var shifted = in + offset;
@@ -87,14 +87,19 @@ template RescaleRelu(shift, width) {
     out <== rescale.out * rescale.nonneg;
 }
 
-// max(in, 0) for in proven to lie in [-2^(width-1), 2^(width-1)).
+// max(in, 0) for in proven to lie in [-2^(width-1), 2^(width-1)). The product reads in back from the
+// range check's bits (equal to in by its recombination), as the direct body writes it (src/gadgets/relu.ts).
 template Relu(width) {
     signal input in;
     signal output out;
 
     component range = SignedRangeCheck(width);
     range.in <== in;
-    out <== in * range.nonneg;
+    var v = -(1 << (width - 1));
+    for (var i = 0; i < width; i++) {
+        v += range.bits[i] * (1 << i);
+    }
+    out <== v * range.nonneg;
 }
 
 // out = a * b: a single constraint, nothing for the prover to choose.

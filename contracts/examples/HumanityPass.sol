@@ -3,7 +3,9 @@ pragma solidity ^0.8.24;
 
 import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
-import {ZkmlModel} from "../ZkmlModel.sol";
+import {IZkmlModel} from "../interfaces/IZkmlModel.sol";
+import {BN254_SCALAR_FIELD} from "../utils/Bn254.sol";
+import {InvalidCommitment, InvalidModelLayout, InvalidProof} from "../utils/Errors.sol";
 
 /**
  * @title HumanityPass
@@ -33,7 +35,7 @@ import {ZkmlModel} from "../ZkmlModel.sol";
  */
 contract HumanityPass is ERC721, Ownable {
     /// @notice The liveness / match model: its verifier, identity and public-signal layout.
-    ZkmlModel public immutable model;
+    IZkmlModel public immutable model;
     /// @notice The lowest score that earns a pass (signed fixed point at the model's scale).
     int256 public immutable threshold;
     /// @notice Whether a commitment must have been enrolled by the owner before it can claim.
@@ -53,44 +55,43 @@ contract HumanityPass is ERC721, Ownable {
     /// @notice Pass `tokenId` was minted to `to` for the embedding behind `commitment`, with proven `score`.
     event PassClaimed(address indexed to, uint256 indexed tokenId, uint256 indexed commitment, int256 score);
 
-    /// @notice The model is not a scorer of hashed inputs with fixed parameters and one binding (the recipient).
-    error InvalidModelLayout();
-    /// @notice `commitment` is 0 or not a BN254 scalar field element.
-    error InvalidCommitment(uint256 commitment);
     /// @notice This pass has no allow-list ({enrollmentRequired} is false).
     error EnrollmentDisabled();
+    /// @notice `commitment` is already enrolled.
     error AlreadyEnrolled(uint256 commitment);
     /// @notice `commitment` is not enrolled (with {enrollmentRequired}, or when revoking).
     error NotEnrolled(uint256 commitment);
     /// @notice `commitment` already claimed pass `tokenId`.
     error NullifierUsed(uint256 commitment, uint256 tokenId);
+    /// @notice The claimed `score` is below {threshold}.
     error ScoreTooLow(int256 score, int256 threshold);
     /// @notice `account` already holds a pass.
     error AlreadyHoldsPass(address account);
-    /// @notice The proof does not show that the model scores the committed embedding `score` for `to`.
-    error InvalidProof();
     /// @notice Passes cannot be transferred.
     error Soulbound();
 
     /**
-     * @param model_ A {ZkmlModel} adapter of a model with one public output, a hashed (unsalted) input, fixed
-     * parameters and one binding, the recipient.
+     * @param model_ An {IZkmlModel} adapter of a model with one public output, a hashed (unsalted) input, fixed
+     * parameters and one binding, the recipient; otherwise the constructor reverts with {InvalidModelLayout}.
      * @param threshold_ The lowest score that earns a pass, fixed point at the model's scale.
      * @param enrollmentRequired_ Whether claims need an enrolled commitment.
+     * @param name_ The ERC-721 name.
+     * @param symbol_ The ERC-721 symbol.
+     * @param initialOwner The account that enrols and revokes commitments.
      */
     constructor(
-        ZkmlModel model_,
+        IZkmlModel model_,
         int256 threshold_,
         bool enrollmentRequired_,
         string memory name_,
         string memory symbol_,
         address initialOwner
     ) ERC721(name_, symbol_) Ownable(initialOwner) {
-        ZkmlModel.Layout memory l = model_.layout();
+        IZkmlModel.Layout memory l = model_.layout();
         if (
-            l.outputs.encoding != ZkmlModel.Encoding.Packed ||
+            l.outputs.encoding != IZkmlModel.Encoding.Packed ||
             l.outputs.values != 1 ||
-            l.inputs.encoding != ZkmlModel.Encoding.Commitment ||
+            l.inputs.encoding != IZkmlModel.Encoding.Commitment ||
             l.modelCommitmentOffset != type(uint256).max ||
             l.bindingCount != 1
         ) revert InvalidModelLayout();
@@ -100,15 +101,16 @@ contract HumanityPass is ERC721, Ownable {
     }
 
     /// @notice Allows `commitment` (an embedding's input commitment) to claim. Only with {enrollmentRequired}.
+    /// Reverts with {InvalidCommitment} for 0 or a value outside the field. Emits {Enrolled}.
     function enroll(uint256 commitment) external onlyOwner {
         if (!enrollmentRequired) revert EnrollmentDisabled();
-        if (commitment == 0 || commitment >= model.FIELD_MODULUS()) revert InvalidCommitment(commitment);
+        if (commitment == 0 || commitment >= BN254_SCALAR_FIELD) revert InvalidCommitment(commitment);
         if (isEnrolled[commitment]) revert AlreadyEnrolled(commitment);
         isEnrolled[commitment] = true;
         emit Enrolled(commitment);
     }
 
-    /// @notice Withdraws the enrolment of `commitment`; a pass it already claimed stays.
+    /// @notice Withdraws the enrolment of `commitment`; a pass it already claimed stays. Emits {Revoked}.
     function revoke(uint256 commitment) external onlyOwner {
         if (!isEnrolled[commitment]) revert NotEnrolled(commitment);
         isEnrolled[commitment] = false;
@@ -118,11 +120,12 @@ contract HumanityPass is ERC721, Ownable {
     /**
      * @notice Mints a pass to `to` if `proof` shows that the model scores the embedding behind `inputCommitment`
      * at `score` (at least {threshold}), for recipient `to`, and that commitment has not claimed before.
-     * @dev Emits {PassClaimed} and {Transfer}. The pass is minted without a receiver callback (it is
+     * @dev Reverts with {InvalidProof} unless `proof` shows that the model scores the embedding behind
+     * `inputCommitment` at `score` for `to`. Emits {PassClaimed} and {Transfer}. The pass is minted without a receiver callback (it is
      * soulbound, so a contract recipient needs no hook to move it out).
      * @return tokenId The new pass.
      */
-    function claim(ZkmlModel.Proof calldata proof, int256 score, uint256 inputCommitment, address to) external returns (uint256 tokenId) {
+    function claim(IZkmlModel.Proof calldata proof, int256 score, uint256 inputCommitment, address to) external returns (uint256 tokenId) {
         uint256 used = passOf[inputCommitment];
         if (used != 0) revert NullifierUsed(inputCommitment, used);
         if (enrollmentRequired && !isEnrolled[inputCommitment]) revert NotEnrolled(inputCommitment);
@@ -142,7 +145,7 @@ contract HumanityPass is ERC721, Ownable {
     }
 
     /// @dev What a claim's proof must show: output `score`, input commitment, bound to `to`.
-    function _statement(int256 score, uint256 inputCommitment, address to) private pure returns (ZkmlModel.Statement memory s) {
+    function _statement(int256 score, uint256 inputCommitment, address to) private pure returns (IZkmlModel.Statement memory s) {
         s.outputs = new int256[](1);
         s.outputs[0] = score;
         s.inputCommitment = inputCommitment;

@@ -2,7 +2,9 @@
 pragma solidity ^0.8.24;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
-import {ZkmlModel} from "../ZkmlModel.sol";
+import {IZkmlModel} from "../interfaces/IZkmlModel.sol";
+import {BN254_SCALAR_FIELD} from "../utils/Bn254.sol";
+import {InvalidCommitment, InvalidModelLayout, InvalidProof} from "../utils/Errors.sol";
 
 /**
  * @title ModelCompetition
@@ -42,7 +44,7 @@ contract ModelCompetition is Ownable {
     uint8 private constant _MAX_SCALE_BITS = 128;
 
     /// @notice The scoring model: its verifier, identity and public-signal layout.
-    ZkmlModel public immutable model;
+    IZkmlModel public immutable model;
     /// @dev The model's fixed-point fraction bits: a count `n` is the output `n << scaleBits`.
     uint8 private immutable _scaleBits;
 
@@ -59,36 +61,40 @@ contract ModelCompetition is Ownable {
     /// @notice The participant a model commitment is registered to.
     mapping(uint256 modelCommitment => address) public participantOf;
 
+    /// @notice `participant` registered the model behind `modelCommitment`.
     event Registered(address indexed participant, uint256 indexed modelCommitment);
+    /// @notice The host closed registration and published the test set's commitment.
     event RegistrationClosed(uint256 indexed testSetCommitment);
     /// @notice `participant` proved `correct` correct predictions; `bestScore` is their best so far.
     event ScoreSubmitted(address indexed participant, uint256 correct, uint256 bestScore);
+    /// @notice `leader` took the lead with `score` correct predictions.
     event LeaderChanged(address indexed leader, uint256 score);
 
-    /// @notice The model is not a scorer of hashed inputs with per-statement private parameters and one binding
-    /// (or its scale is beyond `2^128`).
-    error InvalidModelLayout();
-    /// @notice `commitment` is 0 or not a BN254 scalar field element.
-    error InvalidCommitment(uint256 commitment);
+    /// @notice Registration is closed (the test set is published).
     error RegistrationIsClosed();
+    /// @notice Scores are accepted only once registration is closed.
     error RegistrationStillOpen();
+    /// @notice `participant` already registered `modelCommitment`.
     error AlreadyRegistered(address participant, uint256 modelCommitment);
+    /// @notice `modelCommitment` is registered to `participant` already.
     error CommitmentTaken(uint256 modelCommitment, address participant);
+    /// @notice `participant` has no registered model.
     error NotRegistered(address participant);
+    /// @notice `correct` is above {MAX_SCORE}.
     error ScoreOutOfRange(uint256 correct);
-    /// @notice The proof does not show that the sender's registered model scores `correct` on the test set.
-    error InvalidProof();
 
     /**
-     * @param model_ A {ZkmlModel} adapter, deployed with model commitment 0, of a model with one public
-     * output (the count), a hashed input (the test set), private parameters and one binding (the participant).
+     * @param model_ An {IZkmlModel} adapter, deployed with model commitment 0, of a model with one public
+     * output (the count), a hashed input (the test set), private parameters and one binding (the participant),
+     * at a scale of at most 2^128; otherwise the constructor reverts with {InvalidModelLayout}.
+     * @param host The owner, who closes registration.
      */
-    constructor(ZkmlModel model_, address host) Ownable(host) {
-        ZkmlModel.Layout memory l = model_.layout();
+    constructor(IZkmlModel model_, address host) Ownable(host) {
+        IZkmlModel.Layout memory l = model_.layout();
         if (
-            l.outputs.encoding != ZkmlModel.Encoding.Packed ||
+            l.outputs.encoding != IZkmlModel.Encoding.Packed ||
             l.outputs.values != 1 ||
-            l.inputs.encoding != ZkmlModel.Encoding.Commitment ||
+            l.inputs.encoding != IZkmlModel.Encoding.Commitment ||
             l.modelCommitmentOffset == type(uint256).max ||
             model_.modelCommitment() != 0 ||
             l.bindingCount != 1 ||
@@ -98,10 +104,10 @@ contract ModelCompetition is Ownable {
         _scaleBits = l.scaleBits;
     }
 
-    /// @notice Registers the sender's model by its commitment, once, while registration is open.
+    /// @notice Registers the sender's model by its commitment, once, while registration is open. Emits {Registered}.
     function register(uint256 modelCommitment) external {
         if (!registrationOpen) revert RegistrationIsClosed();
-        if (modelCommitment == 0 || modelCommitment >= model.FIELD_MODULUS()) revert InvalidCommitment(modelCommitment);
+        if (modelCommitment == 0 || modelCommitment >= BN254_SCALAR_FIELD) revert InvalidCommitment(modelCommitment);
         Entry storage e = _entries[msg.sender];
         if (e.modelCommitment != 0) revert AlreadyRegistered(msg.sender, e.modelCommitment);
         address holder = participantOf[modelCommitment];
@@ -112,9 +118,10 @@ contract ModelCompetition is Ownable {
     }
 
     /// @notice Ends registration and publishes the test set's commitment (the host publishes the set off-chain).
+    /// Emits {RegistrationClosed}.
     function closeRegistration(uint256 testSetCommitment_) external onlyOwner {
         if (!registrationOpen) revert RegistrationIsClosed();
-        if (testSetCommitment_ == 0 || testSetCommitment_ >= model.FIELD_MODULUS()) revert InvalidCommitment(testSetCommitment_);
+        if (testSetCommitment_ == 0 || testSetCommitment_ >= BN254_SCALAR_FIELD) revert InvalidCommitment(testSetCommitment_);
         registrationOpen = false;
         testSetCommitment = testSetCommitment_;
         emit RegistrationClosed(testSetCommitment_);
@@ -123,9 +130,10 @@ contract ModelCompetition is Ownable {
     /**
      * @notice Records that the sender's registered model classifies `correct` test rows right, if `proof`
      * shows it (for the sender's model commitment, the stored test-set commitment and the sender).
-     * @dev Emits {ScoreSubmitted}, and {LeaderChanged} when the sender takes the lead.
+     * @dev Reverts with {InvalidProof} unless `proof` shows that the sender's registered model classifies
+     * `correct` rows of the test set right. Emits {ScoreSubmitted}, and {LeaderChanged} when the sender takes the lead.
      */
-    function submitScore(ZkmlModel.Proof calldata proof, uint256 correct) external {
+    function submitScore(IZkmlModel.Proof calldata proof, uint256 correct) external {
         if (registrationOpen) revert RegistrationStillOpen();
         Entry storage e = _entries[msg.sender];
         uint256 commitment = e.modelCommitment;
@@ -151,7 +159,7 @@ contract ModelCompetition is Ownable {
     }
 
     /// @dev What a submission's proof must show: output `correct` (as fixed point), the two commitments, the sender.
-    function _statement(uint256 correct, uint256 modelCommitment, address participant) private view returns (ZkmlModel.Statement memory s) {
+    function _statement(uint256 correct, uint256 modelCommitment, address participant) private view returns (IZkmlModel.Statement memory s) {
         s.outputs = new int256[](1);
         s.outputs[0] = int256(correct << _scaleBits);
         s.modelCommitment = modelCommitment;

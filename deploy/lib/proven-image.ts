@@ -1,7 +1,10 @@
 // The flagship collection's Ignition module builder (deploy/modules/proven-image.ts deploys it from the CLI). Kept
 // apart from the module file, which reads a compiled model's manifest when imported.
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Manifest } from "../../src/pipeline/manifest";
+
+type Contract = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** The collection's constructor arguments after the verifier, from a compiled generator's manifest. */
 export function imageCollectionArgs(manifest: Manifest): { width: number; height: number; bits: number; scaleBits: number } {
@@ -25,3 +28,9 @@ export function provenImageModule(manifest: Manifest) {
   });
 }
 
+
+/** Deploys the model's verifier and a ProvenImageCollection over it (Ignition, the module above). */
+export async function deployImageCollection(hre: HardhatRuntimeEnvironment, m: Manifest): Promise<{ verifier: Contract; collection: Contract }> {
+  const { ignition } = hre as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  return ignition.deploy(provenImageModule(m));
+}

@@ -10,7 +10,8 @@
 // second pass and that a spoof does not pass. Exits non-zero if any step or check fails.
 import hre from "hardhat";
 import { releaseSnarkjs } from "../../src/backend/snarkjs";
-import { asProof, Contract, embedding, ensurePrivacyExamples, FACE_MODEL, fixedPoint, readCaptures, revertReason, statement, verifyStatementGas } from "./common";
+import { Contract, embedding, ensurePrivacyExamples, FACE_MODEL, fixedPoint, readCaptures, revertReason, verifyStatementGas } from "../../src/examples/privacy";
+import { asProof, statement } from "../../src/statements/zkml-model";
 
 /** The lowest liveness score that earns a pass: a logit of 4 (p ~ 0.98). */
 const THRESHOLD = 4;

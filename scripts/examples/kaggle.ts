@@ -11,7 +11,8 @@
 // swapped weights, a tampered score and an unregistered submitter are rejected. Exits non-zero on failure.
 import hre from "hardhat";
 import { releaseSnarkjs } from "../../src/backend/snarkjs";
-import { asProof, Contract, ensurePrivacyExamples, proveWithWeights, readTestSet, revertReason, rivalOnnx, SCORER_MODEL, statement, verifyStatementGas } from "./common";
+import { Contract, ensurePrivacyExamples, proveWithWeights, readTestSet, revertReason, rivalOnnx, SCORER_MODEL, verifyStatementGas } from "../../src/examples/privacy";
+import { asProof, statement } from "../../src/statements/zkml-model";
 
 function check(ok: boolean, what: string): void {
   if (!ok) throw new Error(`kaggle check failed: ${what}`);

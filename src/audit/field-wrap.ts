@@ -1,7 +1,8 @@
-import { fail } from "../errors";
-import { buildBody, BodyPorts, ConstraintSink, Terms } from "../emit/r1cs";
+import { fail, invariant } from "../errors";
+import { buildBody, BodyPorts, ConstraintSink } from "../emit/r1cs";
+import { GADGETS, Terms } from "../gadgets";
 import { CircuitProgram } from "../lower";
-import { FIELD_MODULUS } from "../quantize/fixed-point";
+import { FIELD_MODULUS } from "../numeric/field";
 import { Interval, Site } from "../quantize/interval";
 
 /**
@@ -76,7 +77,7 @@ export function checkFieldWrap(program: CircuitProgram, facts: WrapFacts): WrapR
   checker.set(0, { lo: 1n, hi: 1n });
   for (let i = 0; i < inputCount; i++) checker.set(ports.input(i), facts.input);
   if (paramCount > 0) {
-    if (!facts.param) fail("internal error: the wrap check needs the private parameters' range");
+    invariant(facts.param, "the wrap check needs the private parameters' range");
     for (let i = 0; i < paramCount; i++) checker.set(ports.param(i), facts.param);
   }
   buildBody(program, ports, { sink: checker });
@@ -127,7 +128,7 @@ export class FieldWrapChecker implements ConstraintSink {
   constraint(a: Terms, b: Terms, c: Terms): void {
     this.count++;
     if (this.isBoolean(a, b, c)) return;
-    if (this.site?.kind === "isZero" && this.isZeroField(a, b, c)) return;
+    if (this.site && GADGETS[this.site.kind].fieldArgument && this.isZeroField(a, b, c)) return;
     const ra = this.range(a);
     const rb = this.range(b);
     if (!ra || !rb) return this.problem(`a product reads a prover-chosen wire that no constraint bounds`);
@@ -155,7 +156,7 @@ export class FieldWrapChecker implements ConstraintSink {
 
   report(outputWires: number[]): WrapReport {
     const outputs = outputWires.map((w) => {
-      if (this.lo[w] === undefined) fail("internal error: an output wire was never bound by the body");
+      invariant(this.lo[w] !== undefined, "an output wire was never bound by the body");
       return { lo: this.lo[w]!, hi: this.hi[w]! };
     });
     const widestBits = bitLength(this.widest);

@@ -1,6 +1,6 @@
 import { R1cs } from "../backend/r1cs";
 import { Gadget } from "../lower";
-import { gadgetMutations } from "./gadget-mutations";
+import { gadgetMutations } from "../gadgets";
 import { propagate } from "./propagate";
 
 /**
@@ -87,7 +87,7 @@ export function auditCircuit(t: AuditTarget, mutationBudget = DEFAULT_MUTATION_B
   for (const { witness: honest, trace, divisors } of t.witnesses) {
     // Coherent per-gadget alternatives: the forgeries a prover would actually try.
     t.gadgets.forEach((g, k) => {
-      for (const m of gadgetMutations(k, g.site, trace[k], (n) => wireOf.get(n), divisors?.[k])) {
+      for (const m of gadgetMutations({ k, site: g.site, t: trace[k], wire: (n) => wireOf.get(n), divisor: divisors?.[k] })) {
         // All wires written with their honest values is no mutation (e.g. "sign flipped" on a product
         // that is 0 either way). Otherwise every listed wire stays pinned, unchanged ones included.
         if ([...m.changes].every(([w, v]) => v === honest[w])) continue;

@@ -1,4 +1,5 @@
 import { Constraint, LinearCombination, R1cs } from "../backend/r1cs";
+import { mod, modInverse } from "../numeric/field";
 
 /**
  * Re-solving after a mutation: a broken constraint that is linear in exactly one free wire (a private
@@ -13,20 +14,6 @@ export interface PropagationResult {
   witness: bigint[];
   /** Wires the solver changed besides the mutated ones. */
   solved: number[];
-}
-
-const mod = (v: bigint, p: bigint) => ((v % p) + p) % p;
-
-function modInverse(a: bigint, p: bigint): bigint {
-  let result = 1n;
-  let base = mod(a, p);
-  let e = p - 2n;
-  while (e > 0n) {
-    if (e & 1n) result = (result * base) % p;
-    base = (base * base) % p;
-    e >>= 1n;
-  }
-  return result;
 }
 
 function evalLc(lc: LinearCombination, w: bigint[], p: bigint, skip = -1): bigint {

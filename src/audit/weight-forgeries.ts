@@ -4,7 +4,7 @@ import { CircuitProgram } from "../lower";
 import { commitValues, COMMITMENT_TAG } from "../privacy/commitment";
 import { SignalLayout } from "../privacy/layout";
 import { unpackWords } from "../privacy/packing";
-import { signedRange } from "../quantize/fixed-point";
+import { signedRange } from "../numeric/fixed-point";
 
 /**
  * Issue 14, F2: with private parameters the prover commits to weights of its choosing, anywhere in the

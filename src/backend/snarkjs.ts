@@ -1,13 +1,10 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
-/** snarkjs has no type declarations; this is the small surface hardhat-zkml uses. */
-export interface Groth16Proof {
-  pi_a: string[];
-  pi_b: string[][];
-  pi_c: string[];
-  protocol: string;
-  curve: string;
-}
+/**
+ * snarkjs (no type declarations). The pipeline reaches it only through the proving system in
+ * src/backend/groth16-snarkjs.ts; Groth16Proof lives in groth16.ts and is re-exported for older importers.
+ */
+export type { Groth16Proof } from "./groth16";
 
 export type Logger = { info(msg: string): void; debug(msg: string): void; warn(msg: string): void; error(msg: string): void };
 

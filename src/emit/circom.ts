@@ -1,5 +1,5 @@
 import { CircuitProgram, LinExpr } from "../lower";
-import { Site, SiteKind } from "../quantize/interval";
+import { GADGETS } from "../gadgets";
 import { COMMITMENT_TAG } from "../privacy/commitment";
 import { SignalLayout } from "../privacy/layout";
 import { Packing } from "../privacy/packing";
@@ -12,7 +12,7 @@ import { Packing } from "../privacy/packing";
 export function emitCircom(program: CircuitProgram, header: string, layout: SignalLayout, opts: { externalBody?: boolean; digitChecks?: number[] } = {}): string {
   chunked = 0; // var names restart per circuit, so the same model always gives the same source
   const names = new Map<number, string>();
-  program.gadgets.forEach((g, k) => g.signals.forEach((s, i) => names.set(s, `g${k}.${TEMPLATES[g.site.kind].output(i)}`)));
+  program.gadgets.forEach((g, k) => g.signals.forEach((s, i) => names.set(s, `g${k}.${GADGETS[g.site.kind].template.output(i)}`)));
   const { inputCount, paramCount } = program;
   const name = (s: number) => (s < inputCount ? `in[${s}]` : s < inputCount + paramCount ? `params[${s - inputCount}]` : names.get(s)!);
   const { outputs: out, inputs: inp, modelCommitment: model, bindings } = layout;
@@ -76,7 +76,7 @@ export function emitCircom(program: CircuitProgram, header: string, layout: Sign
     lines.push("    // The model itself is linked in as R1CS: it constrains out[] to be the outputs for in[].", `    signal input out[${program.outputs.length}];`);
   } else {
     program.gadgets.forEach((g, k) => {
-      const t = TEMPLATES[g.site.kind];
+      const t = GADGETS[g.site.kind].template;
       lines.push(`    component g${k} = ${t.instance(g.site)}; // ${g.site.node}[${g.site.index}]`);
       g.inputs.forEach((e, i) => assign(lines, `g${k}.${t.input(i, g.site)}`, e, name));
     });
@@ -142,22 +142,6 @@ function sponge(lines: string[], component: string, target: string, tag: bigint,
   words.forEach((w, k) => lines.push(`    ${component}.words[${k}] <== ${w};`));
   lines.push(`    ${target} <== ${component}.out;`);
 }
-
-/** How each site kind maps onto a template of circuits/lib/zkml.circom. */
-const one = (name: string) => () => name;
-const two = (a: string, b: string) => (i: number) => (i === 0 ? a : b);
-const TEMPLATES: Record<SiteKind, { instance: (s: Site) => string; input: (i: number, s: Site) => string; output: (i: number) => string }> = {
-  rescale: { instance: (s) => `RescaleRangeCheck(${s.shift}, ${s.width})`, input: one("in"), output: one("out") },
-  rescaleRelu: { instance: (s) => `RescaleRelu(${s.shift}, ${s.width})`, input: one("in"), output: one("out") },
-  relu: { instance: (s) => `Relu(${s.width})`, input: one("in"), output: one("out") },
-  mul: { instance: () => "Mul()", input: two("a", "b"), output: one("out") },
-  nonneg: { instance: (s) => `SignedRangeCheck(${s.width})`, input: one("in"), output: one("nonneg") },
-  isZero: { instance: () => "IsZero()", input: one("in"), output: one("out") },
-  bits: { instance: (s) => `Bits(${s.width})`, input: one("in"), output: (i) => `bits[${i}]` },
-  div: { instance: (s) => `FloorDiv(${s.width}, ${s.shift})`, input: two("a", "b"), output: one("out") },
-  dot: { instance: (s) => `Dot(${s.width})`, input: (i, s) => (i < s.width ? `x[${i}]` : `w[${i - s.width}]`), output: one("out") },
-  split: { instance: (s) => `SignedDigits(${s.shift}, ${s.width})`, input: one("in"), output: (i) => `bits[${i}]` },
-};
 
 /** Terms per line: circom's parser recurses once per `+`, and a long sum overflows its stack. */
 const MAX_TERMS_PER_LINE = 200;

@@ -1,6 +1,6 @@
-import { fail } from "../errors";
+import { fail, invariant } from "../errors";
 import { CircuitProgram, Gadget, LinExpr } from "../lower";
-import { FIELD_MODULUS } from "../quantize/fixed-point";
+import { BodyWriter, GADGETS, Terms } from "../gadgets";
 
 /**
  * The model's gadgets written straight to R1CS constraints, without circom: circom2 (WASM) needs ~32 KB
@@ -14,8 +14,6 @@ import { FIELD_MODULUS } from "../quantize/fixed-point";
  * from its inputs as it allocates each wire, so constraints and witness cannot drift apart.
  */
 
-/** A sparse linear combination: wire -> coefficient (an integer, reduced mod p when written). */
-export type Terms = Map<number, bigint>;
 
 /** Where the model's own signals live: wires of the interface circuit the body is linked into. */
 export interface BodyPorts {
@@ -61,7 +59,7 @@ export function buildBody(
 
 const pow2 = (k: number) => 1n << BigInt(k);
 
-class BodyBuilder {
+class BodyBuilder implements BodyWriter {
   wireCount = 0;
   constraintCount = 0;
   readonly witness?: bigint[];
@@ -74,6 +72,9 @@ class BodyBuilder {
   private prefix = "main";
   /** Model signal id -> wire; -1 until the gadget producing it has run. */
   private readonly wireOf: Int32Array;
+  get witnessing(): boolean {
+    return this.signalValue !== undefined;
+  }
   /** Model signal id -> value (witness mode). */
   private readonly signalValue?: bigint[];
 
@@ -91,8 +92,7 @@ class BodyBuilder {
     for (let i = 0; i < inputCount; i++) this.wireOf[i] = ports.input(i);
     for (let i = 0; i < paramCount; i++) this.wireOf[inputCount + i] = ports.param(i);
     if (values) {
-      if (values.inputs.length !== inputCount || values.params.length !== paramCount)
-        fail(`internal error: the body needs ${inputCount} inputs and ${paramCount} parameters`);
+      invariant(values.inputs.length === inputCount && values.params.length === paramCount, `the body needs ${inputCount} inputs and ${paramCount} parameters`);
       this.witness = [];
       this.signalValue = new Array(signals);
       values.inputs.forEach((v, i) => (this.signalValue![i] = v));
@@ -101,35 +101,35 @@ class BodyBuilder {
   }
 
   /** A new wire; `value` is only called when the witness is being computed. */
-  private wire(value: () => bigint, name: string): number {
+  wire(value: () => bigint, name: string): number {
     const w = this.ports.firstWire + this.wireCount++;
     if (this.witness) this.witness.push(value());
     this.names?.push(`${this.prefix}.${name}`);
     return w;
   }
 
-  private valueOfWire(w: number): bigint {
+  valueOfWire(w: number): bigint {
     return this.witness![w - this.ports.firstWire];
   }
 
-  private constrain(a: Terms, b: Terms, c: Terms): void {
+  constrain(a: Terms, b: Terms, c: Terms): void {
     this.constraintCount++;
     this.sink?.constraint(a, b, c);
   }
 
   /** The expression over wires (the constant on wire 0) and, in witness mode, its value. */
-  private terms(e: LinExpr): Terms {
+  terms(e: LinExpr): Terms {
     const t: Terms = new Map();
     if (e.c !== 0n) t.set(0, e.c);
     for (const [s, k] of e.terms) {
       const w = this.wireOf[s];
-      if (w < 0) fail(`internal error: signal ${s} is used before the gadget that computes it`);
+      invariant(w >= 0, `signal ${s} is used before the gadget that computes it`);
       t.set(w, (t.get(w) ?? 0n) + k);
     }
     return t;
   }
 
-  private value(e: LinExpr): bigint {
+  value(e: LinExpr): bigint {
     if (!this.signalValue) return 0n;
     let v = e.c;
     for (const [s, k] of e.terms) v += k * this.signalValue[s];
@@ -137,7 +137,7 @@ class BodyBuilder {
   }
 
   /** An expression small enough for a product constraint: itself, or a new wire equal to it. */
-  private operand(e: LinExpr): Terms {
+  operand(e: LinExpr): Terms {
     const t = this.terms(e);
     if (t.size <= MAX_PRODUCT_TERMS) return t;
     const w = this.wire(() => this.value(e), `operand${this.wireCount}`);
@@ -146,7 +146,7 @@ class BodyBuilder {
   }
 
   /** The linear constraint sum(a) + sum(b) = 0 (as 0 · 0 = -(a + b)). */
-  private linear(a: Terms, b: Terms = new Map()): void {
+  linear(a: Terms, b: Terms = new Map()): void {
     const c: Terms = new Map();
     for (const [w, k] of a) c.set(w, -k);
     for (const [w, k] of b) c.set(w, (c.get(w) ?? 0n) - k);
@@ -154,7 +154,7 @@ class BodyBuilder {
   }
 
   /** n boolean wires holding bits from..from+n-1 of `t` (a non-negative integer). */
-  private bits(t: () => bigint, from: number, n: number, name: string): number[] {
+  bits(t: () => bigint, from: number, n: number, name: string): number[] {
     const out: number[] = [];
     for (let i = 0; i < n; i++) {
       const w = this.wire(() => (t() >> BigInt(from + i)) & 1n, `${name}[${i}]`);
@@ -165,12 +165,12 @@ class BodyBuilder {
   }
 
   /** sum(bits[i] * 2^(shift + i)) as terms. */
-  private recombine(bits: number[], shift = 0, into: Terms = new Map()): Terms {
+  recombine(bits: number[], shift = 0, into: Terms = new Map()): Terms {
     bits.forEach((w, i) => into.set(w, (into.get(w) ?? 0n) + pow2(shift + i)));
     return into;
   }
 
-  private setSignal(g: Gadget, i: number, wire: number): void {
+  setSignal(g: Gadget, i: number, wire: number): void {
     const s = g.signals[i];
     this.wireOf[s] = wire;
     if (this.signalValue) this.signalValue[s] = this.valueOfWire(wire);
@@ -180,11 +180,11 @@ class BodyBuilder {
    * Offset-binary digits of q = round-half-up(e / 2^shift): rbits then qbits of
    * t = e + half + 2^(width-1) * 2^shift, with sum(qbits·2^(shift+i)) + sum(rbits·2^i) = t.
    */
-  private digits(e: LinExpr, shift: number, width: number, names: [r: string, q: string]): { q: number[]; r: number[] } {
+  digits(e: LinExpr, shift: number, width: number, names: [r: string, q: string]): { q: number[]; r: number[] } {
     return this.digitsOf(this.terms(e), this.signalValue ? this.value(e) : 0n, shift, width, names);
   }
 
-  private digitsOf(e: Terms, v: bigint, shift: number, width: number, [rName, qName]: [string, string]): { q: number[]; r: number[] } {
+  digitsOf(e: Terms, v: bigint, shift: number, width: number, [rName, qName]: [string, string]): { q: number[]; r: number[] } {
     const half = shift > 0 ? pow2(shift - 1) : 0n;
     const k = half + pow2(width - 1 + shift);
     const t = v + k;
@@ -200,35 +200,35 @@ class BodyBuilder {
   }
 
   /** in + 2^(n-1) as n bits (SignedRangeCheck); returns the bits, the top one is `in >= 0`. */
-  private signedRange(e: LinExpr, n: number, name: string): number[] {
+  signedRange(e: LinExpr, n: number, name: string): number[] {
     return this.digits(e, 0, n, ["", name]).q;
   }
 
   /** sum(bits·2^i) - 2^(width-1): the signed value offset-binary bits spell. */
-  private signedValue(bits: number[]): Terms {
+  signedValue(bits: number[]): Terms {
     const t = this.recombine(bits);
     t.set(0, -pow2(bits.length - 1));
     return t;
   }
 
   /** A new wire equal to the expression `t`, whose value is `v`. */
-  private define(t: Terms, v: () => bigint, name: string): number {
+  define(t: Terms, v: () => bigint, name: string): number {
     const w = this.wire(v, name);
     this.linear(t, new Map([[w, -1n]]));
     return w;
   }
 
-  private product(a: Terms, b: Terms, v: () => bigint, name: string): number {
+  product(a: Terms, b: Terms, v: () => bigint, name: string): number {
     const w = this.wire(v, name);
     this.constrain(a, b, new Map([[w, 1n]]));
     return w;
   }
 
-  private bitValue(w: number): bigint {
+  bitValue(w: number): bigint {
     return this.signalValue ? this.valueOfWire(w) : 0n;
   }
 
-  private signedOf(bits: number[]): bigint {
+  signedOf(bits: number[]): bigint {
     if (!this.signalValue) return 0n;
     let v = 0n;
     bits.forEach((w, i) => (v += this.valueOfWire(w) << BigInt(i)));
@@ -236,104 +236,12 @@ class BodyBuilder {
   }
 
   gadget(g: Gadget, k: number): void {
-    const { site } = g;
     this.prefix = `main.g${k}`;
-    const [a, b] = g.inputs;
-    switch (site.kind) {
-      case "rescale": {
-        const { q } = this.digits(a, site.shift, site.width, ["rbits", "qbits"]);
-        this.setSignal(g, 0, this.define(this.signedValue(q), () => this.signedOf(q), "out"));
-        return;
-      }
-      case "split": {
-        const { q } = this.digits(a, site.shift, site.width, ["rbits", "bits"]);
-        q.forEach((w, i) => this.setSignal(g, i, w));
-        return;
-      }
-      case "rescaleRelu": {
-        const { q } = this.digits(a, site.shift, site.width, ["rescale.rbits", "rescale.qbits"]);
-        const top = q[q.length - 1];
-        this.setSignal(g, 0, this.product(this.signedValue(q), unit(top), () => this.signedOf(q) * this.bitValue(top), "out"));
-        return;
-      }
-      case "relu": {
-        const bits = this.signedRange(a, site.width, "range.bits");
-        const top = bits[bits.length - 1];
-        this.setSignal(g, 0, this.product(this.signedValue(bits), unit(top), () => this.value(a) * this.bitValue(top), "out"));
-        return;
-      }
-      case "nonneg": {
-        const bits = this.signedRange(a, site.width, "bits");
-        this.setSignal(g, 0, bits[bits.length - 1]);
-        return;
-      }
-      case "mul":
-        this.setSignal(g, 0, this.product(this.operand(a), this.operand(b), () => this.value(a) * this.value(b), "out"));
-        return;
-      case "isZero": {
-        // in·inv = 1 - out, in·out = 0, inv·out = 0: out is 1 exactly when in = 0, and inv is unique.
-        const x = this.operand(a);
-        const inv = this.wire(() => {
-          const v = mod(this.value(a));
-          return v === 0n ? 0n : modInverse(v);
-        }, "inv");
-        const out = this.wire(() => (this.value(a) === 0n ? 1n : 0n), "out");
-        this.constrain(x, unit(inv), new Map([[0, 1n], [out, -1n]]));
-        this.constrain(x, unit(out), new Map());
-        this.constrain(unit(inv), unit(out), new Map());
-        this.setSignal(g, 0, out);
-        return;
-      }
-      case "bits": {
-        let t = 0n;
-        if (this.signalValue) {
-          t = this.value(a);
-          if (t < 0n || t >= pow2(site.width)) fail(`a value ${t} does not fit ${site.width} bits: the proof cannot be made`);
-        }
-        const bits = this.bits(() => t, 0, site.width, "bits");
-        this.linear(this.recombine(bits), negate(this.terms(a)));
-        bits.forEach((w, i) => this.setSignal(g, i, w));
-        return;
-      }
-      case "div": {
-        // a = q·b + r, 0 <= r < 2^rbits, 0 <= b - r - 1 < 2^rbits, q signed in qwidth bits (FloorDiv).
-        const av = this.value(a);
-        const bv = this.value(b);
-        const qv = () => (bv === 0n ? 0n : floorDiv(av, bv));
-        const q = this.wire(qv, "out");
-        const r = this.wire(() => av - qv() * bv, "r");
-        this.digitsOf(unit(q), this.signalValue ? qv() : 0n, 0, site.width, ["", "qRange.bits"]);
-        this.bitsOfWire(r, site.shift, "rRange.bits");
-        const gap = this.terms(b);
-        gap.set(r, (gap.get(r) ?? 0n) - 1n);
-        gap.set(0, (gap.get(0) ?? 0n) - 1n);
-        const gapBits = this.bits(() => bv - (av - qv() * bv) - 1n, 0, site.shift, "gap.bits");
-        this.linear(this.recombine(gapBits), negate(gap));
-        const c = this.terms(a);
-        c.set(r, (c.get(r) ?? 0n) - 1n);
-        this.constrain(unit(q), this.operand(b), c);
-        this.setSignal(g, 0, q);
-        return;
-      }
-      case "dot": {
-        const n = site.width;
-        const sum: Terms = new Map();
-        for (let i = 0; i < n; i++) {
-          const x = g.inputs[i];
-          const w = g.inputs[n + i];
-          const p = this.product(this.operand(x), this.operand(w), () => this.value(x) * this.value(w), `prod[${i}]`);
-          sum.set(p, 1n);
-        }
-        const v = () => g.inputs.slice(0, n).reduce((s, x, i) => s + this.value(x) * this.value(g.inputs[n + i]), 0n);
-        this.setSignal(g, 0, this.define(sum, v, "out"));
-        return;
-      }
-    }
-    fail(`internal error: no R1CS for gadget kind ${(site as { kind: string }).kind}`);
+    GADGETS[g.site.kind].r1cs(this, g);
   }
 
   /** n bits of an existing wire (Bits(n) on it). */
-  private bitsOfWire(w: number, n: number, name: string): void {
+  bitsOfWire(w: number, n: number, name: string): void {
     const bits = this.bits(() => this.valueOfWire(w), 0, n, name);
     this.linear(this.recombine(bits), new Map([[w, -1n]]));
   }
@@ -345,30 +253,8 @@ class BodyBuilder {
   }
 }
 
-const unit = (w: number): Terms => new Map([[w, 1n]]);
-
 function negate(t: Terms): Terms {
   const out: Terms = new Map();
   for (const [w, k] of t) out.set(w, -k);
   return out;
-}
-
-function mod(v: bigint): bigint {
-  const r = v % FIELD_MODULUS;
-  return r < 0n ? r + FIELD_MODULUS : r;
-}
-
-function modInverse(v: bigint): bigint {
-  let [a, b, x0, x1] = [v, FIELD_MODULUS, 1n, 0n];
-  while (b !== 0n) {
-    const q = a / b;
-    [a, b] = [b, a - q * b];
-    [x0, x1] = [x1, x0 - q * x1];
-  }
-  return mod(x0);
-}
-
-function floorDiv(a: bigint, b: bigint): bigint {
-  const q = a / b;
-  return (a % b !== 0n && (a < 0n) !== (b < 0n)) ? q - 1n : q;
 }

@@ -1,4 +1,5 @@
 import path from "path";
+import { DEFAULT_PROVER, isProverName, proverNames } from "../backend/provers";
 import { resolveVisibility, Visibility } from "../privacy/visibility";
 
 /** Per-model settings in `hardhat.config.ts` under `zkml.models.<name>`. */
@@ -35,6 +36,8 @@ export interface ZkmlUserConfig {
   verifiersDir?: string;
   /** A ceremony powers-of-tau file; without it each model gets a development-only key (secrets discarded). */
   ptau?: string;
+  /** The proving system that sets up, proves and verifies (default "snarkjs"; see src/backend/provers.ts). */
+  prover?: string;
 }
 
 export interface ZkmlModelConfig {
@@ -57,6 +60,8 @@ export interface ZkmlConfig {
   buildDir: string;
   verifiersDir: string;
   ptau?: string;
+  /** A name in PROVING_SYSTEMS (src/backend/provers.ts). */
+  prover: string;
 }
 
 export const DEFAULT_INPUT_BITS = 24;
@@ -92,7 +97,7 @@ export function resolveZkmlConfig(user: ZkmlUserConfig | undefined, root: string
   const scaleBits = int(u.scaleBits, "zkml.scaleBits", 1, 32, undefined);
   const inputBits = int(u.inputBits, "zkml.inputBits", 2, 128, DEFAULT_INPUT_BITS);
   const abs = (p: string | undefined) => (typeof p === "string" ? path.resolve(root, p) : undefined);
-  const knownTop = new Set(["models", "scaleBits", "inputBits", "buildDir", "verifiersDir", "ptau"]);
+  const knownTop = new Set(["models", "scaleBits", "inputBits", "buildDir", "verifiersDir", "ptau", "prover"]);
   for (const k of Object.keys(u)) if (!knownTop.has(k)) errors.push(`zkml: unknown setting "${k}" (known: ${[...knownTop].join(", ")})`);
   const models: Record<string, ZkmlModelConfig> = {};
   const modelsOk = u.models === undefined || (typeof u.models === "object" && u.models !== null && !Array.isArray(u.models));
@@ -120,6 +125,7 @@ export function resolveZkmlConfig(user: ZkmlUserConfig | undefined, root: string
     };
     if (m.body !== undefined && m.body !== "circom" && m.body !== "direct") errors.push(`${where}.body must be "circom" or "direct", got ${JSON.stringify(m.body)}`);
   }
+  if (u.prover !== undefined && !isProverName(u.prover)) errors.push(`zkml.prover must be one of ${proverNames()}, got ${JSON.stringify(u.prover)}`);
   const config: ZkmlConfig = {
     models,
     scaleBits,
@@ -127,6 +133,7 @@ export function resolveZkmlConfig(user: ZkmlUserConfig | undefined, root: string
     buildDir: abs(str(u.buildDir, "zkml.buildDir") ?? "zkml-build")!,
     verifiersDir: abs(str(u.verifiersDir, "zkml.verifiersDir") ?? "contracts/zkml")!,
     ptau: abs(str(u.ptau, "zkml.ptau")),
+    prover: isProverName(u.prover) ? u.prover : DEFAULT_PROVER,
   };
   return { config, errors };
 }

@@ -1,7 +1,8 @@
 import fs from "fs";
 import path from "path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { Groth16Proof } from "../backend/snarkjs";
+import { Groth16Proof } from "../backend/groth16";
+import { ProverChoice } from "../backend/provers";
 import { fail } from "../errors";
 import { CalibrationSettings, CompiledModel, compileModel, StepRunner } from "../pipeline/compile";
 import { loadManifest, Manifest } from "../pipeline/manifest";
@@ -77,6 +78,7 @@ export class ZkmlRuntime {
           bindings: m.bind,
           visibility: m.visibility,
           ptau: req.ptau ? path.resolve(this.hre.config.paths.root, req.ptau) : this.config.ptau,
+          prover: this.config.prover,
           force: req.force,
           log,
           progress: req.progress,
@@ -87,10 +89,13 @@ export class ZkmlRuntime {
     return results;
   }
 
-  /** Proves an inference; `input` is a parsed JSON object or a path to a JSON file. */
+  /**
+   * Proves an inference; `input` is a parsed JSON object or a path to a JSON file. `opts.prover`
+   * overrides `zkml.prover`.
+   */
   async prove(name: string, input: unknown, opts: ProveOptions & { out?: string } = {}): Promise<ProveResult> {
     const raw = typeof input === "string" ? readJsonFile(input) : input;
-    const result = await proveModel(this.compiledDir(name), raw, opts);
+    const result = await proveModel(this.compiledDir(name), raw, { ...opts, prover: opts.prover ?? this.config.prover });
     if (opts.out) await writeProof(opts.out, result);
     return result;
   }
@@ -101,8 +106,8 @@ export class ZkmlRuntime {
     return computeCommitments(this.compiledDir(name), raw, opts.salt);
   }
 
-  async verify(name: string, proof: Groth16Proof, publicSignals: string[]): Promise<VerifyResult> {
-    return verifyModelProof(this.compiledDir(name), proof, publicSignals);
+  async verify(name: string, proof: Groth16Proof, publicSignals: string[], opts: { prover?: ProverChoice } = {}): Promise<VerifyResult> {
+    return verifyModelProof(this.compiledDir(name), proof, publicSignals, { prover: opts.prover ?? this.config.prover });
   }
 
   /** Deploys the model's generated verifier (Solidity compiled by Hardhat) with ethers. */

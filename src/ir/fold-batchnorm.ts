@@ -1,4 +1,4 @@
-import { batchNormCoefficients } from "../ops/normalization";
+import { batchNormCoefficients } from "./batchnorm";
 import { attrInt, Graph, Node, size, Tensor } from "./graph";
 
 /**

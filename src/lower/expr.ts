@@ -1,4 +1,4 @@
-import { fail } from "../errors";
+import { fail, invariant } from "../errors";
 import { Domain, SiteInfo } from "../ops/domain";
 import { Site } from "../quantize/interval";
 
@@ -101,7 +101,7 @@ export class ExprDomain implements Domain<LinExpr> {
   /** Instantiates the next site's gadget; returns its first output. */
   private gadget(kind: Site["kind"], inputs: LinExpr[], outputs = 1): LinExpr {
     const site = this.sites[this.gadgets.length];
-    if (!site || site.kind !== kind) fail(`internal error: lowering and bounds pass disagree at gadget ${this.gadgets.length}`);
+    invariant(site?.kind === kind, `lowering and bounds pass disagree at gadget ${this.gadgets.length}`);
     const signals = Array.from({ length: outputs }, () => this.nextSignal++);
     this.gadgets.push({ site, inputs, signals });
     return { terms: new Map([[signals[0], 1n]]), c: 0n };

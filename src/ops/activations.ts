@@ -1,6 +1,6 @@
 import { fail } from "../errors";
 import { describeNode, Node, size, Tensor } from "../ir/graph";
-import { quantizeReal } from "../quantize/fixed-point";
+import { quantizeReal } from "../numeric/fixed-point";
 import { broadcastIndex } from "./broadcast";
 import { maxOf } from "./composite";
 import { QValue, SiteInfo } from "./domain";

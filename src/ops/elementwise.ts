@@ -1,6 +1,6 @@
 import { Node } from "../ir/graph";
 import { describeNode } from "../ir/graph";
-import { quantizeReal } from "../quantize/fixed-point";
+import { quantizeReal } from "../numeric/fixed-point";
 import { binaryShape, broadcastIndex, broadcastShapes, foldBinary } from "./broadcast";
 import { QValue } from "./domain";
 import { Arg, OpContext, OpDef } from "./op";

@@ -1,6 +1,6 @@
 import { fail } from "../errors";
 import { attrInt, describeNode, Node, size, Tensor } from "../ir/graph";
-import { quantizeReal } from "../quantize/fixed-point";
+import { quantizeReal } from "../numeric/fixed-point";
 import { Domain, QValue, SiteInfo } from "./domain";
 import { forEachIndex, Gather as GatherConstIndices, Ins, moveOp, normAxis, Plan, single, strides } from "./layout";
 import { Arg, OpContext, OpDef, ShapeArg } from "./op";

@@ -1,6 +1,6 @@
 import { fail } from "../errors";
 import { attrInt, attrInts, describeNode, Node, size, Tensor } from "../ir/graph";
-import { quantizeReal } from "../quantize/fixed-point";
+import { quantizeReal } from "../numeric/fixed-point";
 import { QValue } from "./domain";
 import { Arg, OpContext, OpDef, ShapeArg } from "./op";
 

@@ -1,6 +1,6 @@
 import { fail } from "../errors";
 import { attrInt, describeNode, Node, Tensor } from "../ir/graph";
-import { quantizeReal } from "../quantize/fixed-point";
+import { quantizeReal } from "../numeric/fixed-point";
 import { broadcastIndex, broadcastShapes } from "./broadcast";
 import { batchedMatMulShape, matMulOfValues } from "./arith";
 import { QValue } from "./domain";

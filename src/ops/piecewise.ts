@@ -1,5 +1,5 @@
-import { fail } from "../errors";
-import { roundShift, signedWidth } from "../quantize/fixed-point";
+import { fail, invariant } from "../errors";
+import { roundShift, signedWidth } from "../numeric/fixed-point";
 import { multilinearBasis } from "./composite";
 import { Domain, SiteInfo } from "./domain";
 
@@ -97,7 +97,7 @@ function errorBound(spec: FunctionSpec, scale: number, mode: TableMode, fracBits
     let fact = 1;
     for (let k = 2; k <= degree + 1; k++) fact *= k;
     const M = spec.maxDerivative[degree + 1];
-    if (M === undefined) fail(`internal error: ${spec.name} has no derivative bound of order ${degree + 1}`);
+    invariant(M !== undefined, `${spec.name} has no derivative bound of order ${degree + 1}`);
     fit = (M * h ** (degree + 1) * nodeFactor(degree)) / fact;
   }
   let coef = 0;

@@ -1,7 +1,7 @@
 import { spatialInts } from "./conv-common";
 import { fail } from "../errors";
 import { attrInt, attrInts, describeNode, Node, size } from "../ir/graph";
-import { quantizeReal } from "../quantize/fixed-point";
+import { quantizeReal } from "../numeric/fixed-point";
 import { maxOf, reciprocal } from "./composite";
 import { QValue } from "./domain";
 import { Arg, atMostScale, OpContext, OpDef, ShapeArg, valueInput } from "./op";

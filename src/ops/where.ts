@@ -1,6 +1,6 @@
 import { fail } from "../errors";
 import { describeNode, Node, size, Tensor } from "../ir/graph";
-import { quantizeReal } from "../quantize/fixed-point";
+import { quantizeReal } from "../numeric/fixed-point";
 import { broadcastIndex, broadcastShapes } from "./broadcast";
 import { select } from "./composite";
 import { QValue } from "./domain";

@@ -2,7 +2,7 @@ import crypto from "crypto";
 import fs from "fs";
 import path from "path";
 import { CircomArtifacts, compileCircuit, circomCommand } from "../backend/circom";
-import { exportSolidityVerifier } from "../backend/groth16";
+import { ProverChoice, provingSystem } from "../backend/provers";
 import { calibrate, calibrationSamples, FidelityReport } from "../quantize/calibrate";
 import { mulberry32 } from "../util/prng";
 import { readModelInput } from "./input";
@@ -11,13 +11,13 @@ import { requiredPower } from "../backend/ptau";
 import { readR1cs } from "../backend/r1cs";
 import { linkR1cs } from "../backend/link";
 import { promptSeed, seededInputs } from "../privacy/seeded";
-import { estimateConstraints } from "../quantize/estimate";
+import { estimateConstraints } from "../gadgets";
 import { size } from "../ir/graph";
 import { emitCircom } from "../emit/circom";
 import { checkFieldWrap, outputsOutsideDigit, requireNoFieldWrap, WrapFacts } from "../audit/field-wrap";
-import { paramBits, signedRange } from "../quantize/fixed-point";
+import { paramBits, signedRange } from "../numeric/fixed-point";
 import { WrapSummary } from "./manifest";
-import { fail } from "../errors";
+import { fail, invariant } from "../errors";
 import { Graph } from "../ir/graph";
 import { CircuitProgram, lowerModel } from "../lower";
 import { importOnnx } from "../onnx/import";
@@ -35,6 +35,30 @@ export const CIRCUIT_LIB_DIR = path.resolve(__dirname, "..", "..", "circuits", "
 /** circomlib's circuits (Poseidon), wherever npm installed the package. */
 export const CIRCOMLIB_DIR = path.join(path.dirname(require.resolve("circomlib/package.json")), "circuits");
 const PACKAGE_VERSION: string = require("../../package.json").version;
+
+/** Everything that can change a circuit: the circuit library and the compiler stages that write it. */
+const CIRCUIT_SOURCES = [CIRCUIT_LIB_DIR, ...["onnx", "ir", "ops", "quantize", "lower", "gadgets", "emit", "privacy", "audit", "backend"].map((d) => path.resolve(__dirname, "..", d))];
+let fingerprint: string | undefined;
+
+/**
+ * sha256 over every file of CIRCUIT_SOURCES (relative path and bytes): a build made by other code is
+ * rebuilt, whichever file changed (a gadget, an op, circuits/lib/seeded.circom, ...).
+ */
+export function compilerFingerprint(): string {
+  if (fingerprint) return fingerprint;
+  const root = path.resolve(__dirname, "..", "..");
+  fingerprint = sha256(...circuitSourceFiles().flatMap((f) => [path.relative(root, f), fs.readFileSync(f)]));
+  return fingerprint;
+}
+
+/** The files the build key covers. */
+export function circuitSourceFiles(): string[] {
+  return CIRCUIT_SOURCES.flatMap((dir) => (fs.existsSync(dir) ? listFiles(dir) : [])).sort();
+}
+
+function listFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+}
 
 export interface CompileOptions {
   name: string;
@@ -58,6 +82,8 @@ export interface CompileOptions {
   body?: CircuitBody;
   /** A ceremony .ptau; without it a development-only key is made from fresh, discarded secrets. */
   ptau?: string;
+  /** The proving system that makes the keys and the verifier (default "snarkjs"; src/backend/provers.ts). */
+  prover?: ProverChoice;
   force?: boolean;
   log: (msg: string) => void;
   /** Runs each long step with progress display (default: a line per step through `log`). */
@@ -94,6 +120,7 @@ export interface CompiledModel {
 export async function compileModel(opts: CompileOptions): Promise<CompiledModel> {
   if (!/^[A-Za-z0-9_-]+$/.test(opts.name)) fail(`model name "${opts.name}" may contain only letters, digits, "_" and "-"`);
   if (!fs.existsSync(opts.onnx)) fail(`ONNX file not found: ${opts.onnx}`);
+  const system = provingSystem(opts.prover);
   if (opts.quant.scaleBits !== undefined) checkQuant({ scaleBits: opts.quant.scaleBits, inputBits: opts.quant.inputBits });
   else checkQuant({ scaleBits: 12, inputBits: opts.quant.inputBits });
   const bindings = opts.bindings ?? [];
@@ -101,7 +128,7 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
   const visibility = opts.visibility ?? PUBLIC_VISIBILITY;
   const dir = path.join(opts.buildDir, opts.name);
   const onnxBytes = fs.readFileSync(opts.onnx);
-  const buildKey = sha256(onnxBytes, JSON.stringify(opts.quant), JSON.stringify(opts.calibration ?? {}), JSON.stringify(bindings), JSON.stringify(visibility), opts.body ?? "auto", opts.ptau ?? "dev", PACKAGE_VERSION, circomCommand().label, ...fs.readdirSync(CIRCUIT_LIB_DIR).sort().map((f) => fs.readFileSync(path.join(CIRCUIT_LIB_DIR, f))));
+  const buildKey = sha256(onnxBytes, JSON.stringify(opts.quant), JSON.stringify(opts.calibration ?? {}), JSON.stringify(bindings), JSON.stringify(visibility), opts.body ?? "auto", opts.ptau ?? "dev", PACKAGE_VERSION, circomCommand().label, compilerFingerprint());
 
   // A build from an older manifest format is stale: rebuilt, not an error.
   if (!opts.force && isCurrentBuild(dir)) {
@@ -133,11 +160,11 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
     const nPublic = r1cs.nPubOut + r1cs.nPubIn;
     opts.log(`${opts.name}: ${describeVisibility(visibility)}; ${r1cs.nConstraints} constraints, ${r1cs.nWires} wires, ${nPublic} public signals (needs 2^${requiredPower(r1cs.nConstraints, nPublic)})`);
     const { ptau, vkey } = await step("setup", () =>
-      setupKeys(art.r1cs, path.join(tmp, "model.zkey"), { ptau: opts.ptau, devPtauOut: path.join(tmp, DEV_PTAU_FILE), log: opts.log, verbose: opts.verbose }),
+      setupKeys(art.r1cs, path.join(tmp, "model.zkey"), { ptau: opts.ptau, devPtauOut: path.join(tmp, DEV_PTAU_FILE), log: opts.log, verbose: opts.verbose, prover: system }),
     );
     writeJson(path.join(tmp, "vkey.json"), vkey);
     const contractName = verifierContractName(opts.name);
-    const verifierSrc = await step("verifier", () => exportSolidityVerifier(path.join(tmp, "model.zkey"), contractName));
+    const verifierSrc = await step("verifier", () => system.solidityVerifier(path.join(tmp, "model.zkey"), contractName));
     fs.writeFileSync(path.join(tmp, `${contractName}.sol`), verifierSrc);
 
     const rel = (f: string) => path.relative(tmp, f);
@@ -166,7 +193,7 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
       },
       timingsMs: timings,
     };
-    if (layout.count !== nPublic) fail(`internal error: circuit has ${nPublic} public signals, the layout expects ${layout.count}`);
+    invariant(layout.count === nPublic, `circuit has ${nPublic} public signals, the layout expects ${layout.count}`);
     writeJson(path.join(tmp, MANIFEST_FILE), m);
     return m;
   });

@@ -1,7 +1,7 @@
 import { fail } from "../errors";
 import { size, ValueInfo } from "../ir/graph";
 import { QuantParams } from "../ops/domain";
-import { quantizeReal } from "../quantize/fixed-point";
+import { quantizeReal } from "../numeric/fixed-point";
 
 /**
  * Reads model inputs as flat float lists, one per graph input, from either

@@ -39,7 +39,16 @@ export interface Manifest {
   files: { onnx: string; circuit: string; r1cs: string; sym: string; wasm: string; witnessCalculator: string; zkey: string; vkey: string; verifier: string };
   timingsMs: Record<string, number>;
   /** Phase-2 steps after compile's own random contribution (zkml:contribute, zkml:beacon). */
-  phase2?: import("./phase2").Phase2Step[];
+  phase2?: Phase2Step[];
+}
+
+/** One phase-2 step on a compiled model's key (src/pipeline/phase2.ts). */
+export interface Phase2Step {
+  kind: "contribution" | "beacon";
+  name: string;
+  /** Contribution hash printed by snarkjs, for participants to check their contribution is included. */
+  hash: string;
+  date: string;
 }
 
 /** The field-wrap check of the circuit (src/audit/field-wrap.ts). */

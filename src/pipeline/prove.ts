@@ -1,18 +1,19 @@
 import fs from "fs";
 import path from "path";
-import { Groth16Calldata, groth16Calldata, proveGroth16, proveGroth16FromWitness, verifyGroth16 } from "../backend/groth16";
+import { Groth16Calldata, Groth16Proof, Groth16VerificationKey } from "../backend/groth16";
+import { ProverChoice, provingSystem } from "../backend/provers";
 import { circuitWitness } from "./witness";
 import { lowerModel } from "../lower";
 import { QuantizedModel } from "../quantize";
-import { Groth16Proof } from "../backend/snarkjs";
-import { fail } from "../errors";
+import { fail, invariant } from "../errors";
 import { importOnnx } from "../onnx/import";
 import { evaluateQuantized, quantizeModel } from "../quantize";
 import { COMMITMENT_TAG, commitValues } from "../privacy/commitment";
 import { modelWitnessInput } from "../privacy/layout";
 import { packWords, unpackWords } from "../privacy/packing";
 import { outputChallenge, outputFingerprint, promptSeed, seededInputs } from "../privacy/seeded";
-import { dequantize, FIELD_MODULUS, toField } from "../quantize/fixed-point";
+import { dequantize } from "../numeric/fixed-point";
+import { FIELD_MODULUS, toField } from "../numeric/field";
 import { writeDirAtomically, writeJson } from "./files";
 import { quantizeInputs, readModelInput } from "./input";
 import { artifact, loadManifest, Manifest } from "./manifest";
@@ -56,12 +57,15 @@ export interface ProveOptions {
    * challenge (ProvenImageCollection uses the recipient: recipientContext(address)). Default 0.
    */
   context?: bigint | string;
+  /** The proving system (default "snarkjs"; src/backend/provers.ts). */
+  prover?: ProverChoice;
   log?: (msg: string) => void;
 }
 
 /** Proves one inference of a compiled model, after checking the evaluator and the circuit agree. */
 export async function proveModel(dir: string, rawInput: unknown, opts: ProveOptions = {}): Promise<ProveResult> {
   const log = opts.log ?? (() => undefined);
+  const system = provingSystem(opts.prover);
   const m = loadManifest(dir);
   const graph = importOnnx(fs.readFileSync(artifact(dir, m, "onnx")), m.name);
   const layout = m.publicSignals;
@@ -83,20 +87,18 @@ export async function proveModel(dir: string, rawInput: unknown, opts: ProveOpti
   if (salt !== undefined) circuitInput.inSalt = salt.toString();
   if (seed !== undefined) circuitInput.inSeed = seed.toString();
   if (challenge !== undefined) circuitInput.outChallenge = challenge.toString();
-  const { proof, publicSignals } =
-    m.circuit.body === "direct"
-      ? await proveGroth16FromWitness(await linkedModelWitness(dir, m, qmodel, circuitInput, q.flat(), expected), artifact(dir, m, "zkey"))
-      : await proveGroth16(circuitInput, artifact(dir, m, "wasm"), artifact(dir, m, "zkey"));
+  // One path for both bodies: the full witness, then a proof from it, checked against the model's key.
+  const witness = await modelWitness(dir, m, qmodel, circuitInput, q.flat(), expected);
+  const { proof, publicSignals } = await system.prove(artifact(dir, m, "zkey"), witness);
+  invariant(await system.verify(readVkey(dir, m), publicSignals, proof), `the ${system.name} proof of model "${m.name}" does not verify against its verification key`);
   const commitments = commitmentsIn(m, publicSignals);
   for (const k of Object.keys(expectedCommitments) as (keyof Commitments)[])
-    if (commitments[k] !== expectedCommitments[k]) fail(`internal error: the circuit's ${k} commitment differs from the one computed off-chain`);
-  if (challenge !== undefined && BigInt(publicSignals[layout.outputs.offset]) !== outputFingerprint(words, challenge))
-    fail("internal error: the circuit's output fingerprint differs from the one computed off-chain");
+    invariant(commitments[k] === expectedCommitments[k], `the circuit's ${k} commitment differs from the one computed off-chain`);
+  invariant(challenge === undefined || BigInt(publicSignals[layout.outputs.offset]) === outputFingerprint(words, challenge), "the circuit's output fingerprint differs from the one computed off-chain");
   if (layout.outputs.encoding === "packed") {
     const proved = decodeOutputs(m, publicSignals);
     const mismatch = proved.findIndex((v, i) => v !== expected[i]);
-    if (mismatch >= 0)
-      fail(`internal error: circuit output ${mismatch} is ${proved[mismatch]}, the reference evaluator says ${expected[mismatch]}`);
+    invariant(mismatch < 0, `circuit output ${mismatch} is ${proved[mismatch]}, the reference evaluator says ${expected[mismatch]}`);
   }
 
   const outputs = splitOutputs(m, expected.map((v) => dequantize(v, layout.outputs.scaleBits)));
@@ -114,15 +116,18 @@ export async function proveModel(dir: string, rawInput: unknown, opts: ProveOpti
     outputs,
     commitments,
     reference,
-    calldata: await groth16Calldata(proof, publicSignals),
+    calldata: await system.calldata(proof, publicSignals),
     packedOutputs: words.map(String),
     seed: seed?.toString(),
     challenge: challenge?.toString(),
   };
 }
 
-/** The witness of a circuit whose gadgets are linked R1CS (see src/pipeline/witness.ts). */
-export async function linkedModelWitness(
+/**
+ * The full witness of a compiled model's circuit, for either body (see src/pipeline/witness.ts): circom's
+ * witness code for a circom body; with a direct body, the interface's and then the linked gadgets'.
+ */
+export async function modelWitness(
   dir: string,
   m: Manifest,
   qmodel: QuantizedModel,
@@ -131,7 +136,14 @@ export async function linkedModelWitness(
   outputs: bigint[],
 ): Promise<bigint[]> {
   const artifacts = { wasm: artifact(dir, m, "wasm"), witnessCalculator: artifact(dir, m, "witnessCalculator"), sym: artifact(dir, m, "sym") };
-  return circuitWitness(artifacts, lowerModel(qmodel), true, circuitInput, { inputs, params: qmodel.params?.values ?? [], outputs });
+  return circuitWitness(artifacts, () => lowerModel(qmodel), m.circuit.body === "direct", circuitInput, { inputs, params: qmodel.params?.values ?? [], outputs });
+}
+
+/** The witness of a direct-body model (its gadgets linked R1CS): `modelWitness`, kept for its callers. */
+export const linkedModelWitness = modelWitness;
+
+function readVkey(dir: string, m: Manifest): Groth16VerificationKey {
+  return JSON.parse(fs.readFileSync(artifact(dir, m, "vkey"), "utf8"));
 }
 
 /** A seeded model's input: { "prompt": text } (hashed to the seed as promptSeed does) or { "seed": field element }. */
@@ -165,7 +177,7 @@ export function commitmentsOf(m: Manifest, inputs: bigint[], outputs: bigint[], 
   const c: Commitments = {};
   if (layout.outputs.encoding === "commitment") c.output = commitValues(COMMITMENT_TAG.output, outputs, layout.outputs.packing).toString();
   if (layout.modelCommitment) {
-    if (!params) fail(`internal error: model "${m.name}" has private parameters but none were given`);
+    invariant(params, `model "${m.name}" has private parameters but none were given`);
     c.model = commitValues(COMMITMENT_TAG.params, params, layout.modelCommitment.packing).toString();
   }
   if (layout.inputs.encoding === "commitment") c.input = commitValues(COMMITMENT_TAG.input, inputs, layout.inputs.packing, salt).toString();
@@ -232,7 +244,8 @@ export interface VerifyResult {
 }
 
 /** Off-chain verification against the model's verification key and public-signal layout. */
-export async function verifyModelProof(dir: string, proof: Groth16Proof, publicSignals: string[]): Promise<VerifyResult> {
+export async function verifyModelProof(dir: string, proof: Groth16Proof, publicSignals: string[], opts: { prover?: ProverChoice } = {}): Promise<VerifyResult> {
+  const system = provingSystem(opts.prover);
   const m = loadManifest(dir);
   if (!Array.isArray(publicSignals) || publicSignals.length !== m.publicSignals.count)
     return { valid: false, reason: `expected ${m.publicSignals.count} public signals for model "${m.name}", got ${Array.isArray(publicSignals) ? publicSignals.length : "none"}` };
@@ -241,15 +254,14 @@ export async function verifyModelProof(dir: string, proof: Groth16Proof, publicS
   const bad = parsed.findIndex((v) => v === undefined || v >= FIELD_MODULUS);
   if (bad >= 0) return { valid: false, reason: `public signal ${bad} (${publicSignals[bad]}) is not an element of the BN254 scalar field` };
   publicSignals = parsed.map((v) => v!.toString());
-  const vkey = JSON.parse(fs.readFileSync(artifact(dir, m, "vkey"), "utf8"));
-  if (!(await verifyGroth16(vkey, publicSignals, proof))) return { valid: false, reason: `the proof does not verify for model "${m.name}"` };
+  if (!(await system.verify(readVkey(dir, m), publicSignals, proof))) return { valid: false, reason: `the proof does not verify for model "${m.name}"` };
   const commitments = commitmentsIn(m, publicSignals);
   if (m.publicSignals.outputs.encoding !== "packed") return { valid: true, commitments };
   const outs = decodeOutputs(m, publicSignals).map((v) => dequantize(v, m.publicSignals.outputs.scaleBits));
   return { valid: true, outputs: splitOutputs(m, outs), commitments };
 }
 
-export async function verifyProofDir(modelDir: string, proofDir: string): Promise<VerifyResult> {
+export async function verifyProofDir(modelDir: string, proofDir: string, opts: { prover?: ProverChoice } = {}): Promise<VerifyResult> {
   const read = (f: string) => {
     const file = path.join(proofDir, f);
     if (!fs.existsSync(file)) fail(`${file} not found`);
@@ -263,7 +275,7 @@ export async function verifyProofDir(modelDir: string, proofDir: string): Promis
   const meta = fs.existsSync(path.join(proofDir, "output.json")) ? read("output.json") : undefined;
   if (meta?.modelHash && meta.modelHash !== m.modelHash)
     return { valid: false, reason: `the proof was made for model "${meta.model}" (${meta.modelHash}), not "${m.name}" (${m.modelHash})` };
-  return verifyModelProof(modelDir, read("proof.json"), read("public.json"));
+  return verifyModelProof(modelDir, read("proof.json"), read("public.json"), opts);
 }
 
 /** Each declared binding as a decimal field element; a missing, unknown or out-of-field value is an error. */

@@ -1,5 +1,5 @@
 import * as poseidon from "poseidon-lite";
-import { fail } from "../errors";
+import { fail, invariant } from "../errors";
 import { Packing, packWords } from "./packing";
 
 /**
@@ -23,7 +23,7 @@ const ARITY: PoseidonFn[] = [
 ] as unknown as PoseidonFn[];
 
 export function spongeCommitment(tag: bigint, words: bigint[]): bigint {
-  if (words.length === 0) fail("internal error: nothing to commit to");
+  invariant(words.length > 0, "nothing to commit to");
   let h = tag;
   for (let i = 0; i < words.length; i += SPONGE_RATE) {
     const chunk = words.slice(i, i + SPONGE_RATE);

@@ -1,6 +1,6 @@
 import { fail } from "../errors";
 import { Interval } from "../quantize/interval";
-import { paramBits, signedWidth } from "../quantize/fixed-point";
+import { paramBits, signedWidth } from "../numeric/fixed-point";
 import { Packing, packing, packWords } from "./packing";
 import { Visibility } from "./visibility";
 

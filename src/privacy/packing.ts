@@ -1,4 +1,4 @@
-import { fail } from "../errors";
+import { fail, invariant } from "../errors";
 
 /**
  * Several signed values to one field element: value v of a `bits`-wide group is stored as the
@@ -21,7 +21,7 @@ export interface Packing {
 export const WORD_BITS = 253;
 
 export function packing(values: number, bits: number): Packing {
-  if (!Number.isInteger(bits) || bits < 1 || bits > WORD_BITS) fail(`internal error: cannot pack ${bits}-bit values`);
+  invariant(Number.isInteger(bits) && bits >= 1 && bits <= WORD_BITS, `cannot pack ${bits}-bit values`);
   const perWord = Math.floor(WORD_BITS / bits);
   return { bits, perWord, values, words: Math.ceil(values / perWord) };
 }

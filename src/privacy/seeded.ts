@@ -1,7 +1,7 @@
 import { getAddress, keccak256, solidityPacked, toUtf8Bytes } from "ethers";
 import { poseidon2 } from "poseidon-lite";
 import { fail } from "../errors";
-import { FIELD_MODULUS } from "../quantize/fixed-point";
+import { FIELD_MODULUS } from "../numeric/field";
 
 /**
  * The public statement of a seeded generator (contracts/ProvenImageCollection.sol), computed off-chain

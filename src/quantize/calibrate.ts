@@ -1,7 +1,7 @@
 import { ZkmlError } from "../errors";
 import { Graph, size } from "../ir/graph";
 import { QuantParams } from "../ops/domain";
-import { dequantize, quantizeReal } from "./fixed-point";
+import { dequantize, quantizeReal } from "../numeric/fixed-point";
 import { evaluateQuantized, quantizeModel, QuantizedModel } from "./index";
 
 /**

@@ -1,6 +1,6 @@
-import { fail } from "../errors";
+import { fail, invariant } from "../errors";
 import { Domain, SiteInfo } from "../ops/domain";
-import { floorDiv, roundShift } from "./fixed-point";
+import { floorDiv, roundShift } from "../numeric/fixed-point";
 import { Site } from "./interval";
 
 /**
@@ -63,7 +63,7 @@ export class IntegerDomain implements Domain<bigint> {
   bits(a: bigint, n: number, _site: SiteInfo): bigint[] {
     this.trace.push(a);
     const site = this.site();
-    if (a < 0n || a >= 1n << BigInt(n)) fail(`internal error: value ${a} at node "${site.node}" is outside [0, 2^${n})`);
+    invariant(a >= 0n && a < 1n << BigInt(n), `value ${a} at node "${site.node}" is outside [0, 2^${n})`);
     return Array.from({ length: n }, (_, i) => (a >> BigInt(i)) & 1n);
   }
   div(a: bigint, b: bigint, _site: SiteInfo): bigint {
@@ -82,7 +82,7 @@ export class IntegerDomain implements Domain<bigint> {
     return Array.from({ length: width }, (_, i) => (biased >> BigInt(i)) & 1n);
   }
   within(a: bigint, lo: bigint, hi: bigint): bigint {
-    if (a < lo || a > hi) fail(`internal error: ${a} is outside the range [${lo}, ${hi}] its table declared`);
+    invariant(a >= lo && a <= hi, `${a} is outside the range [${lo}, ${hi}] its table declared`);
     return a;
   }
 
@@ -99,15 +99,15 @@ export class IntegerDomain implements Domain<bigint> {
 
   private site(): Site {
     const site = this.sites[this.next++];
-    if (!site) fail("internal error: evaluator and bounds pass disagree on the number of non-linear steps");
+    invariant(site, "evaluator and bounds pass disagree on the number of non-linear steps");
     return site;
   }
 
   private fits(v: bigint): bigint {
     const site = this.sites[this.next++];
-    if (!site) fail("internal error: evaluator and bounds pass disagree on the number of non-linear steps");
+    invariant(site, "evaluator and bounds pass disagree on the number of non-linear steps");
     const half = 1n << BigInt(site.width - 1);
-    if (v < -half || v >= half) fail(`internal error: value ${v} at node "${site.node}" exceeds its proven ${site.width}-bit bound`);
+    invariant(v >= -half && v < half, `value ${v} at node "${site.node}" exceeds its proven ${site.width}-bit bound`);
     return v;
   }
 }

@@ -1,7 +1,7 @@
 import { Graph, size } from "../ir/graph";
 import { QuantParams, QValue } from "../ops/domain";
 import { IntegerDomain } from "./evaluate";
-import { paramBits, signedRange } from "./fixed-point";
+import { paramBits, signedRange } from "../numeric/fixed-point";
 import { Interval, IntervalDomain, Site } from "./interval";
 import { ParamTable, ParamTensor, runGraph } from "./run";
 

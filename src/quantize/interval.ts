@@ -1,6 +1,6 @@
-import { fail } from "../errors";
+import { fail, invariant } from "../errors";
 import { Domain, SiteInfo } from "../ops/domain";
-import { MAX_SAFE_BITS, roundShift, signedWidth } from "./fixed-point";
+import { roundShift, signedWidth } from "../numeric/fixed-point";
 
 export interface Interval {
   lo: bigint;
@@ -20,6 +20,9 @@ export interface Site extends SiteInfo {
   shift: number;
   width: number;
 }
+
+/** No bound may reach this, so no sum or product of in-range values can wrap around the field. */
+export const MAX_SAFE_BITS = 250;
 
 const LIMIT = 1n << BigInt(MAX_SAFE_BITS);
 
@@ -120,7 +123,7 @@ export class IntervalDomain implements Domain<Interval> {
   }
   within(a: Interval, lo: bigint, hi: bigint): Interval {
     const out = { lo: a.lo > lo ? a.lo : lo, hi: a.hi < hi ? a.hi : hi };
-    if (out.lo > out.hi) fail(`internal error: the declared range [${lo}, ${hi}] misses the bounds [${a.lo}, ${a.hi}]`);
+    invariant(out.lo <= out.hi, `the declared range [${lo}, ${hi}] misses the bounds [${a.lo}, ${a.hi}]`);
     return out;
   }
 

@@ -5,8 +5,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { GraphSpec } from "../../scripts/lib/onnx-writer";
-import { mulberry32 } from "../../scripts/lib/prng";
+import { GraphSpec } from "../../src/onnx/writer";
+import { mulberry32 } from "../../src/util/prng";
 import { encodeWith } from "../unit/helpers";
 import { tmpDir } from "./helpers";
 

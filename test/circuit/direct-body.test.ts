@@ -10,7 +10,7 @@ import { circuitWitness } from "../../src/pipeline/witness";
 import { modelWitnessInput } from "../../src/privacy/layout";
 import { PUBLIC_VISIBILITY, Visibility } from "../../src/privacy/visibility";
 import { evaluateQuantized } from "../../src/quantize";
-import { exampleModelOnnx } from "../../scripts/lib/example-models";
+import { exampleModelOnnx } from "../../src/examples";
 import { activationChainModel } from "./activation-chain-model";
 import { rng, sharedModel, TestCircuit, tmpDir, violatedAfter } from "./helpers";
 import { treeOpsModel } from "./tree-ops-model";

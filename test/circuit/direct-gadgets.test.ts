@@ -1,9 +1,11 @@
 import { expect } from "chai";
 import { Constraint, R1cs, unsatisfiedConstraints } from "../../src/backend/r1cs";
-import { buildBody, Terms } from "../../src/emit/r1cs";
+import { buildBody } from "../../src/emit/r1cs";
+import { Terms } from "../../src/gadgets";
 import { CircuitProgram, LinExpr } from "../../src/lower";
 import { Site, SiteKind } from "../../src/quantize/interval";
-import { FIELD_MODULUS, fromField, roundShift } from "../../src/quantize/fixed-point";
+import { roundShift } from "../../src/numeric/fixed-point";
+import { FIELD_MODULUS, fromField } from "../../src/numeric/field";
 import { satisfyingAssignments } from "./helpers";
 
 /**

@@ -3,7 +3,8 @@ import fs from "fs";
 import { checkFieldWrap, FieldWrapChecker, HALF_P_BITS, outputsOutsideDigit } from "../../src/audit/field-wrap";
 import { auditCircuit } from "../../src/audit";
 import { Constraint, constraintsByWire, R1cs } from "../../src/backend/r1cs";
-import { buildBody, Terms } from "../../src/emit/r1cs";
+import { buildBody } from "../../src/emit/r1cs";
+import { Terms } from "../../src/gadgets";
 import { size } from "../../src/ir/graph";
 import { CircuitProgram, LinExpr, lowerModel } from "../../src/lower";
 import { importOnnx } from "../../src/onnx/import";
@@ -16,10 +17,11 @@ import path from "path";
 import { packWords, unpackWords } from "../../src/privacy/packing";
 import { PUBLIC_VISIBILITY } from "../../src/privacy/visibility";
 import { quantizeModel } from "../../src/quantize";
-import { FIELD_MODULUS, paramBits, signedRange, signedWidth, toField } from "../../src/quantize/fixed-point";
+import { paramBits, signedRange, signedWidth } from "../../src/numeric/fixed-point";
+import { FIELD_MODULUS, toField } from "../../src/numeric/field";
 import { IntervalDomain } from "../../src/quantize/interval";
 import { ParamTable, runGraph } from "../../src/quantize/run";
-import { GraphSpec, NodeSpec } from "../../scripts/lib/onnx-writer";
+import { GraphSpec, NodeSpec } from "../../src/onnx/writer";
 import { encodeWith, expectZkmlError, f32, importSpec } from "../unit/helpers";
 import { MODELS_DIR, rng, sharedModel, tmpDir } from "./helpers";
 
@@ -60,6 +62,24 @@ const holds = (cs: { a: Terms; b: Terms; c: Terms }[], w: bigint[]) =>
     const dot = (t: Terms) => [...t].reduce((s, [wire, k]) => s + k * w[wire], 0n);
     return (((dot(a) * dot(b) - dot(c)) % P) + P) % P === 0n;
   });
+
+/**
+ * Relu(Gemm(x, W, b)) with two outputs, W and b private (the shape of issue 14's F2), with biases that keep
+ * every output at 0 for the compile-time weights: a 1-bit packing digit.
+ */
+const reluGemm = (): GraphSpec => ({
+  name: "relu_gemm",
+  inputs: [{ name: "x", dims: [1, 2] }],
+  outputs: [{ name: "y", dims: [1, 2] }],
+  initializers: [
+    { name: "W", dims: [2, 2], data: f32([0.5, -0.25, 0.125, 0.25]) },
+    { name: "B", dims: [2], data: f32([-2, -2]) },
+  ],
+  nodes: [
+    { name: "gemm0", opType: "Gemm", inputs: ["x", "W", "B"], outputs: ["h"], attributes: { transB: { i: 1 } } },
+    { name: "relu0", opType: "Relu", inputs: ["h"], outputs: ["y"] },
+  ],
+});
 
 const bitsOf = (v: bigint, n: number) => Array.from({ length: n }, (_, i) => (v >> BigInt(i)) & 1n);
 
@@ -145,22 +165,8 @@ describe("field-wrap checker (issue 14)", () => {
   });
 
   describe("F2: private weights other than the compile-time ones", () => {
-    // Relu(Gemm(x, W, b)) with two outputs, W and b private.
-    const spec: GraphSpec = {
-      name: "relu_gemm",
-      inputs: [{ name: "x", dims: [1, 2] }],
-      outputs: [{ name: "y", dims: [1, 2] }],
-      initializers: [
-        { name: "W", dims: [2, 2], data: f32([0.5, -0.25, 0.125, 0.25]) },
-        { name: "B", dims: [2], data: f32([-2, -2]) },
-      ],
-      nodes: [
-        { name: "gemm0", opType: "Gemm", inputs: ["x", "W", "B"], outputs: ["h"], attributes: { transB: { i: 1 } } },
-        { name: "relu0", opType: "Relu", inputs: ["h"], outputs: ["y"] },
-      ],
-    };
     const quant = { scaleBits: 8, inputBits: 10 };
-    const graph = importSpec(spec);
+    const graph = importSpec(reluGemm());
     const inputs = graph.inputs.map((vi) => Array.from({ length: size(vi.shape) }, () => signedRange(quant.inputBits)));
     const layoutOf = (outputBounds: { lo: bigint; hi: bigint }[], params: bigint[]) =>
       signalLayout({ inputCount: 2, inputBits: quant.inputBits, outputBounds, params, scaleBits: quant.scaleBits }, { ...PUBLIC_VISIBILITY, params: "private" }, []);
@@ -202,27 +208,13 @@ describe("field-wrap checker (issue 14)", () => {
 
   describe("F2 end to end: the audit's other-committed-weights forgery, on compiled circuits", () => {
     const quant = { scaleBits: 8, inputBits: 10 };
-    const spec = (): GraphSpec => ({
-      name: "relu_gemm",
-      inputs: [{ name: "x", dims: [1, 2] }],
-      outputs: [{ name: "y", dims: [1, 2] }],
-      initializers: [
-        { name: "W", dims: [2, 2], data: f32([0.5, -0.25, 0.125, 0.25]) },
-        // Biases that keep every output at 0 for the compile-time weights: a 1-bit packing digit.
-        { name: "B", dims: [2], data: f32([-2, -2]) },
-      ],
-      nodes: [
-        { name: "gemm0", opType: "Gemm", inputs: ["x", "W", "B"], outputs: ["h"], attributes: { transB: { i: 1 } } },
-        { name: "relu0", opType: "Relu", inputs: ["h"], outputs: ["y"] },
-      ],
-    });
     const visibility = { ...PUBLIC_VISIBILITY, params: "private" as const };
     const xs = [[511n, 511n], [-512n, 511n], [300n, -7n]];
     const circomWitness = (art: { wasm: string; witnessCalculator: string }, layout: SignalLayout) => (params: bigint[], inputs: bigint[]) =>
       computeWitness(art.wasm, art.witnessCalculator, { ...modelWitnessInput(layout, inputs), params: params.map(String) });
 
     it("the circuit as it was built before the fix publishes outputs other weights do not compute", async () => {
-      const graph = importSpec(spec());
+      const graph = importSpec(reluGemm());
       const dom = new IntervalDomain();
       const table = new ParamTable(dom);
       const outputBounds = runGraph(graph, dom, quant, graph.inputs.map(() => [signedRange(10), signedRange(10)]), table).flatMap((o) => o.data);
@@ -237,7 +229,7 @@ describe("field-wrap checker (issue 14)", () => {
     });
 
     it("the compiled circuit now publishes exactly what any committed weights compute", async () => {
-      const built = await buildCircuit("relu_gemm", encodeWith(spec()), "relu_gemm.onnx", quant, tmpDir("f2-new"), undefined, { bindings: [], visibility });
+      const built = await buildCircuit("relu_gemm", encodeWith(reluGemm()), "relu_gemm.onnx", quant, tmpDir("f2-new"), undefined, { bindings: [], visibility });
       const report = await weightForgeries({ program: built.program, layout: built.layout, params: built.qmodel.params!.values, inputs: xs, witness: circomWitness(built.artifacts, built.layout) }, rng(14));
       expect(report.tried).to.be.greaterThan(20);
       expect(report.noWitness, "every weight set in range can be proven").to.equal(0);

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { unsatisfiedConstraints } from "../../src/backend/r1cs";
-import { fromField, roundShift } from "../../src/quantize/fixed-point";
+import { roundShift } from "../../src/numeric/fixed-point";
+import { fromField } from "../../src/numeric/field";
 import { ASSERT_ONLY_RESCALE, satisfyingAssignments, sourceCircuit, TestCircuit, violatedAfter } from "./helpers";
 
 /**

@@ -5,7 +5,7 @@ import { computeWitness } from "../../src/backend/circom";
 import { constraintsByWire, R1cs, readR1cs, unsatisfiedConstraints } from "../../src/backend/r1cs";
 import { readSym } from "../../src/backend/sym";
 import { size } from "../../src/ir/graph";
-import { fromField } from "../../src/quantize/fixed-point";
+import { fromField } from "../../src/numeric/field";
 import { QuantParams } from "../../src/ops/domain";
 import { BuiltCircuit, buildCircuit, CIRCUIT_LIB_DIR } from "../../src/pipeline/compile";
 import { compileCircuit } from "../../src/backend/circom";
@@ -19,7 +19,7 @@ export function sharedModel(name: string): string {
   return file;
 }
 
-export { mulberry32 as rng } from "../../scripts/lib/prng";
+export { mulberry32 as rng } from "../../src/util/prng";
 
 export interface TestCircuit {
   r1cs: R1cs;

@@ -7,7 +7,7 @@ import { evaluateQuantized } from "../../src/quantize";
 import { modelWitnessInput } from "../../src/privacy/layout";
 import { unpackWords } from "../../src/privacy/packing";
 import { quantizeInputs } from "../../src/pipeline/input";
-import { exampleModelOnnx } from "../../scripts/lib/example-models";
+import { exampleModelOnnx } from "../../src/examples";
 import { modelCircuit, rng, sharedModel, TestCircuit, violatedAfter } from "./helpers";
 import { treeOpsModel } from "./tree-ops-model";
 import { activationChainModel } from "./activation-chain-model";

@@ -9,7 +9,7 @@ import { modelWitnessInput } from "../../src/privacy/layout";
 import { unpackWords } from "../../src/privacy/packing";
 import { PUBLIC_VISIBILITY, Visibility } from "../../src/privacy/visibility";
 import { evaluateQuantized } from "../../src/quantize";
-import { exampleModelOnnx } from "../../scripts/lib/example-models";
+import { exampleModelOnnx } from "../../src/examples";
 import { loadBuilt, rng, TestCircuit, tmpDir, violatedAfter } from "./helpers";
 
 /**

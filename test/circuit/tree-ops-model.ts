@@ -1,7 +1,7 @@
 /** A crafted model exercising every non-linear tree-model op, for the circuit soundness checks. */
 import * as fs from "fs";
 import * as path from "path";
-import { NodeSpec } from "../../scripts/lib/onnx-writer";
+import { NodeSpec } from "../../src/onnx/writer";
 import { encodeWith } from "../unit/helpers";
 import { tmpDir } from "./helpers";
 

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { releaseSnarkjs } from "../../src/backend/snarkjs";
-import { ConformanceRow, corpusModels, runConformance } from "../../scripts/lib/conformance";
+import { ConformanceRow, corpusModels, runConformance } from "../../src/conformance";
 import { tmpDir } from "../circuit/helpers";
 
 /**

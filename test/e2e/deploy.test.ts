@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import hre from "hardhat";
 import VerifierModule, { MODEL } from "../../deploy/modules/verifier";
-import { ensureExampleModel } from "../../scripts/lib/example-models";
+import { ensureExampleModel } from "../../src/examples";
 
 describe("deploy/modules/verifier.ts (Ignition)", () => {
   it("deploys the model's verifier, which accepts a real proof", async () => {

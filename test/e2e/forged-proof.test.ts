@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import fs from "fs";
 import path from "path";
-import { gadgetMutations } from "../../src/audit/gadget-mutations";
+import { gadgetMutations } from "../../src/gadgets";
 import { computeWitness } from "../../src/backend/circom";
 import { readR1cs, unsatisfiedConstraints } from "../../src/backend/r1cs";
 import { releaseSnarkjs, snarkjs } from "../../src/backend/snarkjs";
@@ -13,7 +13,7 @@ import { quantizeInputs } from "../../src/pipeline/input";
 import { artifact } from "../../src/pipeline/manifest";
 import { verifyModelProof } from "../../src/pipeline/prove";
 import { evaluateTraced, quantizeModel } from "../../src/quantize";
-import { exampleModelOnnx } from "../../scripts/lib/example-models";
+import { exampleModelOnnx } from "../../src/examples";
 import { tmpDir } from "../circuit/helpers";
 import { modelWitnessInput } from "../../src/privacy/layout";
 
@@ -43,7 +43,7 @@ describe("forged witnesses cannot become valid proofs", () => {
       const wireOf = readSym(artifact(dir, m, "sym"));
       const { trace } = evaluateTraced(qmodel, q);
       const k = qmodel.sites.findIndex((s) => s.kind === pick);
-      const mutations = gadgetMutations(k, qmodel.sites[k], trace[k], (n) => wireOf.get(n));
+      const mutations = gadgetMutations({ k, site: qmodel.sites[k], t: trace[k], wire: (n) => wireOf.get(n) });
       expect(mutations.length).to.be.greaterThan(0);
       for (const mutation of mutations.filter((x) => pick === "rescale" || /sign/.test(x.label))) {
         const forged = [...honest];

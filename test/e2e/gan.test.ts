@@ -16,11 +16,12 @@ import { linkedModelWitness } from "../../src/pipeline/prove";
 import { packWords } from "../../src/privacy/packing";
 import { latentFromSeed, outputChallenge, promptSeed, recipientContext } from "../../src/privacy/seeded";
 import { evaluateQuantized, quantizeModel } from "../../src/quantize";
-import { decodeSvgUri, decodeTokenUri } from "../../scripts/lib/aigc";
-import { ensureExampleModel } from "../../scripts/lib/example-models";
-import { deployImageCollection, imageShape, MintedImage, proveAndMintImage } from "../../scripts/lib/gan-flow";
-import { commitPrompt } from "../../scripts/lib/prompt-commitment";
-import { encodeMintProof, promptBytes, svgRunPixels } from "../../scripts/lib/proven-image";
+import { decodeSvgUri, decodeTokenUri } from "../../src/statements/token-uri";
+import { ensureExampleModel } from "../../src/examples";
+import { deployImageCollection } from "../../deploy/lib/proven-image";
+import { imageShape, MintedImage, proveAndMintImage } from "../../src/mint/proven-image";
+import { commitPrompt } from "../../src/statements/prompt-commitment";
+import { encodeMintProof, promptBytes, svgRunPixels } from "../../src/statements/proven-image";
 import { TestCircuit, violatedAfter } from "../circuit/helpers";
 import { rejectsWith } from "./helpers";
 

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-// Shared by scripts/demo.ts and test/e2e/*.test.ts. Contains no tests; mocha loading it is harmless.
+// Shared by test/e2e/*.test.ts. Contains no tests; mocha loading it is harmless. Its decoders are independent of
+// src/ on purpose, so a test checks the library against a second implementation.
 import type { Groth16Calldata } from "../../src/backend/groth16";
 import type { Groth16Proof } from "../../src/backend/snarkjs";
 import type { Manifest } from "../../src/pipeline/manifest";
@@ -7,8 +8,6 @@ import type { EthereumProvider } from "hardhat/types";
 
 /** The BN254 scalar field modulus (kept local so a test checks src/'s constant rather than reusing it). */
 export const BN254_P = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
-
-export { ensureExampleModel, EXAMPLE_MODEL, exampleModelDir } from "../../scripts/lib/example-models";
 
 /** Field element (decimal string or bigint) -> the signed integer it encodes: values above p/2 are negative. */
 export function fieldToSigned(v: string | bigint): bigint {
@@ -41,11 +40,6 @@ export function decodePublicSignals(m: Manifest, signals: readonly (string | big
   return { outputs: part("outputs"), inputs: part("inputs") };
 }
 
-export const argmax = (v: readonly number[]): number => v.reduce((best, x, i) => (x > v[best] ? i : best), 0);
-
-/** credit_mlp's logits are [reject, approve]. */
-export const decision = (logits: readonly number[]): "approve" | "reject" => (argmax(logits) === 1 ? "approve" : "reject");
-
 /** Deep copy so tampering never touches the original calldata. */
 export function cloneCalldata(cd: Groth16Calldata): Groth16Calldata {
   return JSON.parse(JSON.stringify(cd));
@@ -61,25 +55,6 @@ export const BN254_Q = 218882428718392752222464057452572750886963111572978236626
 /** (v + delta) mod `modulus` for a decimal or 0x string, as a decimal string. */
 export function addMod(v: string, delta: bigint, modulus: bigint): string {
   return String((((BigInt(v) + delta) % modulus) + modulus) % modulus);
-}
-
-/** The calldata arguments in the order verifyProof(a, b, c, pubSignals) takes them. */
-export function verifyArgs(cd: Groth16Calldata): [Groth16Calldata["a"], Groth16Calldata["b"], Groth16Calldata["c"], string[]] {
-  return [cd.a, cd.b, cd.c, cd.publicSignals];
-}
-
-/**
- * Calls verifyProof via eth_call. Returns the boolean it returned, or "revert" when the call reverted
- * (a malformed point can make the precompile fail, which some verifiers surface as a revert).
- */
-export async function callVerify(verifier: any, cd: Groth16Calldata): Promise<boolean | "revert"> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  try {
-    return Boolean(await verifier.verifyProof(...verifyArgs(cd)));
-  } catch (e) {
-    const msg = String((e as Error).message ?? e);
-    if (/revert|CALL_EXCEPTION|invalid opcode|out of gas/i.test(msg) || (e as { code?: string }).code === "CALL_EXCEPTION") return "revert";
-    throw e;
-  }
 }
 
 /** Awaits `p`, expects it to fail with a message matching `pattern`, and returns the error. */

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import hre from "hardhat";
-import { ensureExampleModel } from "../../scripts/lib/example-models";
-import { FIELD_MODULUS, toField } from "../../src/quantize/fixed-point";
+import { ensureExampleModel } from "../../src/examples";
+import { FIELD_MODULUS, toField } from "../../src/numeric/field";
 import { sharedModel } from "../circuit/helpers";
 import { packWords } from "../../src/privacy/packing";
 import { unpackGroup } from "./helpers";

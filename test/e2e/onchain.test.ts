@@ -7,19 +7,9 @@ import type { Groth16Calldata } from "../../src/backend/groth16";
 import { Groth16Proof, releaseSnarkjs } from "../../src/backend/snarkjs";
 import type { Manifest } from "../../src/pipeline/manifest";
 import type { ProveResult } from "../../src/pipeline/prove";
-import {
-  addMod,
-  BN254_P,
-  BN254_Q,
-  callVerify,
-  cloneCalldata,
-  cloneProof,
-  decodePublicSignals,
-  ensureExampleModel,
-  EXAMPLE_MODEL,
-  exampleModelDir,
-  fieldToSigned,
-} from "./helpers";
+import { ensureExampleModel, EXAMPLE_MODEL, exampleModelDir } from "../../src/examples";
+import { callVerifyProof } from "../../src/statements/verifier";
+import { addMod, BN254_P, BN254_Q, cloneCalldata, cloneProof, decodePublicSignals, fieldToSigned } from "./helpers";
 
 const MODEL = EXAMPLE_MODEL;
 
@@ -65,7 +55,7 @@ describe("e2e: credit_mlp verified on-chain", function () {
   });
 
   it("accepts the real proof on-chain and off-chain", async function () {
-    expect(await callVerify(verifier, r.calldata)).to.equal(true);
+    expect(await callVerifyProof(verifier, r.calldata)).to.equal(true);
     const off = await hre.zkml.verify(MODEL, r.proof, r.publicSignals);
     expect(off.valid, off.reason).to.equal(true);
   });
@@ -73,7 +63,7 @@ describe("e2e: credit_mlp verified on-chain", function () {
   it("the on-chain accepted outputs decode to ProveResult.outputs", async function () {
     // The calldata the contract accepted (hex) is the same field elements as the snarkjs signals (decimal).
     expect(r.calldata.publicSignals.map((s) => BigInt(s))).to.deep.equal(r.publicSignals.map((s) => BigInt(s)));
-    expect(await callVerify(verifier, r.calldata)).to.equal(true);
+    expect(await callVerifyProof(verifier, r.calldata)).to.equal(true);
 
     const decoded = decodePublicSignals(m, r.calldata.publicSignals);
     const proved = r.outputs.flatMap((o) => o.values);
@@ -160,7 +150,7 @@ describe("e2e: credit_mlp verified on-chain", function () {
         const cd = cloneCalldata(r.calldata);
         t.calldata(cd);
         expect(cd, "the tampering changed nothing").to.not.deep.equal(r.calldata);
-        const onchain = await callVerify(verifier, cd);
+        const onchain = await callVerifyProof(verifier, cd);
         expect(onchain, `on-chain verifyProof returned ${onchain}`).to.be.oneOf([false, "revert"]);
 
         const proof = cloneProof(r.proof);
@@ -176,7 +166,7 @@ describe("e2e: credit_mlp verified on-chain", function () {
       it(`rejects: public signal ${i} + p (>= the BN254 scalar field modulus)`, async function () {
         const cd = cloneCalldata(r.calldata);
         cd.publicSignals[i] = String(BigInt(cd.publicSignals[i]) + BN254_P);
-        const onchain = await callVerify(verifier, cd);
+        const onchain = await callVerifyProof(verifier, cd);
         expect(onchain, `on-chain verifyProof returned ${onchain}`).to.be.oneOf([false, "revert"]);
 
         const signals = [...r.publicSignals];
@@ -189,7 +179,7 @@ describe("e2e: credit_mlp verified on-chain", function () {
     it("rejects: public signal = p exactly", async function () {
       const cd = cloneCalldata(r.calldata);
       cd.publicSignals[0] = String(BN254_P);
-      expect(await callVerify(verifier, cd)).to.be.oneOf([false, "revert"]);
+      expect(await callVerifyProof(verifier, cd)).to.be.oneOf([false, "revert"]);
       const signals = [...r.publicSignals];
       signals[0] = String(BN254_P);
       expect((await hre.zkml.verify(MODEL, r.proof, signals)).valid).to.equal(false);
@@ -197,7 +187,7 @@ describe("e2e: credit_mlp verified on-chain", function () {
 
     // Last in this block (mocha runs a describe's own tests before its nested describes).
     it("still accepts the real proof after all the tampering (the clones left it untouched)", async function () {
-      expect(await callVerify(verifier, r.calldata)).to.equal(true);
+      expect(await callVerifyProof(verifier, r.calldata)).to.equal(true);
       expect((await hre.zkml.verify(MODEL, r.proof, r.publicSignals)).valid).to.equal(true);
     });
   });

@@ -4,7 +4,6 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { releaseSnarkjs } from "../../src/backend/snarkjs";
 import type { ProveResult } from "../../src/pipeline/prove";
 import {
-  asProof,
   Contract,
   embedding,
   ensurePrivacyExamples,
@@ -15,9 +14,9 @@ import {
   readTestSet,
   rivalOnnx,
   SCORER_MODEL,
-  statement,
   verifyStatementGas,
-} from "../../scripts/examples/common";
+} from "../../src/examples/privacy";
+import { asProof, statement } from "../../src/statements/zkml-model";
 
 /**
  * Issue 7's two private examples, end to end: ONNX model -> circuit with hashed inputs (and private

@@ -6,11 +6,11 @@ import { mine } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import { AbiCoder, getBytes, getCreateAddress, hexlify, id, keccak256, solidityPacked, toUtf8Bytes } from "ethers";
 import hre from "hardhat";
-import { decodeSvgUri, decodeTokenUri, expectedGray } from "../../scripts/lib/aigc";
-import { commitPrompt, newSalt, promptCommitment } from "../../scripts/lib/prompt-commitment";
-import { encodeMintProof, encodeWords, imageSignals, promptBytes, svgRunPixels } from "../../scripts/lib/proven-image";
+import { decodeSvgUri, decodeTokenUri, expectedGray } from "../../src/statements/token-uri";
+import { commitPrompt, newSalt, promptCommitment } from "../../src/statements/prompt-commitment";
+import { encodeMintProof, encodeWords, imageSignals, promptBytes, svgRunPixels } from "../../src/statements/proven-image";
 import { packing, packWords } from "../../src/privacy/packing";
-import { FIXED_GAS, inOneBlock, minedRevert } from "./helpers";
+import { BN254_P, FIXED_GAS, inOneBlock, minedRevert } from "./helpers";
 
 type Contract = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Signer = Awaited<ReturnType<typeof hre.ethers.getSigners>>[number];
@@ -176,7 +176,7 @@ describe("e2e: ProvenImageCollection (mock verifier)", function () {
     lastTooBig[31] = words[31] | (1n << 90n);
     await expect(mint(alice, alice.address, prompt, lastTooBig)).to.be.revertedWithCustomError(collection, "WordOutOfRange").withArgs(31, lastTooBig[31]);
     const modP = [...words];
-    modP[0] = words[0] + 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+    modP[0] = words[0] + BN254_P;
     await expect(mint(alice, alice.address, prompt, modP)).to.be.revertedWithCustomError(collection, "WordOutOfRange");
     // At the bound minus one the word is canonical (the mock then rejects the signals).
     const top = [...words];

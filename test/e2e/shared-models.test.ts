@@ -4,7 +4,7 @@ import path from "path";
 import { releaseSnarkjs } from "../../src/backend/snarkjs";
 import { compileModel, CompiledModel } from "../../src/pipeline/compile";
 import { proveModel, ProveResult, verifyModelProof } from "../../src/pipeline/prove";
-import { FIELD_MODULUS } from "../../src/quantize/fixed-point";
+import { FIELD_MODULUS } from "../../src/numeric/field";
 import { MODELS_DIR, sharedModel, tmpDir } from "../circuit/helpers";
 
 /**

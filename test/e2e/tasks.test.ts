@@ -4,9 +4,9 @@ import fs from "fs";
 import hre from "hardhat";
 import path from "path";
 import { releaseSnarkjs } from "../../src/backend/snarkjs";
-import { encodeModel } from "../../scripts/lib/onnx-writer";
+import { encodeModel } from "../../src/onnx/writer";
 import { sharedModel, tmpDir } from "../circuit/helpers";
-import { ensureExampleModel } from "../../scripts/lib/example-models";
+import { ensureExampleModel } from "../../src/examples";
 import { rejectsWith } from "./helpers";
 
 /**
@@ -55,6 +55,23 @@ describe("zkml tasks", () => {
     expect(output.reference.maxAbsError).to.be.lessThan(0.01);
     const r = await hre.run("zkml:verify", { model: "1l_mlp", proof: out });
     expect(r.valid).to.equal(true);
+  });
+
+  it("proves with the system --prover names (default zkml.prover) and refuses an unknown one in one line", async () => {
+    const input = path.join(path.dirname(sharedModel("1l_mlp")), "input.json");
+    const out = path.join(work, "proof-mlp-prover");
+    expect(hre.config.zkml.prover).to.equal("snarkjs");
+    await hre.run("zkml:prove", { model: "1l_mlp", input, out, prover: "snarkjs", noReference: true });
+    expect((await hre.run("zkml:verify", { model: "1l_mlp", proof: out })).valid).to.equal(true);
+    await rejects(hre.run("zkml:prove", { model: "1l_mlp", input, out: path.join(work, "never"), prover: "groth17" }), /^unknown prover "groth17"; available: "snarkjs"$/);
+    expect(fs.existsSync(path.join(work, "never"))).to.equal(false);
+    // zkml:verify uses zkml.prover.
+    hre.config.zkml.prover = "groth17";
+    try {
+      await rejects(hre.run("zkml:verify", { model: "1l_mlp", proof: out }), /unknown prover "groth17"/);
+    } finally {
+      hre.config.zkml.prover = "snarkjs";
+    }
   });
 
   it("accepts named, nested input and rejects a proof of another model", async () => {

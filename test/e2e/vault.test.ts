@@ -3,8 +3,8 @@ import { expect } from "chai";
 import fs from "fs";
 import hre from "hardhat";
 import path from "path";
-import { ensureExampleModel, exampleModelDir } from "../../scripts/lib/example-models";
-import { answerToModelInput, readFeedInputs, thousandsToAnswer, WINDOW } from "../../scripts/lib/vault-inputs";
+import { ensureExampleModel, exampleModelDir } from "../../src/examples";
+import { answerToModelInput, readFeedInputs, thousandsToAnswer, WINDOW } from "../../src/statements/vault-inputs";
 import { compileModel } from "../../src/pipeline/compile";
 import { BN254_P, BN254_Q, unpackGroup } from "./helpers";
 import { solidityLayout } from "../../src/privacy/layout";
@@ -67,7 +67,7 @@ describe("AiVault (proven forecasts)", () => {
     return { a: await f.asset.balanceOf(at), b: await f.riskAsset.balanceOf(at) };
   };
 
-  it("reads the feed's rounds into the same model inputs as scripts/lib/vault-inputs.ts", async () => {
+  it("reads the feed's rounds into the same model inputs as src/statements/vault-inputs.ts", async () => {
     const { vault, model, asset, riskAsset, feed, swapper, owner } = await loadFixture(deployed);
     const ts = await readFeedInputs(feed);
     const onChain: bigint[] = [...(await vault.currentModelInputs())];

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { GraphSpec, InitializerSpec, NodeSpec, ValueSpec } from "../../scripts/lib/onnx-writer";
+import { GraphSpec, InitializerSpec, NodeSpec, ValueSpec } from "../../src/onnx/writer";
 import { size } from "../../src/ir/graph";
 import { quantizeModel } from "../../src/quantize";
 import { expectZkmlError, f32, importSpec, QUANT, randomArray, rng, runQuantized } from "./helpers";

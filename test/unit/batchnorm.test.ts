@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { AttrValue, GraphSpec, InitializerSpec, NodeSpec } from "../../scripts/lib/onnx-writer";
+import { AttrValue, GraphSpec, InitializerSpec, NodeSpec } from "../../src/onnx/writer";
 import { size } from "../../src/ir/graph";
 import { quantizeModel } from "../../src/quantize";
 import { encodeWith, expectClose, expectZkmlError, f32, importSpec, QUANT, randomArray, randomInputs, rng, runQuantized } from "./helpers";

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { GraphSpec } from "../../scripts/lib/onnx-writer";
+import { GraphSpec } from "../../src/onnx/writer";
 import { Graph } from "../../src/ir/graph";
 import { acceptedError, calibrate, calibrationSamples, FloatReference } from "../../src/quantize/calibrate";
 import { importSpec, rng } from "./helpers";

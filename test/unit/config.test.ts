@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import path from "path";
+import { DEFAULT_PROVER, PROVING_SYSTEMS } from "../../src/backend/provers";
 import { DEFAULT_INPUT_BITS, resolveZkmlConfig, ZkmlUserConfig } from "../../src/hardhat/config";
 import { PUBLIC_VISIBILITY } from "../../src/privacy/visibility";
 
@@ -22,6 +23,7 @@ describe("resolveZkmlConfig", () => {
         buildDir: path.join(ROOT, "zkml-build"),
         verifiersDir: path.join(ROOT, "contracts", "zkml"),
         ptau: undefined,
+        prover: "snarkjs",
       });
     });
 
@@ -132,7 +134,7 @@ describe("resolveZkmlConfig", () => {
 
     it("reports unknown top-level settings and non-string paths without throwing", () => {
       expect(resolveUntyped({ scalebits: 10 }).errors).to.deep.equal([
-        'zkml: unknown setting "scalebits" (known: models, scaleBits, inputBits, buildDir, verifiersDir, ptau)',
+        'zkml: unknown setting "scalebits" (known: models, scaleBits, inputBits, buildDir, verifiersDir, ptau, prover)',
       ]);
       expect(resolveUntyped({ models: { m: { onnx: 5 } } }).errors).to.deep.equal(["zkml.models.m.onnx must be a non-empty string"]);
       expect(resolveUntyped({ ptau: {} }).errors).to.deep.equal(["zkml.ptau must be a non-empty string"]);
@@ -202,5 +204,30 @@ describe("resolveZkmlConfig: visibility", () => {
   it("only salts a hashed input", () => {
     expect(resolve({ input: "private", inputSalt: true }).errors).to.deep.equal(['zkml.models.m.visibility.inputSalt needs input: "hashed" (only a commitment has a salt)']);
     expect(resolve({ input: "hashed", inputSalt: "yes" }).errors).to.deep.equal(["zkml.models.m.visibility.inputSalt must be true or false"]);
+  });
+});
+
+describe("resolveZkmlConfig: the proving system", () => {
+  it("defaults to snarkjs, which is a name in PROVING_SYSTEMS", () => {
+    expect(DEFAULT_PROVER).to.equal("snarkjs");
+    expect(resolveZkmlConfig(undefined, ROOT).config.prover).to.equal("snarkjs");
+    expect(Object.keys(PROVING_SYSTEMS)).to.include(DEFAULT_PROVER);
+  });
+
+  it("accepts every registered prover by name", () => {
+    for (const name of Object.keys(PROVING_SYSTEMS)) {
+      const { config, errors } = resolveZkmlConfig({ prover: name }, ROOT);
+      expect(errors).to.deep.equal([]);
+      expect(config.prover).to.equal(name);
+    }
+  });
+
+  it("reports an unknown prover in one line naming the available ones", () => {
+    const names = Object.keys(PROVING_SYSTEMS).map((n) => `"${n}"`).join(", ");
+    for (const bad of ["native", "Snarkjs", "", "toString", 5, null]) {
+      const { config, errors } = resolveUntyped({ prover: bad });
+      expect(errors, JSON.stringify(bad)).to.deep.equal([`zkml.prover must be one of ${names}, got ${JSON.stringify(bad)}`]);
+      expect(config.prover).to.equal(DEFAULT_PROVER);
+    }
   });
 });

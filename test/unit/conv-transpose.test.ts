@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { onnx } from "onnx-proto";
-import { AttrValue, GraphSpec, InitializerSpec } from "../../scripts/lib/onnx-writer";
+import { AttrValue, GraphSpec, InitializerSpec } from "../../src/onnx/writer";
 import { size } from "../../src/ir/graph";
 import { quantizeModel } from "../../src/quantize";
 import { expectZkmlError, f32, GraphEdit, importSpec, QUANT, randomArray, rng } from "./helpers";

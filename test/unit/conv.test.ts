@@ -3,7 +3,7 @@ import fs from "fs";
 import { onnx } from "onnx-proto";
 import os from "os";
 import path from "path";
-import { AttrValue, GraphSpec, InitializerSpec } from "../../scripts/lib/onnx-writer";
+import { AttrValue, GraphSpec, InitializerSpec } from "../../src/onnx/writer";
 import { size } from "../../src/ir/graph";
 import { importOnnx } from "../../src/onnx/import";
 import { runOnnxRuntime } from "../../src/pipeline/reference";

@@ -1,14 +1,6 @@
 import { expect } from "chai";
-import {
-  dequantize,
-  FIELD_MODULUS,
-  floorShift,
-  fromField,
-  quantizeReal,
-  roundShift,
-  signedWidth,
-  toField,
-} from "../../src/quantize/fixed-point";
+import { dequantize, floorShift, quantizeReal, roundShift, signedWidth } from "../../src/numeric/fixed-point";
+import { FIELD_MODULUS, fromField, toField } from "../../src/numeric/field";
 import { expectZkmlError, rng } from "./helpers";
 
 const P = FIELD_MODULUS;

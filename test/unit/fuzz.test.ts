@@ -2,7 +2,7 @@ import { expect } from "chai";
 import fs from "fs";
 import os from "os";
 import path from "path";
-import { mulberry32 } from "../../scripts/lib/prng";
+import { mulberry32 } from "../../src/util/prng";
 import { ZkmlError } from "../../src/errors";
 import { importOnnx } from "../../src/onnx/import";
 import { lowerModel } from "../../src/lower";

@@ -1,17 +1,17 @@
-// gan_mini (scripts/models/gan_mini.ts), the reduced mnist_gan: its graph mirrors mnist_gan's node for
+// gan_mini (src/examples/models/gan_mini.ts), the reduced mnist_gan: its graph mirrors mnist_gan's node for
 // node, and the project's importer and quantizer evaluate it close to onnxruntime on seeded latents.
 import { expect } from "chai";
 import fs from "fs";
 import hre from "hardhat";
 import { onnx } from "onnx-proto";
 import path from "path";
-import { CORPUS_DIR } from "../../scripts/lib/conformance";
-import { exampleModelOnnx } from "../../scripts/lib/example-models";
+import { CORPUS_DIR } from "../../src/conformance";
+import { exampleModelOnnx } from "../../src/examples";
 import { importOnnx } from "../../src/onnx/import";
 import { runOnnxRuntime } from "../../src/pipeline/reference";
 import { latentFromSeed, promptSeed } from "../../src/privacy/seeded";
 import { evaluateQuantized, quantizeModel } from "../../src/quantize";
-import { dequantize } from "../../src/quantize/fixed-point";
+import { dequantize } from "../../src/numeric/fixed-point";
 
 const QUANT = { scaleBits: 8, inputBits: 10 };
 

@@ -1,14 +1,14 @@
 /** Shared helpers for the unit tests: model crafting, seeded randomness, quantized evaluation. */
 import { expect } from "chai";
 import { onnx } from "onnx-proto";
-import { encodeModel, GraphSpec } from "../../scripts/lib/onnx-writer";
+import { encodeModel, GraphSpec } from "../../src/onnx/writer";
 import { ZkmlError } from "../../src/errors";
 import { Graph, size } from "../../src/ir/graph";
 import { importOnnx } from "../../src/onnx/import";
 import { Domain, QuantParams, SiteInfo } from "../../src/ops/domain";
 import { quantizeInputs } from "../../src/pipeline/input";
 import { IntegerDomain } from "../../src/quantize/evaluate";
-import { dequantize, roundShift } from "../../src/quantize/fixed-point";
+import { dequantize, roundShift } from "../../src/numeric/fixed-point";
 import { evaluateQuantized, QuantizedModel, quantizeModel } from "../../src/quantize";
 import { Interval, IntervalDomain, Site } from "../../src/quantize/interval";
 import { runGraph } from "../../src/quantize/run";
@@ -45,7 +45,7 @@ export function expectZkmlError(fn: () => unknown, ...patterns: (string | RegExp
 // ---------------------------------------------------------------------------------------------
 // Randomness: seeded, so every failure is reproducible.
 
-export { mulberry32 as rng } from "../../scripts/lib/prng";
+export { mulberry32 as rng } from "../../src/util/prng";
 
 export function randomArray(rand: () => number, n: number, lo = -1, hi = 1): number[] {
   return Array.from({ length: n }, () => lo + (hi - lo) * rand());

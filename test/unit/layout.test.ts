@@ -3,7 +3,7 @@ import * as fs from "fs";
 import { onnx } from "onnx-proto";
 import * as os from "os";
 import * as path from "path";
-import { AttrValue, InitializerSpec } from "../../scripts/lib/onnx-writer";
+import { AttrValue, InitializerSpec } from "../../src/onnx/writer";
 import { size } from "../../src/ir/graph";
 import { importOnnx } from "../../src/onnx/import";
 import { runOnnxRuntime } from "../../src/pipeline/reference";

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import fs from "fs";
 import { onnx } from "onnx-proto";
 import path from "path";
-import { GraphSpec } from "../../scripts/lib/onnx-writer";
+import { GraphSpec } from "../../src/onnx/writer";
 import { Graph } from "../../src/ir/graph";
 import { importOnnx } from "../../src/onnx/import";
 import { supportedOps } from "../../src/ops/registry";

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import { onnx } from "onnx-proto";
 import * as os from "os";
 import * as path from "path";
-import { AttrValue, InitializerSpec } from "../../scripts/lib/onnx-writer";
+import { AttrValue, InitializerSpec } from "../../src/onnx/writer";
 import { importOnnx } from "../../src/onnx/import";
 import { runOnnxRuntime } from "../../src/pipeline/reference";
 import { encodeWith, expectClose, expectWithinBounds, QUANT, rng, runQuantized } from "./helpers";

@@ -1,8 +1,8 @@
 import { expect } from "chai";
-import { AttrValue, GraphSpec, InitializerSpec, NodeSpec, ValueSpec } from "../../scripts/lib/onnx-writer";
+import { AttrValue, GraphSpec, InitializerSpec, NodeSpec, ValueSpec } from "../../src/onnx/writer";
 import { size } from "../../src/ir/graph";
 import { quantizeModel } from "../../src/quantize";
-import { roundShift } from "../../src/quantize/fixed-point";
+import { roundShift } from "../../src/numeric/fixed-point";
 import {
   expectClose,
   expectWithinBounds,

@@ -3,7 +3,7 @@ import { expect } from "chai";
 import fs from "fs";
 import os from "os";
 import path from "path";
-import { GraphSpec } from "../../scripts/lib/onnx-writer";
+import { GraphSpec } from "../../src/onnx/writer";
 import { Graph } from "../../src/ir/graph";
 import { ImportOptions, importOnnx } from "../../src/onnx/import";
 import { quantizeModel } from "../../src/quantize";

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { onnx } from "onnx-proto";
-import { AttrValue, GraphSpec } from "../../scripts/lib/onnx-writer";
+import { AttrValue, GraphSpec } from "../../src/onnx/writer";
 import { quantizeModel } from "../../src/quantize";
 import { expectZkmlError, GraphEdit, importSpec, QUANT, rng, runQuantized } from "./helpers";
 import { expectMatchesOrt } from "./ort-check";

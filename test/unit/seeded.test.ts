@@ -3,7 +3,7 @@ import { keccak256 } from "ethers";
 import { poseidon2 } from "poseidon-lite";
 import { packing, packWords } from "../../src/privacy/packing";
 import { latentFromSeed, outputChallenge, outputFingerprint, promptSeed, recipientContext } from "../../src/privacy/seeded";
-import { FIELD_MODULUS as P } from "../../src/quantize/fixed-point";
+import { FIELD_MODULUS as P } from "../../src/numeric/field";
 import { expectZkmlError } from "./helpers";
 
 // The references below are written independently of seeded.ts (byte concatenation by hand, powers of r

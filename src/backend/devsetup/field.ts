@@ -1,12 +1,13 @@
 import crypto from "crypto";
+import { FIELD_MODULUS, mod, modInverse } from "../../numeric/field";
 
 /** bn128 (alt_bn128 / BN254) scalar field order r and base field order q. */
-export const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+export const R = FIELD_MODULUS;
 export const Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
 
 /** Small BigInt arithmetic in Fr for the handful of setup constants computed on the main thread. */
 export const fr = {
-  mod: (a: bigint): bigint => ((a % R) + R) % R,
+  mod: (a: bigint): bigint => mod(a),
   mul: (a: bigint, b: bigint): bigint => (a * b) % R,
   add: (a: bigint, b: bigint): bigint => (a + b) % R,
   sub: (a: bigint, b: bigint): bigint => (((a - b) % R) + R) % R,
@@ -19,10 +20,7 @@ export const fr = {
     }
     return acc;
   },
-  inv(a: bigint): bigint {
-    if (a % R === 0n) throw new Error("inverse of zero");
-    return fr.pow(a, R - 2n);
-  },
+  inv: (a: bigint): bigint => modInverse(a),
   /** Uniform-enough nonzero element: 512 random bits reduced mod r (bias < 2^-250). */
   random(): bigint {
     for (;;) {

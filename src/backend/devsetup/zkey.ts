@@ -6,7 +6,7 @@ import { BinWriter } from "./binwriter";
 import { floorLog2, fr, leBytes, Q, R, u32be, u32le, u64le } from "./field";
 import { blake2b512, hashToG2 } from "./hashing";
 import { checkPower, readPtauPower, writeDevPtau } from "./ptau";
-import { R1csForSetup, readR1csForSetup } from "./r1csfile";
+import { RawR1cs, readRawR1cs } from "../r1cs";
 import { chunkJobs, DevSession, Encoded, GroupName, marker, PointJob, ScalarSpec } from "./session";
 
 const CONTRIBUTION_NAME = "hardhat-zkml DEVELOPMENT delta (single party, insecure)";
@@ -45,7 +45,7 @@ export async function generateDevZkey(r1csFile: string, ptauFileOrPower: string 
   const log = opts.log ?? (() => undefined);
   if (typeof ptauFileOrPower === "string") return zkeyFromPtauFile(r1csFile, ptauFileOrPower, zkeyOut, log);
   const power = ptauFileOrPower;
-  const r1cs = readR1csForSetup(r1csFile);
+  const r1cs = readRawR1cs(r1csFile);
   checkDomain(r1cs, power); // before any work: the circuit must fit
   const session = await DevSession.open(log);
   try {
@@ -60,19 +60,19 @@ export async function generateDevZkey(r1csFile: string, ptauFileOrPower: string 
  * The QAP domain snarkjs uses: 2^(⌊log2(constraints + public)⌋ + 1), which leaves room for its extra
  * constraint per public signal and the constant. Throws if the ptau power cannot hold it.
  */
-function checkDomain(r1cs: R1csForSetup, ptauPower: number): number {
-  const domainPower = floorLog2(r1cs.nConstraints + r1cs.nOutputs + r1cs.nPubInputs) + 1;
+function checkDomain(r1cs: RawR1cs, ptauPower: number): number {
+  const domainPower = floorLog2(r1cs.nConstraints + r1cs.nPubOut + r1cs.nPubIn) + 1;
   checkPower(ptauPower);
   if (domainPower > ptauPower) throw new Error(`circuit needs a 2^${domainPower} domain; ptau power is ${ptauPower}`);
   return domainPower;
 }
 
 /** Writes the zkey for the session's τ, α, β and a fresh δ. A parsed `r1cs` is consumed (its constraint bytes are handed to a worker). */
-export async function writeDevZkey(session: DevSession, r1csOrFile: string | R1csForSetup, zkeyOut: string, ptauPower: number): Promise<DevZkeyInfo> {
+export async function writeDevZkey(session: DevSession, r1csOrFile: string | RawR1cs, zkeyOut: string, ptauPower: number): Promise<DevZkeyInfo> {
   const { curve, log, tau, alpha, beta } = session;
-  const r1cs = typeof r1csOrFile === "string" ? readR1csForSetup(r1csOrFile) : r1csOrFile;
-  const { nVars, nConstraints } = r1cs;
-  const nPublic = r1cs.nOutputs + r1cs.nPubInputs;
+  const r1cs = typeof r1csOrFile === "string" ? readRawR1cs(r1csOrFile) : r1csOrFile;
+  const { nWires: nVars, nConstraints } = r1cs;
+  const nPublic = r1cs.nPubOut + r1cs.nPubIn;
   const domainPower = checkDomain(r1cs, ptauPower);
   const N = 2 ** domainPower;
   const t0 = Date.now();
@@ -264,7 +264,7 @@ async function zkeyFromPtauFile(r1csFile: string, ptauFile: string, zkeyOut: str
   } finally {
     fs.rmSync(initial, { force: true });
   }
-  const r1cs = readR1csForSetup(r1csFile);
-  const nPublic = r1cs.nOutputs + r1cs.nPubInputs;
-  return { nVars: r1cs.nVars, nPublic, nConstraints: r1cs.nConstraints, domainPower: floorLog2(r1cs.nConstraints + nPublic) + 1, ptauPower: readPtauPower(ptauFile), direct: false };
+  const r1cs = readRawR1cs(r1csFile);
+  const nPublic = r1cs.nPubOut + r1cs.nPubIn;
+  return { nVars: r1cs.nWires, nPublic, nConstraints: r1cs.nConstraints, domainPower: floorLog2(r1cs.nConstraints + nPublic) + 1, ptauPower: readPtauPower(ptauFile), direct: false };
 }

@@ -1,0 +1,87 @@
+/**
+ * The project's layering, checked by dependency-cruiser (`npm run deps`, part of `npm test`).
+ *
+ * src/ is a stack of layers; a module may import its own layer and the layers below it, never above:
+ *
+ *   base      errors.ts, util/, numeric/          (no project imports but each other)
+ *   ir        the graph the importer produces
+ *   ops       one OpDef per ONNX op, written against Domain<T>
+ *   onnx      the importer (ONNX -> ir, checked against ops)
+ *   quantize  bounds, the bit-exact evaluator, calibration
+ *   lower     gadgets over linear expressions
+ *   gadgets   one definition per gadget kind
+ *   privacy   public-signal layouts, packing, commitments, seeded inputs
+ *   emit      circom source and direct R1CS
+ *   backend   circom, R1CS files, linking, proving systems
+ *   audit     soundness checks over emitted constraints
+ *   pipeline  compile, setup, prove, verify
+ *   library   what a package user calls beside the pipeline (statements, examples, conformance, mint)
+ *   hardhat   the plugin's Hardhat wiring
+ *
+ * Besides: no cycles; src never imports scripts/, tasks/, test/ or deploy/; the compiler core (base to
+ * pipeline) never imports Hardhat; scripts/, deploy/ and tasks/ never import test/.
+ */
+const LAYERS = [
+  ["base", "src/(errors\\.ts|util/|numeric/)"],
+  ["ir", "src/ir/"],
+  ["ops", "src/ops/"],
+  ["onnx", "src/onnx/"],
+  ["quantize", "src/quantize/"],
+  ["lower", "src/lower/"],
+  ["gadgets", "src/gadgets/"],
+  ["privacy", "src/privacy/"],
+  ["emit", "src/emit/"],
+  ["backend", "src/backend/"],
+  ["audit", "src/audit/"],
+  ["pipeline", "src/pipeline/"],
+  ["library", "src/(statements|examples|conformance|mint)/"],
+  ["hardhat", "src/hardhat/"],
+];
+
+const layerRules = LAYERS.slice(0, -1).map(([name, path], i) => ({
+  name: `layer-${name}-imports-upward`,
+  comment: `${name} may import only itself and the layers below it (see the table at the top of this file)`,
+  severity: "error",
+  from: { path: `^${path}` },
+  to: { path: `^(${LAYERS.slice(i + 1).map(([, p]) => p).join("|")}|src/index\\.ts)` },
+}));
+
+module.exports = {
+  forbidden: [
+    {
+      name: "no-circular",
+      comment: "a cycle makes two modules one: break it by moving the shared part down",
+      severity: "error",
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: "src-imports-outside-src",
+      comment: "library code cannot depend on scripts, tasks, tests or deployment modules",
+      severity: "error",
+      from: { path: "^src/" },
+      to: { path: "^(scripts|tasks|test|deploy)/" },
+    },
+    {
+      name: "runners-import-tests",
+      comment: "scripts and deployment modules run library code; tests keep their helpers to themselves",
+      severity: "error",
+      from: { path: "^(scripts|deploy|tasks)/" },
+      to: { path: "^test/" },
+    },
+    {
+      name: "core-imports-hardhat",
+      comment: "the compiler core (base to pipeline) runs without Hardhat; the library layer and src/hardhat may use it",
+      severity: "error",
+      from: { path: `^(${LAYERS.slice(0, LAYERS.findIndex(([n]) => n === "library")).map(([, p]) => p).join("|")})` },
+      to: { path: "(^node_modules/(hardhat|@nomicfoundation)/|^src/hardhat/)" },
+    },
+    ...layerRules,
+  ],
+  options: {
+    doNotFollow: { path: "node_modules" },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.json" },
+    exclude: { path: "(^|/)zkml-build/|^artifacts/|^cache/|^typechain-types/" },
+  },
+};
