@@ -24,7 +24,7 @@ import { estimateConstraints } from "../src/gadgets";
 import { importOnnx } from "../src/onnx/import";
 import { circuitWitness } from "../src/pipeline/witness";
 import { PUBLIC_VISIBILITY } from "../src/privacy/visibility";
-import { exampleModelOnnx } from "../src/examples";
+import { EXAMPLE_MODELS, exampleModelOnnx } from "../src/examples";
 import { mulberry32 } from "../src/util/prng";
 import { modelWitnessInput } from "../src/privacy/layout";
 import { weightForgeries, WeightForgeryReport } from "../src/audit/weight-forgeries";
@@ -45,7 +45,7 @@ function estimate(onnx: string): number {
 }
 
 function models(): { name: string; onnx: string }[] {
-  const examples = fs.readdirSync(path.join(__dirname, "models")).map((f) => f.replace(/\.ts$/, "")).map((name) => ({ name, onnx: exampleModelOnnx(ROOT, name) }));
+  const examples = EXAMPLE_MODELS.map((name) => ({ name, onnx: exampleModelOnnx(ROOT, name) }));
   if (!fs.existsSync(MODELS_DIR)) throw new Error(`reference models not found at ${MODELS_DIR}; set ZKML_MODELS_DIR`);
   const refs = fs.readdirSync(MODELS_DIR).sort().map((name) => ({ name, onnx: path.join(MODELS_DIR, name, "network.onnx") }));
   const only = process.env.AUDIT_MODELS?.split(",");

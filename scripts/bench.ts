@@ -11,7 +11,7 @@ import os from "os";
 import path from "path";
 import { provingSystem } from "../src/backend/provers";
 import { releaseSnarkjs } from "../src/backend/snarkjs";
-import { exampleModelOnnx } from "../src/examples";
+import { EXAMPLE_MODELS, exampleModelOnnx } from "../src/examples";
 import { MAX_ONCHAIN_SIGNALS } from "./bench/limits";
 
 const ROOT = hre.config.paths.root;
@@ -79,7 +79,7 @@ async function verifyGas(dir: string): Promise<number | undefined> {
 }
 
 function modelList(): { model: string; onnx: string; input: string; source: ModelResult["source"] }[] {
-  const examples = fs.readdirSync(path.join(__dirname, "models")).map((f) => f.replace(/\.ts$/, "")).sort();
+  const examples = [...EXAMPLE_MODELS];
   const list: ReturnType<typeof modelList> = examples.map((model) => {
     const onnx = exampleModelOnnx(ROOT, model);
     return { model, onnx, input: path.join(path.dirname(onnx), "input.json"), source: "example" as const };
