@@ -106,6 +106,8 @@ export class FieldWrapChecker implements ConstraintSink {
   private readonly hi: (bigint | undefined)[] = [];
   /** IsZero inverses: field elements that no integer range describes. */
   private readonly fieldWires = new Set<number>();
+  /** IsZero outputs awaiting their x·out = 0, with their x. */
+  private readonly zeroTests = new Map<number, Terms>();
   private site: Site | undefined;
   private count = 0;
   private fieldNative = 0;
@@ -155,9 +157,13 @@ export class FieldWrapChecker implements ConstraintSink {
   }
 
   report(outputWires: number[]): WrapReport {
-    const outputs = outputWires.map((w) => {
-      invariant(this.lo[w] !== undefined, "an output wire was never bound by the body");
-      return { lo: this.lo[w]!, hi: this.hi[w]! };
+    const outputs = outputWires.map((w, i) => {
+      if (this.lo[w] !== undefined) return { lo: this.lo[w]!, hi: this.hi[w]! };
+      // Only after a problem: an unbounded wire it reads leaves the output unbounded too.
+      invariant(this.problems.length > 0, "an output wire was never bound by the body");
+      this.site = undefined;
+      this.problem(`output ${i} is not bounded`);
+      return { lo: -HALF_P, hi: HALF_P };
     });
     const widestBits = bitLength(this.widest);
     return { constraints: this.count, fieldNative: this.fieldNative, widestBits, widestAt: this.widestAt, marginBits: HALF_P_BITS - widestBits, outputs, problems: this.problems };
@@ -175,8 +181,11 @@ export class FieldWrapChecker implements ConstraintSink {
   }
 
   /**
-   * IsZero's x·inv = 1 − out and inv·out = 0 (the template's field argument: x ≠ 0 forces out = 0,
-   * x = 0 forces out = 1, and inv·out = 0 pins inv): inv is marked a field element, out is 0 or 1.
+   * IsZero's field argument (zkml.circom): x·inv = 1 − out, then x·out = 0, then inv·out = 0.
+   *  - The first marks inv a field element and out as awaiting x·out = 0.
+   *  - Only x·out = 0 for the same x makes out 0 or 1: x ≠ 0 forces out = 0, and x = 0 forces out = 1.
+   *    Without it, out = 1 − x·inv is anything the prover picks, so out stays unbounded until it is seen.
+   *  - inv·out = 0 pins inv (no output reads it) and is counted as a field argument.
    */
   private isZeroField(a: Terms, b: Terms, c: Terms): boolean {
     const single = (t: Terms) => (t.size === 1 ? [...t][0] : undefined);
@@ -185,12 +194,21 @@ export class FieldWrapChecker implements ConstraintSink {
       const out = [...c.keys()].find((w) => w !== 0)!;
       if (this.lo[out] !== undefined || signed(c.get(out)!) !== -1n) return false;
       this.fieldWires.add(inv[0]);
-      this.set(out, { lo: 0n, hi: 1n });
+      this.zeroTests.set(out, a);
       this.fieldNative++;
       return true;
     }
-    const l = single(a);
     const r = single(b);
+    const x = r && this.zeroTests.get(r[0]);
+    if (x && signed(r[1]) === 1n && c.size === 0 && sameTerms(a, x)) {
+      this.zeroTests.delete(r[0]);
+      this.set(r[0], { lo: 0n, hi: 1n });
+      const rx = this.range(a);
+      if (!rx) this.problem("IsZero's input reads a prover-chosen wire that no constraint bounds");
+      else this.measure(mul(rx, { lo: 0n, hi: 1n }));
+      return true;
+    }
+    const l = single(a);
     if (l && r && c.size === 0 && this.fieldWires.has(l[0]) && this.lo[r[0]] !== undefined && this.hi[r[0]]! <= 1n && this.lo[r[0]]! >= 0n) {
       this.fieldNative++;
       return true;
@@ -243,6 +261,10 @@ export class FieldWrapChecker implements ConstraintSink {
 /** A coefficient as the signed integer it stands for (the body writes them signed; a file, mod p). */
 function signed(k: bigint): bigint {
   return k > HALF_P ? k - P : k;
+}
+
+function sameTerms(a: Terms, b: Terms): boolean {
+  return a.size === b.size && [...a].every(([w, k]) => b.has(w) && signed(b.get(w)!) === signed(k));
 }
 
 function mul(a: Interval, b: Interval): Interval {

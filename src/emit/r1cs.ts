@@ -1,6 +1,6 @@
 import { fail, invariant } from "../errors";
 import { CircuitProgram, Gadget, LinExpr } from "../lower";
-import { BodyWriter, GADGETS, Terms } from "../gadgets";
+import { BodyWriter, GADGETS, negate, Terms } from "../gadgets";
 
 /**
  * The model's gadgets written straight to R1CS constraints, without circom: circom2 (WASM) needs ~32 KB
@@ -251,10 +251,4 @@ class BodyBuilder implements BodyWriter {
     this.linear(this.terms(e), new Map([[wire, -1n]]));
     return this.value(e);
   }
-}
-
-function negate(t: Terms): Terms {
-  const out: Terms = new Map();
-  for (const [w, k] of t) out.set(w, -k);
-  return out;
 }

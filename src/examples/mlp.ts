@@ -36,6 +36,14 @@ export function forwardMlp(m: Mlp, x: Vec): Vec {
 }
 
 /** The index of the largest value (the first, on a tie): a classifier's predicted class. */
+/** softmax(z), shifted by max(z) so exp never overflows. */
+export function softmax(z: Vec): Vec {
+  const max = Math.max(...z);
+  const e = z.map((v) => Math.exp(v - max));
+  const sum = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / sum);
+}
+
 export const argmax = (v: readonly number[]): number => v.indexOf(Math.max(...v));
 
 // ---- training helpers ----
@@ -171,4 +179,34 @@ export async function writeMlpExample(outDir: string, m: Mlp, spec: MlpExampleFi
     console.log(`  wrote ${path.relative(process.cwd(), p)} (${fs.statSync(p).size} bytes)`);
   }
   return dest;
+}
+
+/** Adam (beta1 0.9, beta2 0.999, eps 1e-8) over every weight and bias of an MLP. */
+export class Adam {
+  private readonly params: Mat[];
+  private readonly moments: { m: Mat; v: Mat }[];
+
+  constructor(m: Mlp, private readonly learningRate: number) {
+    this.params = [m.w1, [m.b1], m.w2, [m.b2]];
+    this.moments = this.params.map((p) => ({ m: p.map((r) => r.map(() => 0)), v: p.map((r) => r.map(() => 0)) }));
+  }
+
+  /** One update from the gradient `g` at step `t` (1-based, for the bias correction). */
+  step(g: Mlp, t: number): void {
+    const [beta1, beta2, eps] = [0.9, 0.999, 1e-8];
+    const grads = [g.w1, [g.b1], g.w2, [g.b2]];
+    this.params.forEach((p, n) =>
+      p.forEach((row, a) =>
+        row.forEach((_, b) => {
+          const gr = grads[n][a][b];
+          const mo = this.moments[n];
+          mo.m[a][b] = beta1 * mo.m[a][b] + (1 - beta1) * gr;
+          mo.v[a][b] = beta2 * mo.v[a][b] + (1 - beta2) * gr * gr;
+          const mHat = mo.m[a][b] / (1 - beta1 ** t);
+          const vHat = mo.v[a][b] / (1 - beta2 ** t);
+          row[b] -= (this.learningRate * mHat) / (Math.sqrt(vHat) + eps);
+        }),
+      ),
+    );
+  }
 }

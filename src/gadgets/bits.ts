@@ -1,5 +1,5 @@
 import { fail } from "../errors";
-import { GadgetDef } from "./types";
+import { GadgetDef, negate } from "./types";
 import { one, signFlip } from "./mutations";
 
 /** The `width` little-endian bits of in, proving 0 <= in < 2^width: Bits(width). */
@@ -15,9 +15,7 @@ export const bits: GadgetDef = {
       if (t < 0n || t >= 1n << BigInt(n)) fail(`a value ${t} does not fit ${n} bits: the proof cannot be made`);
     }
     const out = w.bits(() => t, 0, n, "bits");
-    const minus = new Map<number, bigint>();
-    for (const [wire, k] of w.terms(a)) minus.set(wire, -k);
-    w.linear(w.recombine(out), minus);
+    w.linear(w.recombine(out), negate(w.terms(a)));
     out.forEach((wire, i) => w.setSignal(g, i, wire));
   },
   mutations: signFlip,

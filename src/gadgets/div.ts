@@ -1,6 +1,6 @@
 import { floorDiv } from "../numeric/fixed-point";
 import { FIELD_MODULUS } from "../numeric/field";
-import { GadgetDef, GadgetMutation, MutationContext } from "./types";
+import { GadgetDef, GadgetMutation, MutationContext, negate } from "./types";
 import { bitsOf, lowBits, one, setter, two } from "./mutations";
 
 /**
@@ -24,9 +24,7 @@ export const div: GadgetDef = {
     gap.set(r, (gap.get(r) ?? 0n) - 1n);
     gap.set(0, (gap.get(0) ?? 0n) - 1n);
     const gapBits = w.bits(() => bv - (av - qv() * bv) - 1n, 0, shift, "gap.bits");
-    const minusGap = new Map<number, bigint>();
-    for (const [wire, k] of gap) minusGap.set(wire, -k);
-    w.linear(w.recombine(gapBits), minusGap);
+    w.linear(w.recombine(gapBits), negate(gap));
     const c = w.terms(a);
     c.set(r, (c.get(r) ?? 0n) - 1n);
     w.constrain(new Map([[q, 1n]]), w.operand(b), c);

@@ -40,3 +40,4 @@ export function gadgetMutations(m: MutationContext): GadgetMutation[] {
 }
 
 export type { BodyWriter, GadgetDef, GadgetMutation, MutationContext, Terms } from "./types";
+export { negate } from "./types";

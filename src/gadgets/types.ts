@@ -4,6 +4,13 @@ import { Site } from "../quantize/interval";
 /** A sparse linear combination: wire -> coefficient (an integer, reduced mod p when written). */
 export type Terms = Map<number, bigint>;
 
+/** -t. */
+export function negate(t: Terms): Terms {
+  const out: Terms = new Map();
+  for (const [w, k] of t) out.set(w, -k);
+  return out;
+}
+
 /**
  * What a gadget's direct R1CS emission (src/emit/r1cs.ts) can do: allocate wires (computing their
  * witness values when a witness is being made) and write constraints. Each helper writes the same

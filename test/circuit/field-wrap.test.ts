@@ -247,6 +247,28 @@ describe("field-wrap checker (issue 14)", () => {
       expect(c.report([]).problems[0].detail).to.include("no constraint bounds");
     });
 
+    it("IsZero's output is 0 or 1 only with its x·out = 0: without it, out = 1 − x·inv is the prover's choice", () => {
+      for (const complete of [true, false]) {
+        const c = new FieldWrapChecker([{ kind: "isZero", node: "eq0", index: 0, shift: 0, width: 0 }]);
+        c.set(0, { lo: 1n, hi: 1n });
+        c.set(1, { lo: -8n, hi: 7n });
+        c.gadget(0);
+        // x = wire 1, inv = wire 2, out = wire 3 (as src/gadgets/is-zero.ts writes them).
+        c.constraint(new Map([[1, 1n]]), new Map([[2, 1n]]), new Map([[0, 1n], [3, -1n]]));
+        if (complete) c.constraint(new Map([[1, 1n]]), new Map([[3, 1n]]), new Map());
+        c.constraint(new Map([[2, 1n]]), new Map([[3, 1n]]), new Map());
+        c.gadget(1);
+        // A later product reads out.
+        c.constraint(new Map([[3, 1n]]), new Map([[1, 1n]]), new Map([[4, 1n]]));
+        const r = c.report([4]);
+        if (complete) {
+          expect(r.problems).to.deep.equal([]);
+          expect(r.outputs[0]).to.deep.equal({ lo: -8n, hi: 7n });
+          expect(r.fieldNative).to.equal(2);
+        } else expect(r.problems.length, "out unbounded without x·out = 0").to.be.greaterThan(0);
+      }
+    });
+
     it("a boolean wire is 0 or 1, and a sum of them is bounded exactly", () => {
       const c = new FieldWrapChecker();
       c.set(0, { lo: 1n, hi: 1n });

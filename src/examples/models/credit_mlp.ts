@@ -1,6 +1,6 @@
 // credit_mlp: a small credit-scoring classifier, trained here in TypeScript on synthetic data.
 // Everything derives from fixed seeds, so re-running yields byte-identical files.
-import { accumulateGradient, argmax, forwardMlp, glorotUniform, Mlp, mlpHidden, mlpOutput, roundToFloat32, Vec, writeMlpExample, zerosLike } from "../mlp";
+import { accumulateGradient, argmax, forwardMlp, softmax, glorotUniform, Mlp, mlpHidden, mlpOutput, roundToFloat32, Vec, writeMlpExample, zerosLike } from "../mlp";
 import { mulberry32 } from "../../util/prng";
 
 const N_IN = 6;
@@ -44,13 +44,6 @@ function makeDataset(rand: () => number): { xs: Vec[]; ys: number[] } {
 }
 
 // ---- model ----
-
-function softmax(z: Vec): Vec {
-  const max = Math.max(...z);
-  const e = z.map((v) => Math.exp(v - max));
-  const sum = e.reduce((a, b) => a + b, 0);
-  return e.map((v) => v / sum);
-}
 
 
 function accuracy(m: Mlp, xs: Vec[], ys: number[]): number {

@@ -11,7 +11,7 @@
 // logit, the liveness score (> 0: more likely live than not).
 //
 // Everything derives from fixed seeds, so re-running yields byte-identical files.
-import { accumulateGradient, forwardMlp, glorotUniform, Mlp, mlpHidden, mlpOutput, roundToFloat32, Vec, writeMlpExample, zerosLike } from "../mlp";
+import { Adam, accumulateGradient, forwardMlp, glorotUniform, Mlp, mlpHidden, mlpOutput, roundToFloat32, Vec, writeMlpExample, zerosLike } from "../mlp";
 import { mulberry32 } from "../../util/prng";
 
 const N_IDENTITY = 12;
@@ -77,9 +77,7 @@ function accuracy(m: Mlp, xs: Vec[], ys: number[]): number {
 
 /** Full-batch Adam on the mean logistic loss. Returns the final loss. */
 function train(m: Mlp, xs: Vec[], ys: number[]): number {
-  const params = [m.w1, [m.b1], m.w2, [m.b2]];
-  const moments = params.map((p) => ({ m: p.map((r) => r.map(() => 0)), v: p.map((r) => r.map(() => 0)) }));
-  const [beta1, beta2, eps] = [0.9, 0.999, 1e-8];
+  const adam = new Adam(m, LEARNING_RATE);
   let loss = 0;
   for (let epoch = 1; epoch <= EPOCHS; epoch++) {
     const g = zerosLike(m);
@@ -91,20 +89,7 @@ function train(m: Mlp, xs: Vec[], ys: number[]): number {
       accumulateGradient(m, g, x, h, [(p - ys[r]) / xs.length]);
     });
     loss /= xs.length;
-    const grads = [g.w1, [g.b1], g.w2, [g.b2]];
-    params.forEach((p, n) =>
-      p.forEach((row, a) =>
-        row.forEach((_, b) => {
-          const gr = grads[n][a][b];
-          const mo = moments[n];
-          mo.m[a][b] = beta1 * mo.m[a][b] + (1 - beta1) * gr;
-          mo.v[a][b] = beta2 * mo.v[a][b] + (1 - beta2) * gr * gr;
-          const mHat = mo.m[a][b] / (1 - beta1 ** epoch);
-          const vHat = mo.v[a][b] / (1 - beta2 ** epoch);
-          row[b] -= (LEARNING_RATE * mHat) / (Math.sqrt(vHat) + eps);
-        }),
-      ),
-    );
+    adam.step(g, epoch);
   }
   return loss;
 }

@@ -21,7 +21,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as ort from "onnxruntime-node";
 import { writeDirAtomically } from "../../pipeline/files";
-import { accumulateGradient, argmax, forwardMlp, glorotUniform, Mlp, mlpHidden, mlpOutput, roundToFloat32, Vec, zerosLike } from "../mlp";
+import { accumulateGradient, argmax, forwardMlp, softmax, glorotUniform, Mlp, mlpHidden, mlpOutput, roundToFloat32, Vec, zerosLike } from "../mlp";
 import { encodeModel } from "../../onnx/writer";
 import { mulberry32 } from "../../util/prng";
 
@@ -59,13 +59,6 @@ function makeRows(rand: () => number, n: number): { xs: Vec[]; ys: number[] } {
 
 // ---- training (full-batch gradient descent on softmax cross-entropy) ----
 
-
-function softmax(z: Vec): Vec {
-  const max = Math.max(...z);
-  const e = z.map((v) => Math.exp(v - max));
-  const sum = e.reduce((a, b) => a + b, 0);
-  return e.map((v) => v / sum);
-}
 
 function train(recipe: Recipe, xs: Vec[], ys: number[]): Mlp {
   const rand = mulberry32(recipe.seed);

@@ -6,7 +6,7 @@
 // imitate a hand-written pattern family: each prompt coordinate steers one ingredient of the image
 //   z0: left-right gradient, z1: top-bottom gradient, z2: diagonal saddle, z3: ring vs. blob,
 // pushed through a soft threshold so most pixels end up clearly dark or clearly light.
-import { accumulateGradient, forwardMlp, glorotUniform, Mlp, mlpHidden, mlpOutput, roundToFloat32, uniformMatrix, Vec, writeMlpExample, zerosLike } from "../mlp";
+import { Adam, accumulateGradient, forwardMlp, glorotUniform, Mlp, mlpHidden, mlpOutput, roundToFloat32, uniformMatrix, Vec, writeMlpExample, zerosLike } from "../mlp";
 import { mulberry32 } from "../../util/prng";
 import { asciiGrays, toGray } from "../../util/render";
 
@@ -68,9 +68,7 @@ function initMlp(rand: () => number): Mlp {
 
 /** Full-batch Adam on the mean squared error. Returns the final loss. */
 function train(m: Mlp, xs: Vec[], ys: Vec[]): number {
-  const params = [m.w1, [m.b1], m.w2, [m.b2]];
-  const moments = params.map((p) => ({ m: p.map((r) => r.map(() => 0)), v: p.map((r) => r.map(() => 0)) }));
-  const [beta1, beta2, eps] = [0.9, 0.999, 1e-8];
+  const adam = new Adam(m, LEARNING_RATE);
   for (let epoch = 1; epoch <= EPOCHS; epoch++) {
     const g = zerosLike(m);
     const scale = 2 / (xs.length * N_OUT);
@@ -78,20 +76,7 @@ function train(m: Mlp, xs: Vec[], ys: Vec[]): number {
       const h = mlpHidden(m, x);
       accumulateGradient(m, g, x, h, mlpOutput(m, h).map((o, k) => (o - ys[r][k]) * scale));
     });
-    const grads = [g.w1, [g.b1], g.w2, [g.b2]];
-    params.forEach((p, n) =>
-      p.forEach((row, a) =>
-        row.forEach((_, b) => {
-          const gr = grads[n][a][b];
-          const mo = moments[n];
-          mo.m[a][b] = beta1 * mo.m[a][b] + (1 - beta1) * gr;
-          mo.v[a][b] = beta2 * mo.v[a][b] + (1 - beta2) * gr * gr;
-          const mHat = mo.m[a][b] / (1 - beta1 ** epoch);
-          const vHat = mo.v[a][b] / (1 - beta2 ** epoch);
-          row[b] -= (LEARNING_RATE * mHat) / (Math.sqrt(vHat) + eps);
-        }),
-      ),
-    );
+    adam.step(g, epoch);
   }
   return mse(m, xs, ys);
 }
