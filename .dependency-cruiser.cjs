@@ -16,7 +16,11 @@
  *   audit     soundness checks over emitted constraints
  *   pipeline  compile, setup, prove, verify
  *   library   what a package user calls beside the pipeline (statements, examples, conformance, mint)
- *   hardhat   the plugin's Hardhat wiring
+ *   hardhat   the plugin's Hardhat wiring: what both majors share, and Hardhat 2's registration
+ *
+ * Above them the entries, imported by nothing in src: src/index.ts (Hardhat 2), src/core.ts (the
+ * Hardhat-free API) and src/hardhat3/ (Hardhat 3's ESM plugin). Hardhat 2's own files (tasks.ts, solc.ts,
+ * type-extensions.ts) are the only ones in src/hardhat/ that import "hardhat": the rest runs under either major.
  *
  * Besides: no cycles; src never imports scripts/, tasks/, test/ or deploy/; the compiler core (base to
  * pipeline) never imports Hardhat; scripts/, deploy/ and tasks/ never import test/.
@@ -38,12 +42,14 @@ const LAYERS = [
   ["hardhat", "src/hardhat/"],
 ];
 
+const ENTRIES = "src/(index\\.ts|core\\.ts|hardhat3/)";
+
 const layerRules = LAYERS.slice(0, -1).map(([name, path], i) => ({
   name: `layer-${name}-imports-upward`,
   comment: `${name} may import only itself and the layers below it (see the table at the top of this file)`,
   severity: "error",
   from: { path: `^${path}` },
-  to: { path: `^(${LAYERS.slice(i + 1).map(([, p]) => p).join("|")}|src/index\\.ts)` },
+  to: { path: `^(${LAYERS.slice(i + 1).map(([, p]) => p).join("|")}|${ENTRIES})` },
 }));
 
 module.exports = {
@@ -75,6 +81,20 @@ module.exports = {
       severity: "error",
       from: { path: `^(${LAYERS.slice(0, LAYERS.findIndex(([n]) => n === "library")).map(([, p]) => p).join("|")})` },
       to: { path: "(^node_modules/(hardhat|@nomicfoundation)/|^src/hardhat/)" },
+    },
+    {
+      name: "src-imports-entries",
+      comment: "the package entries sit above every layer: library code never imports them",
+      severity: "error",
+      from: { path: "^src/", pathNot: `^${ENTRIES}` },
+      to: { path: `^${ENTRIES}` },
+    },
+    {
+      name: "shared-plugin-imports-hardhat",
+      comment: "src/hardhat/ runs under Hardhat 2 and 3 alike; only Hardhat 2's registration files import hardhat",
+      severity: "error",
+      from: { path: "^src/hardhat/", pathNot: "^src/hardhat/(tasks|solc|type-extensions)\\.ts$" },
+      to: { path: "^node_modules/(hardhat|@nomicfoundation)/" },
     },
     ...layerRules,
   ],

@@ -1,6 +1,13 @@
 import "@nomicfoundation/hardhat-toolbox";
-import { HardhatUserConfig } from "hardhat/config";
+import { TASK_TEST_GET_TEST_FILES } from "hardhat/builtin-tasks/task-names";
+import { HardhatUserConfig, subtask } from "hardhat/config";
+import path from "path";
 import "./src";
+
+// test/fixture-projects/* are user projects with their own tests, run by test/package/*.test.ts inside them.
+subtask(TASK_TEST_GET_TEST_FILES, async (args, _hre, runSuper) =>
+  ((await runSuper(args)) as string[]).filter((f) => !f.includes(`${path.sep}fixture-projects${path.sep}`)),
+);
 
 const config: HardhatUserConfig = {
   // Must equal the npm `solc` package's version: the compiler is served from it, never downloaded.

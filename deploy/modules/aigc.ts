@@ -17,30 +17,13 @@ import crypto from "crypto";
 import fs from "fs";
 import hre from "hardhat";
 import path from "path";
+import { zkmlModules } from "../../src/hardhat/ignition";
 import type { Manifest } from "../../src/pipeline/manifest";
-import { solidityLayout } from "../../src/privacy/layout";
 
 export const AIGC_MODEL = process.env.ZKML_AIGC_MODEL ?? "pixel_gen";
 
-/** "pixel_gen" -> "Pixel Gen". */
-const title = (name: string) => name.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0].toUpperCase() + w.slice(1)).join(" ");
-
 /** The module for one compiled model; the collection requires proofs bound to exactly one value, the recipient. */
-export function aigcModule(manifest: Manifest) {
-  const bindings = (manifest.publicSignals.bindings ?? []).map((b) => b.name);
-  if (bindings.length !== 1 || bindings[0] !== "recipient")
-    throw new Error(`model "${manifest.name}" must be bound to exactly ["recipient"] (bind: ["recipient"] in hardhat.config.ts), not [${bindings.join(", ")}]`);
-  const ps = manifest.publicSignals;
-  return buildModule(`AigcCollection_${manifest.name}`, (m) => {
-    const verifier = m.contract(manifest.contractName);
-    const model = m.contract("ZkmlModel", [verifier, manifest.modelHash, solidityLayout(ps, manifest.quant.scaleBits), 0n]);
-    const name = m.getParameter("name", title(manifest.name));
-    const symbol = m.getParameter("symbol", manifest.name.replace(/[^A-Za-z0-9]/g, "").toUpperCase().slice(0, 8));
-    const minRevealDelay = m.getParameter("minRevealDelay", 1);
-    const collection = m.contract("AigcCollection", [model, name, symbol, minRevealDelay]);
-    return { verifier, model, collection };
-  });
-}
+export const aigcModule = (manifest: Manifest) => zkmlModules(buildModule).aigc(manifest);
 
 /**
  * A deployment id that changes whenever the model's keys do (a recompile with --force gives a new verifier) or the

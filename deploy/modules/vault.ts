@@ -12,56 +12,14 @@
 // The module reads the manifest when it is built, i.e. when this file is imported: compile the model first.
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import hre from "hardhat";
+import { zkmlModules } from "../../src/hardhat/ignition";
 import type { Manifest } from "../../src/pipeline/manifest";
-import { solidityLayout } from "../../src/privacy/layout";
 
+export { DEFAULT_STRATEGY } from "../../src/hardhat/ignition";
 export const VAULT_MODEL = "price_forecaster";
 export const DEV_NETWORKS = ["hardhat", "localhost"];
 
-export const DEFAULT_STRATEGY = { maxAge: 3600, thresholdBps: 100, tradeBps: 5000, maxSlippageBps: 50 };
-
 /** The vault's module for a compiled forecaster; `dev` deploys mocks instead of taking their addresses. */
-export function buildVaultModule(manifest: Manifest, dev: boolean) {
-  const ps = manifest.publicSignals;
-  return buildModule("AiVault", (m) => {
-    const deployer = m.getAccount(0);
-    const verifier = m.contract(manifest.contractName);
-    const model = m.contract("ZkmlModel", [verifier, manifest.modelHash, solidityLayout(ps, manifest.quant.scaleBits), 0n]);
-
-    let asset, riskAsset, feed, swapper;
-    if (dev) {
-      asset = m.contract("MockERC20", ["Mock USD", "mUSD", 6], { id: "MockUSD" });
-      riskAsset = m.contract("MockERC20", ["Mock Wrapped Ether", "mWETH", 18], { id: "MockWETH" });
-      feed = m.contract("MockPriceFeed", [8, "mWETH / USD", deployer]);
-      swapper = m.contract("MockSwap", [feed, asset, riskAsset]);
-      m.call(asset, "mint", [swapper, 10_000_000n * 10n ** 6n], { id: "FundSwapUSD" });
-      m.call(riskAsset, "mint", [swapper, 10_000n * 10n ** 18n], { id: "FundSwapWETH" });
-    } else {
-      asset = m.contractAt("IERC20Metadata", m.getParameter<string>("asset"), { id: "Asset" });
-      riskAsset = m.contractAt("IERC20Metadata", m.getParameter<string>("riskAsset"), { id: "RiskAsset" });
-      feed = m.contractAt("AggregatorV3Interface", m.getParameter<string>("feed"), { id: "Feed" });
-      swapper = m.contractAt("IAssetSwap", m.getParameter<string>("swapper"), { id: "Swapper" });
-    }
-
-    const strategy = {
-      maxAge: m.getParameter("maxAge", DEFAULT_STRATEGY.maxAge),
-      thresholdBps: m.getParameter("thresholdBps", DEFAULT_STRATEGY.thresholdBps),
-      tradeBps: m.getParameter("tradeBps", DEFAULT_STRATEGY.tradeBps),
-      maxSlippageBps: m.getParameter("maxSlippageBps", DEFAULT_STRATEGY.maxSlippageBps),
-    };
-    const vault = m.contract("AiVault", [
-      asset,
-      riskAsset,
-      feed,
-      swapper,
-      model,
-      strategy,
-      m.getParameter("name", "AI Vault mUSD"),
-      m.getParameter("symbol", "aiUSD"),
-      m.getParameter("owner", deployer),
-    ]);
-    return { verifier, model, asset, riskAsset, feed, swapper, vault };
-  });
-}
+export const buildVaultModule = (manifest: Manifest, dev: boolean) => zkmlModules(buildModule).vault(manifest, dev);
 
 export default buildVaultModule(hre.zkml.manifest(VAULT_MODEL), DEV_NETWORKS.includes(hre.network.name));

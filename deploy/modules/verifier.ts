@@ -2,8 +2,9 @@
 //   ZKML_MODEL=credit_mlp npx hardhat ignition deploy deploy/modules/verifier.ts [--network localhost]
 // The model must have been compiled (`npx hardhat zkml:compile`) so its <Name>Verifier.sol exists.
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import { zkmlModules } from "../../src/hardhat/ignition";
 import { verifierContractName } from "../../src/pipeline/manifest";
 
 export const MODEL = process.env.ZKML_MODEL ?? "credit_mlp";
 
-export default buildModule("ZkmlVerifier", (m) => ({ verifier: m.contract(verifierContractName(MODEL)) }));
+export default zkmlModules(buildModule).verifier({ name: MODEL, contractName: verifierContractName(MODEL) });

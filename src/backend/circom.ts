@@ -43,11 +43,23 @@ export function compileCircuit(circuitFile: string, outDir: string, includeDirs:
     witnessCalculator: path.join(outDir, `${base}_js`, "witness_calculator.js"),
   };
   for (const f of Object.values(artifacts)) if (!fs.existsSync(f)) fail(`circom did not produce ${f}`);
+  markCommonJs(path.dirname(artifacts.witnessCalculator));
   return artifacts;
+}
+
+/**
+ * circom's witness_calculator.js is CommonJS; in a project whose package.json says "type": "module"
+ * (every Hardhat 3 project) Node would load it as an ES module and fail. A package.json beside it says
+ * which it is.
+ */
+function markCommonJs(dir: string): void {
+  const file = path.join(dir, "package.json");
+  if (!fs.existsSync(file)) fs.writeFileSync(file, `{ "type": "commonjs" }\n`);
 }
 
 /** Full witness (wire 0 is the constant 1), computed by circom's own witness code. */
 export async function computeWitness(wasmFile: string, witnessCalculatorFile: string, input: Record<string, unknown>): Promise<bigint[]> {
+  markCommonJs(path.dirname(path.resolve(witnessCalculatorFile))); // a build compiled before it was written
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const build = require(path.resolve(witnessCalculatorFile));
   const wc = await build(fs.readFileSync(wasmFile));

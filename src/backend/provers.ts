@@ -1,36 +1,85 @@
 import { fail } from "../errors";
-import { snarkjsGroth16 } from "./groth16-snarkjs";
-import { ProvingSystem } from "./proving-system";
+import type { ProvingSystem } from "./proving-system";
 
 /**
- * The proving systems `zkml.prover` and `zkml:prove --prover` choose from, by name. A new prover
+ * How each proving system is loaded, by name. Loaders run on first use, so loading the plugin (a
+ * project's `npx hardhat --help`) never loads a prover, snarkjs or a native addon. A new prover
  * implements ProvingSystem (src/backend/proving-system.ts) and is added here.
  */
-export const PROVING_SYSTEMS: Readonly<Record<string, ProvingSystem>> = {
-  [snarkjsGroth16.name]: snarkjsGroth16,
+const LOADERS: Readonly<Record<string, () => ProvingSystem>> = {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  snarkjs: () => (require("./groth16-snarkjs") as typeof import("./groth16-snarkjs")).snarkjsGroth16,
 };
 
-export const DEFAULT_PROVER = snarkjsGroth16.name;
+const loaded = new Map<string, ProvingSystem>();
+
+function load(name: string): ProvingSystem {
+  let system = loaded.get(name);
+  if (!system) {
+    system = LOADERS[name]();
+    loaded.set(name, system);
+  }
+  return system;
+}
+
+/** The proving systems `zkml.prover` and `zkml:prove --prover` choose from, by name; each loads when read. */
+export const PROVING_SYSTEMS: Readonly<Record<string, ProvingSystem>> = Object.freeze(
+  Object.defineProperties(
+    {},
+    Object.fromEntries(Object.keys(LOADERS).map((name) => [name, { enumerable: true, get: () => load(name) }])),
+  ) as Record<string, ProvingSystem>,
+);
+
+export const DEFAULT_PROVER = "snarkjs";
 
 /** A proving system by name (default: DEFAULT_PROVER), or one given as an object (e.g. a test's). */
 export type ProverChoice = string | ProvingSystem;
 
 export function isProverName(name: unknown): name is string {
-  return typeof name === "string" && Object.prototype.hasOwnProperty.call(PROVING_SYSTEMS, name);
+  return typeof name === "string" && Object.prototype.hasOwnProperty.call(LOADERS, name);
 }
 
 export function proverNames(): string {
-  return Object.keys(PROVING_SYSTEMS).map((n) => `"${n}"`).join(", ");
+  return Object.keys(LOADERS).map((n) => `"${n}"`).join(", ");
 }
 
 /** The proving system chosen; an unknown name is a one-line user error. */
 export function provingSystem(choice: ProverChoice = DEFAULT_PROVER): ProvingSystem {
   if (typeof choice === "object") return choice;
   if (!isProverName(choice)) fail(`unknown prover ${JSON.stringify(choice)}; available: ${proverNames()}`);
-  return PROVING_SYSTEMS[choice];
+  return load(choice);
 }
 
-/** Frees what every proving system keeps alive (worker threads), so a task's process can exit. */
+/** Frees what the proving systems loaded so far keep alive (worker threads), so a task's process can exit. */
 export async function releaseProvingSystems(): Promise<void> {
-  for (const system of Object.values(PROVING_SYSTEMS)) await system.release();
+  for (const system of loaded.values()) await system.release();
+}
+
+/** How long the proving systems stay loaded after their last use by usingProvingSystems. */
+export const IDLE_RELEASE_MS = 1000;
+
+let active = 0;
+let idleTimer: NodeJS.Timeout | undefined;
+let releasing: Promise<void> | undefined;
+
+/**
+ * Runs `fn`, which may use the proving systems; once none has been used for IDLE_RELEASE_MS, releases
+ * them. snarkjs's worker threads would otherwise keep a finished process alive (a test runner that
+ * waits for its event loop to drain, as Hardhat 3's mocha does), while back-to-back calls keep them.
+ * The timer is unref'd: it never keeps a process alive by itself.
+ */
+export async function usingProvingSystems<T>(fn: () => Promise<T>): Promise<T> {
+  active++;
+  clearTimeout(idleTimer);
+  await releasing;
+  try {
+    return await fn();
+  } finally {
+    if (--active === 0) {
+      idleTimer = setTimeout(() => {
+        if (active === 0) releasing = releaseProvingSystems().finally(() => (releasing = undefined));
+      }, IDLE_RELEASE_MS);
+      idleTimer.unref();
+    }
+  }
 }

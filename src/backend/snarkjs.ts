@@ -18,9 +18,11 @@ export function snarkjs(): any {
  */
 export async function releaseSnarkjs(): Promise<void> {
   const g = globalThis as any;
-  if (g.curve_bn128) {
-    await g.curve_bn128.terminate();
+  const curve = g.curve_bn128;
+  if (curve) {
+    // Forgotten first, so a call that starts meanwhile builds a fresh curve instead of using this one.
     delete g.curve_bn128;
+    await curve.terminate();
   }
 }
 

@@ -34,7 +34,7 @@ export function exampleModelDir(root: string, name = EXAMPLE_MODEL): string {
 
 /**
  * Builds <root>/examples/models/<name> (network.onnx, input.json, ...) when missing. Synchronous, so it runs the
- * build in a child process (ts-node, transpile only) and passes its output to `log`.
+ * build in a child process (under ts-node when this file is TypeScript) and passes its output to `log`.
  */
 export function ensureExampleModel(root: string, log: (msg: string) => void = () => undefined, name = EXAMPLE_MODEL): void {
   const dir = exampleModelDir(root, name);
@@ -43,8 +43,10 @@ export function ensureExampleModel(root: string, log: (msg: string) => void = ()
   log(`building the example model into ${path.relative(root, dir)} ...`);
   const run = `require(${JSON.stringify(__filename)}).buildExampleModels(${JSON.stringify(path.dirname(dir))}, [${JSON.stringify(name)}])` +
     `.catch((e) => { console.error(e); process.exitCode = 1; })`;
-  // Run from this package's root, so ts-node compiles with its tsconfig.json whatever `root` holds.
-  const out = execFileSync(process.execPath, ["-r", require.resolve("ts-node/register/transpile-only"), "-e", run], {
+  // Run from this package's root, so ts-node compiles with its tsconfig.json whatever `root` holds; the built
+  // package (dist/*.js) runs as it is.
+  const register = __filename.endsWith(".ts") ? ["-r", require.resolve("ts-node/register/transpile-only")] : [];
+  const out = execFileSync(process.execPath, [...register, "-e", run], {
     cwd: path.resolve(__dirname, "..", ".."),
     encoding: "utf8",
     stdio: ["ignore", "pipe", "inherit"],

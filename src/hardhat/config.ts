@@ -32,7 +32,7 @@ export interface ZkmlUserConfig {
   inputBits?: number;
   /** Circuit and key artifacts (default "zkml-build"). */
   buildDir?: string;
-  /** Generated verifier contracts (default "contracts/zkml"). */
+  /** Generated verifier contracts, relative to the root (default "zkml" under the project's Solidity sources). */
   verifiersDir?: string;
   /** A ceremony powers-of-tau file; without it each model gets a development-only key (secrets discarded). */
   ptau?: string;
@@ -66,8 +66,11 @@ export interface ZkmlConfig {
 
 export const DEFAULT_INPUT_BITS = 24;
 
-/** Validates the user's `zkml` section; returns a list of problems instead of throwing. */
-export function resolveZkmlConfig(user: ZkmlUserConfig | undefined, root: string): { config: ZkmlConfig; errors: string[] } {
+/**
+ * Validates the user's `zkml` section; returns a list of problems instead of throwing. Paths resolve
+ * against the project's `root`; generated verifiers default to a folder under its Solidity `sources`.
+ */
+export function resolveZkmlConfig(user: ZkmlUserConfig | undefined, root: string, sources = path.join(root, "contracts")): { config: ZkmlConfig; errors: string[] } {
   const errors: string[] = [];
   const u = user ?? {};
   const int = <D extends number | undefined>(v: unknown, what: string, lo: number, hi: number, dflt: D): number | D => {
@@ -131,7 +134,7 @@ export function resolveZkmlConfig(user: ZkmlUserConfig | undefined, root: string
     scaleBits,
     inputBits,
     buildDir: abs(str(u.buildDir, "zkml.buildDir") ?? "zkml-build")!,
-    verifiersDir: abs(str(u.verifiersDir, "zkml.verifiersDir") ?? "contracts/zkml")!,
+    verifiersDir: abs(str(u.verifiersDir, "zkml.verifiersDir")) ?? path.join(sources, "zkml"),
     ptau: abs(str(u.ptau, "zkml.ptau")),
     prover: isProverName(u.prover) ? u.prover : DEFAULT_PROVER,
   };

@@ -1,8 +1,7 @@
 import fs from "fs";
 import path from "path";
-import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { Groth16Proof } from "../backend/groth16";
-import { ProverChoice } from "../backend/provers";
+import { ProverChoice, usingProvingSystems } from "../backend/provers";
 import { fail } from "../errors";
 import { CalibrationSettings, CompiledModel, compileModel, StepRunner } from "../pipeline/compile";
 import { loadManifest, Manifest } from "../pipeline/manifest";
@@ -29,12 +28,29 @@ export interface CompileRequest {
   verbose?: boolean;
 }
 
-/** `hre.zkml`: the typed API the tasks, scripts and tests share. */
+/** The slice of ethers the deploy helpers use: Hardhat 2's `hre.ethers`, or a Hardhat 3 connection's `ethers`. */
+export interface ContractFactorySource {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  getContractFactory(name: string): Promise<any>;
+}
+
+/**
+ * What the runtime needs from the Hardhat version it runs in, read when used (tests may change the
+ * config): the resolved `zkml` config, the project root, and the default ethers for the deploy helpers.
+ */
+export interface ZkmlHost {
+  readonly config: ZkmlConfig;
+  readonly root: string;
+  /** Hardhat 2: `hre.ethers`; Hardhat 3 has none (each network connection has its own ethers). */
+  readonly ethers?: ContractFactorySource;
+}
+
+/** `hre.zkml`: the typed API the tasks, scripts and tests share, the same under Hardhat 2 and Hardhat 3. */
 export class ZkmlRuntime {
-  constructor(private readonly hre: HardhatRuntimeEnvironment) {}
+  constructor(private readonly host: ZkmlHost) {}
 
   private get config(): ZkmlConfig {
-    return this.hre.config.zkml;
+    return this.host.config;
   }
 
   modelNames(): string[] {
@@ -54,7 +70,7 @@ export class ZkmlRuntime {
     const log = req.log ?? (() => undefined);
     const targets: [string, ZkmlModelConfig][] = [];
     if (req.onnx) {
-      const onnx = path.resolve(this.hre.config.paths.root, req.onnx);
+      const onnx = path.resolve(this.host.root, req.onnx);
       const name = req.name ?? defaultModelName(onnx);
       const base = this.config.models[name];
       targets.push([name, { onnx, scaleBits: base?.scaleBits ?? this.config.scaleBits, inputBits: base?.inputBits ?? this.config.inputBits, calibration: base?.calibration, bind: req.bind ?? base?.bind ?? [], visibility: base?.visibility ?? PUBLIC_VISIBILITY }]);
@@ -67,23 +83,23 @@ export class ZkmlRuntime {
     const results: CompiledModel[] = [];
     for (const [name, m] of targets) {
       results.push(
-        await compileModel({
+        await usingProvingSystems(() => compileModel({
           name,
           onnx: m.onnx,
           buildDir: this.config.buildDir,
           verifiersDir: this.config.verifiersDir,
           quant: { scaleBits: req.scaleBits ?? m.scaleBits, inputBits: req.inputBits ?? m.inputBits },
-          calibration: { ...calibrationSettings(req.calibration ? path.resolve(this.hre.config.paths.root, req.calibration) : m.calibration), samples: m.calibrationSamples },
+          calibration: { ...calibrationSettings(req.calibration ? path.resolve(this.host.root, req.calibration) : m.calibration), samples: m.calibrationSamples },
           body: m.body,
           bindings: m.bind,
           visibility: m.visibility,
-          ptau: req.ptau ? path.resolve(this.hre.config.paths.root, req.ptau) : this.config.ptau,
+          ptau: req.ptau ? path.resolve(this.host.root, req.ptau) : this.config.ptau,
           prover: this.config.prover,
           force: req.force,
           log,
           progress: req.progress,
           verbose: req.verbose,
-        }),
+        })),
       );
     }
     return results;
@@ -94,8 +110,9 @@ export class ZkmlRuntime {
    * overrides `zkml.prover`.
    */
   async prove(name: string, input: unknown, opts: ProveOptions & { out?: string } = {}): Promise<ProveResult> {
+    const dir = this.compiledDir(name);
     const raw = typeof input === "string" ? readJsonFile(input) : input;
-    const result = await proveModel(this.compiledDir(name), raw, { ...opts, prover: opts.prover ?? this.config.prover });
+    const result = await usingProvingSystems(() => proveModel(dir, raw, { ...opts, prover: opts.prover ?? this.config.prover }));
     if (opts.out) await writeProof(opts.out, result);
     return result;
   }
@@ -107,13 +124,17 @@ export class ZkmlRuntime {
   }
 
   async verify(name: string, proof: Groth16Proof, publicSignals: string[], opts: { prover?: ProverChoice } = {}): Promise<VerifyResult> {
-    return verifyModelProof(this.compiledDir(name), proof, publicSignals, { prover: opts.prover ?? this.config.prover });
+    const dir = this.compiledDir(name);
+    return usingProvingSystems(() => verifyModelProof(dir, proof, publicSignals, { prover: opts.prover ?? this.config.prover }));
   }
 
-  /** Deploys the model's generated verifier (Solidity compiled by Hardhat) with ethers. */
-  async deployVerifier(name: string) {
+  /**
+   * Deploys the model's generated verifier (Solidity compiled by Hardhat) with ethers: Hardhat 2's
+   * `hre.ethers` by default; under Hardhat 3 pass `{ ethers }` from `await network.connect()`.
+   */
+  async deployVerifier(name: string, opts: { ethers?: ContractFactorySource } = {}) {
     const m = this.manifest(name);
-    const factory = await (this.hre as any).ethers.getContractFactory(m.contractName); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const factory = await this.contractFactory(m.contractName, opts.ethers);
     const verifier = await factory.deploy();
     await verifier.waitForDeployment();
     return verifier;
@@ -124,14 +145,25 @@ export class ZkmlRuntime {
    * the public-signal layout is defined). With private parameters, `modelCommitment` fixes the
    * commitment every proof must carry (e.g. the one the provider published); 0 leaves it to consumers.
    */
-  async deployModel(name: string, opts: { modelCommitment?: bigint | string } = {}) {
+  async deployModel(name: string, opts: { modelCommitment?: bigint | string; ethers?: ContractFactorySource } = {}) {
     const m = this.manifest(name);
-    const verifier = await this.deployVerifier(name);
-    const factory = await (this.hre as any).ethers.getContractFactory("ZkmlModel"); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const verifier = await this.deployVerifier(name, opts);
+    const factory = await this.contractFactory("ZkmlModel", opts.ethers);
     const layout = solidityLayout(m.publicSignals, m.quant.scaleBits);
     const model = await factory.deploy(await verifier.getAddress(), m.modelHash, layout, BigInt(opts.modelCommitment ?? 0));
     await model.waitForDeployment();
     return { verifier, model, manifest: m };
+  }
+
+  /** A contract factory by name; a contract missing from the project's artifacts is a one-line error. */
+  private async contractFactory(contract: string, ethers = this.host.ethers) {
+    if (!ethers) fail(`no ethers to deploy ${contract} with: pass { ethers } (Hardhat 3: from \`await network.connect()\`)`);
+    try {
+      return await ethers.getContractFactory(contract);
+    } catch (e) {
+      if (!/artifact|not found|HH700/i.test(String((e as Error)?.message))) throw e;
+      fail(`contract ${contract} is not compiled in this project: run \`npx hardhat zkml:compile\` (it compiles the generated verifiers and hardhat-zkml's contracts)`);
+    }
   }
 
   private modelConfig(name: string): ZkmlModelConfig {
@@ -140,7 +172,8 @@ export class ZkmlRuntime {
     return m;
   }
 
-  private compiledDir(name: string): string {
+  /** The build folder of a compiled model; an unknown or uncompiled model is a one-line error. */
+  compiledDir(name: string): string {
     const dir = this.modelDir(name);
     if (!fs.existsSync(path.join(dir, "manifest.json"))) {
       if (!this.config.models[name] && !fs.existsSync(dir)) fail(`unknown model "${name}"; configured models: ${this.modelNames().join(", ") || "none"}`);

@@ -1,7 +1,7 @@
 // Minting with AigcCollection (contracts/AigcCollection.sol): prove a prompt bound to the recipient, check the
 // proof with the collection's verify(), commit to the mint (commitPrompt) and reveal it with mintWithProof in a
 // later block. Deploying the collection: deploy/lib/aigc.ts.
-import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import type { ZkmlProverHost } from "./prover";
 import type { Manifest } from "../pipeline/manifest";
 import type { ProveResult } from "../pipeline/prove";
 import { quantizeReal } from "../numeric/fixed-point";
@@ -46,7 +46,7 @@ export interface Minted {
  * Proves `prompt` with model `m` bound to the signer and checks it with verify(); then commits to the mint
  * (commitPrompt, its own block), reveals it with mintWithProof in a later block and checks the owner.
  */
-export async function proveAndMint(hre: HardhatRuntimeEnvironment, collection: Contract, m: Manifest, prompt: number[], signer: Contract): Promise<Minted> {
+export async function proveAndMint(hre: ZkmlProverHost, collection: Contract, m: Manifest, prompt: number[], signer: Contract): Promise<Minted> {
   const proved = await hre.zkml.prove(m.name, { input_data: [prompt] }, { bindings: { recipient: signer.address } });
   const args = mintArgs(m, proved.calldata, signer.address);
   // Checked before the reveal: a reveal that fails has made the prompt public.

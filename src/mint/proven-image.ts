@@ -2,7 +2,7 @@
 // (scripts/gan.ts, test/e2e/gan.test.ts): prompt -> seed -> proof of the generator's image, bound to the
 // recipient -> commitPrompt, then mintWithProof in a later block -> tokenURI with the proven image as on-chain SVG.
 // Deploying the collection: deploy/lib/proven-image.ts.
-import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import type { ZkmlProverHost } from "./prover";
 import type { Manifest } from "../pipeline/manifest";
 import type { ProveResult } from "../pipeline/prove";
 import { recipientContext } from "../privacy/seeded";
@@ -34,7 +34,7 @@ export function imageShape(m: Manifest): { width: number; height: number } {
 
 /** Proves `prompt` for `recipient`, then commits to its mint and mints it through `collection` (from the collection's signer). */
 export async function proveAndMintImage(
-  hre: HardhatRuntimeEnvironment,
+  hre: ZkmlProverHost,
   m: Manifest,
   deployed: { verifier: Contract; collection: Contract },
   prompt: string,
