@@ -6,7 +6,7 @@ import { FIELD_MODULUS } from "../numeric/field";
 import { generateDevZkey } from "./devsetup";
 import { Groth16Calldata, Groth16Proof, Groth16VerificationKey } from "./groth16";
 import { KeySetupOptions, ProofAndSignals, ProvingSystem, Witness } from "./proving-system";
-import { releaseSnarkjs, snarkjs, snarkLogger } from "./snarkjs";
+import { releaseSnarkjs, snarkLogger, useSnarkjs } from "./snarkjs";
 import { encodeWtns } from "./wtns";
 
 const QUIET = { info: () => undefined, debug: () => undefined, warn: () => undefined, error: () => undefined };
@@ -22,29 +22,29 @@ export const snarkjsGroth16: ProvingSystem = {
     if (opts.ptau) return ceremonyKey(r1cs, opts.ptau, zkeyOut, opts.log, opts.verbose ?? false);
     await generateDevZkey(r1cs, opts.power, zkeyOut, { log: opts.verbose ? opts.log : undefined, ptauOut: opts.devPtauOut });
     if (opts.devPtauOut && !fs.existsSync(opts.devPtauOut)) throw new Error(`development setup did not write ${opts.devPtauOut}`);
-    return snarkjs().zKey.exportVerificationKey(zkeyOut);
+    return useSnarkjs((s) => s.zKey.exportVerificationKey(zkeyOut));
   },
 
   async verificationKey(zkey: string): Promise<Groth16VerificationKey> {
-    return snarkjs().zKey.exportVerificationKey(zkey);
+    return useSnarkjs((s) => s.zKey.exportVerificationKey(zkey));
   },
 
   async prove(zkey: string, witness: Witness): Promise<ProofAndSignals> {
     // A witness in memory is handed over as an in-memory .wtns (fastfile's { type: "mem" }): no temporary file.
     const wtns = Array.isArray(witness) ? { type: "mem", data: encodeWtns(witness, FIELD_MODULUS) } : witness.wtnsFile;
-    return snarkjs().groth16.prove(zkey, wtns);
+    return useSnarkjs((s) => s.groth16.prove(zkey, wtns));
   },
 
   async verify(vkey: Groth16VerificationKey, publicSignals: string[], proof: Groth16Proof): Promise<boolean> {
     try {
-      return await snarkjs().groth16.verify(vkey, publicSignals, proof, { info: () => undefined, error: () => undefined });
+      return await useSnarkjs((s) => s.groth16.verify(vkey, publicSignals, proof, { info: () => undefined, error: () => undefined }));
     } catch {
       return false; // malformed proof or signals: not a valid proof
     }
   },
 
   async calldata(proof: Groth16Proof, publicSignals: string[]): Promise<Groth16Calldata> {
-    const raw: string = await snarkjs().groth16.exportSolidityCallData(proof, publicSignals);
+    const raw: string = await useSnarkjs((s) => s.groth16.exportSolidityCallData(proof, publicSignals));
     const [a, b, c, pub] = JSON.parse(`[${raw}]`);
     return { a, b, c, publicSignals: pub };
   },
@@ -52,21 +52,21 @@ export const snarkjsGroth16: ProvingSystem = {
   /** snarkjs's Groth16 verifier template, renamed so several models can live in one Hardhat project. */
   async solidityVerifier(zkey: string, contractName: string): Promise<string> {
     const template = fs.readFileSync(path.join(path.dirname(require.resolve("snarkjs")), "..", "templates", "verifier_groth16.sol.ejs"), "utf8");
-    const src: string = await snarkjs().zKey.exportSolidityVerifier(zkey, { groth16: template });
+    const src: string = await useSnarkjs((s) => s.zKey.exportSolidityVerifier(zkey, { groth16: template }));
     if (!src.includes("contract Groth16Verifier")) fail("unexpected snarkjs verifier template: contract Groth16Verifier not found");
     return src.replace("contract Groth16Verifier", `contract ${contractName}`);
   },
 
   async contribute(zkey: string, zkeyOut: string, participant: string, entropy: string): Promise<string> {
-    return hex(await snarkjs().zKey.contribute(zkey, zkeyOut, participant, entropy));
+    return hex(await useSnarkjs((s) => s.zKey.contribute(zkey, zkeyOut, participant, entropy)));
   },
 
   async beacon(zkey: string, zkeyOut: string, name: string, beaconHex: string, iterationsExp: number): Promise<string> {
-    return hex(await snarkjs().zKey.beacon(zkey, zkeyOut, name, beaconHex.replace(/^0x/, ""), iterationsExp));
+    return hex(await useSnarkjs((s) => s.zKey.beacon(zkey, zkeyOut, name, beaconHex.replace(/^0x/, ""), iterationsExp)));
   },
 
   async verifySetup(r1cs: string, ptau: string, zkey: string): Promise<boolean> {
-    return snarkjs().zKey.verifyFromR1cs(r1cs, ptau, zkey, QUIET);
+    return useSnarkjs((s) => s.zKey.verifyFromR1cs(r1cs, ptau, zkey, QUIET));
   },
 
   release: releaseSnarkjs,
@@ -77,7 +77,10 @@ export const snarkjsGroth16: ProvingSystem = {
  * straight out of `zkey new` has δ = 1 and would let anyone forge proofs, so it is never used as is.
  */
 async function ceremonyKey(r1cs: string, ptau: string, zkeyOut: string, log: (m: string) => void, verbose: boolean): Promise<Groth16VerificationKey> {
-  const s = snarkjs();
+  return useSnarkjs((s) => ceremonyKeyWith(s, r1cs, ptau, zkeyOut, log, verbose));
+}
+
+async function ceremonyKeyWith(s: any, r1cs: string, ptau: string, zkeyOut: string, log: (m: string) => void, verbose: boolean): Promise<Groth16VerificationKey> { // eslint-disable-line @typescript-eslint/no-explicit-any
   const logger = snarkLogger(log, verbose);
   const initial = `${zkeyOut}.0`;
   try {

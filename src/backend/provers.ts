@@ -54,32 +54,3 @@ export function provingSystem(choice: ProverChoice = DEFAULT_PROVER): ProvingSys
 export async function releaseProvingSystems(): Promise<void> {
   for (const system of loaded.values()) await system.release();
 }
-
-/** How long the proving systems stay loaded after their last use by usingProvingSystems. */
-export const IDLE_RELEASE_MS = 1000;
-
-let active = 0;
-let idleTimer: NodeJS.Timeout | undefined;
-let releasing: Promise<void> | undefined;
-
-/**
- * Runs `fn`, which may use the proving systems; once none has been used for IDLE_RELEASE_MS, releases
- * them. snarkjs's worker threads would otherwise keep a finished process alive (a test runner that
- * waits for its event loop to drain, as Hardhat 3's mocha does), while back-to-back calls keep them.
- * The timer is unref'd: it never keeps a process alive by itself.
- */
-export async function usingProvingSystems<T>(fn: () => Promise<T>): Promise<T> {
-  active++;
-  clearTimeout(idleTimer);
-  await releasing;
-  try {
-    return await fn();
-  } finally {
-    if (--active === 0) {
-      idleTimer = setTimeout(() => {
-        if (active === 0) releasing = releaseProvingSystems().finally(() => (releasing = undefined));
-      }, IDLE_RELEASE_MS);
-      idleTimer.unref();
-    }
-  }
-}

@@ -1,7 +1,7 @@
 import fs from "fs";
 import path from "path";
 import { Groth16Proof } from "../backend/groth16";
-import { ProverChoice, usingProvingSystems } from "../backend/provers";
+import { ProverChoice } from "../backend/provers";
 import { fail } from "../errors";
 import { CalibrationSettings, CompiledModel, compileModel, StepRunner } from "../pipeline/compile";
 import { loadManifest, Manifest } from "../pipeline/manifest";
@@ -83,7 +83,7 @@ export class ZkmlRuntime {
     const results: CompiledModel[] = [];
     for (const [name, m] of targets) {
       results.push(
-        await usingProvingSystems(() => compileModel({
+        await compileModel({
           name,
           onnx: m.onnx,
           buildDir: this.config.buildDir,
@@ -99,7 +99,7 @@ export class ZkmlRuntime {
           log,
           progress: req.progress,
           verbose: req.verbose,
-        })),
+        }),
       );
     }
     return results;
@@ -112,7 +112,7 @@ export class ZkmlRuntime {
   async prove(name: string, input: unknown, opts: ProveOptions & { out?: string } = {}): Promise<ProveResult> {
     const dir = this.compiledDir(name);
     const raw = typeof input === "string" ? readJsonFile(input) : input;
-    const result = await usingProvingSystems(() => proveModel(dir, raw, { ...opts, prover: opts.prover ?? this.config.prover }));
+    const result = await proveModel(dir, raw, { ...opts, prover: opts.prover ?? this.config.prover });
     if (opts.out) await writeProof(opts.out, result);
     return result;
   }
@@ -125,7 +125,7 @@ export class ZkmlRuntime {
 
   async verify(name: string, proof: Groth16Proof, publicSignals: string[], opts: { prover?: ProverChoice } = {}): Promise<VerifyResult> {
     const dir = this.compiledDir(name);
-    return usingProvingSystems(() => verifyModelProof(dir, proof, publicSignals, { prover: opts.prover ?? this.config.prover }));
+    return verifyModelProof(dir, proof, publicSignals, { prover: opts.prover ?? this.config.prover });
   }
 
   /**
