@@ -4,14 +4,15 @@ import { Elu, Erf, Gelu, LeakyRelu, PRelu, Sigmoid, Softmax, Tanh } from "./acti
 import { Div, Mul, Pow } from "./arith";
 import { Conv } from "./conv";
 import { ConvTranspose } from "./conv-transpose";
-import { Add, Sub } from "./elementwise";
+import { Add, Max, Mean, Min, Neg, Sub, Sum } from "./elementwise";
+import { Abs, Clip, HardSigmoid, HardSwish, Sign } from "./clamp";
 import { Concat, Pad, Slice, Squeeze, Transpose, Unsqueeze } from "./layout";
 import { Gemm, MatMul } from "./linear";
 import { BatchNormalization } from "./normalization";
 import { OpDef } from "./op";
 import { AveragePool, GlobalAveragePool, GlobalMaxPool, MaxPool } from "./pool";
 import { Relu } from "./relu";
-import { Constant, Flatten, Identity, Reshape } from "./shape-ops";
+import { Constant, Dropout, Flatten, Identity, Reshape } from "./shape-ops";
 import { Cast } from "./cast";
 import { And, Equal, Greater, GreaterOrEqual, Less, LessOrEqual, Not, Or, Xor } from "./compare";
 import { Where } from "./where";
@@ -30,6 +31,7 @@ const OPS: Record<string, OpDef> = {
   AveragePool, MaxPool, GlobalAveragePool, GlobalMaxPool,
   BatchNormalization,
   ConvTranspose,
+  Neg, Abs, Sign, Clip, Max, Min, Sum, Mean, HardSigmoid, HardSwish, Dropout,
 };
 
 export function supportedOps(): string[] {

@@ -68,3 +68,42 @@ function constantValue(node: Node): Tensor {
   }
   fail(`${describeNode(node)}: unsupported Constant attribute (${Object.keys(a).join(", ") || "none"})`);
 }
+
+/**
+ * Dropout at inference: the identity. Before opset 7 the is_test attribute selects inference (its
+ * default 0 means training); since opset 12 the optional input 2, training_mode, must be absent or a
+ * constant false. The ratio (attribute, or input 1 since opset 12) has no effect at inference. The
+ * optional mask output is a constant-valued tensor (scale 0, no signal): all true since opset 12, as
+ * the spec and onnxruntime agree; before opset 12 the spec leaves it open and onnxruntime, the
+ * reference every accuracy check here uses, returns all false (the ONNX reference implementation
+ * all true), so it is all false there. Exporters declare the mask but rarely read it at inference.
+ */
+export const Dropout: OpDef = {
+  arity: [1, 3],
+  inferShapes: (node, [x]) => node.outputs.map(() => x.shape),
+  fold(node, present) {
+    // present holds only the given inputs: training_mode follows those of inputs 0 and 1.
+    const x = present[0];
+    inferenceOnly(node, undefined, node.inputs[2] ? present[node.inputs.slice(0, 2).filter((n) => n !== "").length] : undefined);
+    // The mask's value depends on the opset, which folding does not know: a constant mask is not produced.
+    return [x];
+  },
+  apply(ctx, node, args) {
+    const x = args[0];
+    if (x.kind !== "value") fail(`${describeNode(node)}: expected a computed input`);
+    const mode = args[2];
+    inferenceOnly(node, ctx.opset, mode === undefined ? undefined : mode.kind === "const" ? mode.tensor : "computed");
+    const kept = ctx.opset >= 12 ? 1n : 0n;
+    const mask = { shape: x.value.shape, scale: 0, data: x.value.data.map(() => ctx.dom.constant(kept)) };
+    return [x.value, mask];
+  },
+};
+
+/** Refuses a Dropout that would drop: training mode is random, which no proof can reproduce. */
+function inferenceOnly(node: Node, opset: number | undefined, trainingMode: Tensor | "computed" | undefined): void {
+  if (opset !== undefined && opset < 7 && attrInt(node, "is_test", 0) === 0)
+    fail(`${describeNode(node)}: is_test is 0 (training mode, random); only inference (is_test = 1) is supported before opset 7`);
+  if (trainingMode === "computed") fail(`${describeNode(node)}: training_mode (input 2) must be a constant false; a computed mode is not supported`);
+  if (trainingMode && trainingMode.data.some((v) => v !== 0))
+    fail(`${describeNode(node)}: training_mode (input 2) is true (random dropout); only inference is supported`);
+}
