@@ -118,6 +118,27 @@ export function emitCircom(program: CircuitProgram, header: string, layout: Sign
   return lines.join("\n");
 }
 
+/**
+ * V8's limit on one WebAssembly function body (kMaxFunctionSize). circom compiles the Model template's
+ * witness code into one function: past this, WebAssembly.compile refuses it ("size ... > maximum
+ * function size 7654321") when the witness is computed.
+ */
+export const MAX_WASM_FUNCTION_BYTES = 7_654_321;
+
+/**
+ * Estimated bytes of circom's witness function for the Model template of a circom body. Measured with
+ * circom2 2.x on Gemm/Relu models (128 inputs × 500 and 2,000 outputs, 16 × 500 and 2,000): 42 bytes per
+ * linear-expression term written in main (each weight of a layer is one), 148 per gadget component.
+ * 128 × 2,000 (88k constraints, 258k terms) made an 11.1 MB function: the terms, not the
+ * constraints, cross the limit.
+ */
+export function witnessFunctionBytes(program: CircuitProgram): number {
+  const terms = program.gadgets.reduce((n, g) => n + g.inputs.reduce((m, e) => m + e.terms.size, 0), 0) + program.outputs.reduce((m, e) => m + e.terms.size, 0);
+  return BYTES_PER_TERM * terms + BYTES_PER_GADGET * program.gadgets.length;
+}
+const BYTES_PER_TERM = 42;
+const BYTES_PER_GADGET = 148;
+
 const range = (n: number, array: string) => Array.from({ length: n }, (_, i) => `${array}[${i}]`);
 
 /** Each packed word as a linear expression: sum_j 2^(bits*j) * (v_j + 2^(bits-1)). */

@@ -62,6 +62,7 @@ export interface CompileArgs {
   scaleBits?: number;
   calibration?: string;
   inputBits?: number;
+  maxConstraints?: number;
   force?: boolean;
   noSolidity?: boolean;
   snarkjsLog?: boolean;
@@ -74,6 +75,7 @@ export async function compileAction(args: CompileArgs, ctx: TaskContext) {
     ptau: fromShell(args.ptau),
     scaleBits: args.scaleBits,
     inputBits: args.inputBits,
+    maxConstraints: args.maxConstraints,
     calibration: fromShell(args.calibration),
     force: args.force,
     verbose: args.snarkjsLog,
@@ -142,6 +144,7 @@ export async function proveAction(args: ProveArgs, ctx: TaskContext) {
     if (r.reference) console.log(`  onnxruntime:       ${show(r.reference.outputs[i])}`);
   });
   if (r.reference) console.log(`max |proved - onnxruntime| = ${r.reference.maxAbsError.toExponential(3)}`);
+  if (r.referenceUnavailable) console.log((await import("../pipeline/prove")).describeNoReference(r.referenceUnavailable));
   console.log(`wrote proof.json, public.json, output.json, calldata.json to ${path.relative(process.cwd(), out) || "."}`);
   return r;
 }

@@ -22,6 +22,8 @@ export interface ZkmlModelUserConfig {
   calibrationSamples?: number;
   /** "circom" or "direct" (gadgets written as R1CS, for large models); default: by size. */
   body?: "circom" | "direct";
+  /** Overrides zkml.maxConstraints for this model. */
+  maxConstraints?: number;
 }
 
 export interface ZkmlUserConfig {
@@ -38,6 +40,11 @@ export interface ZkmlUserConfig {
   ptau?: string;
   /** The proving system that sets up, proves and verifies (default "snarkjs"; see src/backend/provers.ts). */
   prover?: string;
+  /**
+   * Compile refuses, before calibrating, a model whose constraints estimated from its graph exceed this
+   * (default: what this machine's memory can set up, about 7M on 24 GiB; src/quantize/estimate.ts).
+   */
+  maxConstraints?: number;
 }
 
 export interface ZkmlModelConfig {
@@ -50,6 +57,7 @@ export interface ZkmlModelConfig {
   visibility: Visibility;
   calibrationSamples?: number;
   body?: "circom" | "direct";
+  maxConstraints?: number;
 }
 
 export interface ZkmlConfig {
@@ -62,9 +70,14 @@ export interface ZkmlConfig {
   ptau?: string;
   /** A name in PROVING_SYSTEMS (src/backend/provers.ts). */
   prover: string;
+  /** undefined: the machine's default (src/quantize/estimate.ts). */
+  maxConstraints?: number;
 }
 
 export const DEFAULT_INPUT_BITS = 24;
+
+/** The largest maxConstraints: 2^28, the largest powers of tau there are. */
+const MAX_CONSTRAINTS_LIMIT = 2 ** 28;
 
 /**
  * Validates the user's `zkml` section; returns a list of problems instead of throwing. Paths resolve
@@ -99,8 +112,9 @@ export function resolveZkmlConfig(user: ZkmlUserConfig | undefined, root: string
   };
   const scaleBits = int(u.scaleBits, "zkml.scaleBits", 1, 32, undefined);
   const inputBits = int(u.inputBits, "zkml.inputBits", 2, 128, DEFAULT_INPUT_BITS);
+  const maxConstraints = int(u.maxConstraints, "zkml.maxConstraints", 1, MAX_CONSTRAINTS_LIMIT, undefined);
   const abs = (p: string | undefined) => (typeof p === "string" ? path.resolve(root, p) : undefined);
-  const knownTop = new Set(["models", "scaleBits", "inputBits", "buildDir", "verifiersDir", "ptau", "prover"]);
+  const knownTop = new Set(["models", "scaleBits", "inputBits", "buildDir", "verifiersDir", "ptau", "prover", "maxConstraints"]);
   for (const k of Object.keys(u)) if (!knownTop.has(k)) errors.push(`zkml: unknown setting "${k}" (known: ${[...knownTop].join(", ")})`);
   const models: Record<string, ZkmlModelConfig> = {};
   const modelsOk = u.models === undefined || (typeof u.models === "object" && u.models !== null && !Array.isArray(u.models));
@@ -112,7 +126,7 @@ export function resolveZkmlConfig(user: ZkmlUserConfig | undefined, root: string
       errors.push(`${where} must be an object with an "onnx" path`);
       continue;
     }
-    const known = new Set(["onnx", "scaleBits", "inputBits", "calibration", "bind", "visibility", "calibrationSamples", "body"]);
+    const known = new Set(["onnx", "scaleBits", "inputBits", "calibration", "bind", "visibility", "calibrationSamples", "body", "maxConstraints"]);
     for (const k of Object.keys(m)) if (!known.has(k)) errors.push(`${where}: unknown setting "${k}"`);
     const onnx = str(m.onnx, `${where}.onnx`);
     if (m.onnx === undefined) errors.push(`${where}.onnx is required`);
@@ -125,6 +139,7 @@ export function resolveZkmlConfig(user: ZkmlUserConfig | undefined, root: string
       visibility: visibilityOf(m.visibility, `${where}.visibility`),
       calibrationSamples: int(m.calibrationSamples, `${where}.calibrationSamples`, 1, 10_000, undefined),
       body: m.body,
+      maxConstraints: int(m.maxConstraints, `${where}.maxConstraints`, 1, MAX_CONSTRAINTS_LIMIT, maxConstraints),
     };
     if (m.body !== undefined && m.body !== "circom" && m.body !== "direct") errors.push(`${where}.body must be "circom" or "direct", got ${JSON.stringify(m.body)}`);
   }
@@ -137,6 +152,7 @@ export function resolveZkmlConfig(user: ZkmlUserConfig | undefined, root: string
     verifiersDir: abs(str(u.verifiersDir, "zkml.verifiersDir")) ?? path.join(sources, "zkml"),
     ptau: abs(str(u.ptau, "zkml.ptau")),
     prover: isProverName(u.prover) ? u.prover : DEFAULT_PROVER,
+    maxConstraints,
   };
   return { config, errors };
 }

@@ -21,6 +21,8 @@ export interface CompileRequest {
   /** A JSON file of calibration inputs (one input object or an array of them). */
   calibration?: string;
   inputBits?: number;
+  /** Overrides zkml.maxConstraints (and the model's) for this compile. */
+  maxConstraints?: number;
   /** Bound public inputs for an ad-hoc (`onnx`) model; configured models use their `bind`. */
   bind?: string[];
   log?: (msg: string) => void;
@@ -73,7 +75,7 @@ export class ZkmlRuntime {
       const onnx = path.resolve(this.host.root, req.onnx);
       const name = req.name ?? defaultModelName(onnx);
       const base = this.config.models[name];
-      targets.push([name, { onnx, scaleBits: base?.scaleBits ?? this.config.scaleBits, inputBits: base?.inputBits ?? this.config.inputBits, calibration: base?.calibration, bind: req.bind ?? base?.bind ?? [], visibility: base?.visibility ?? PUBLIC_VISIBILITY }]);
+      targets.push([name, { onnx, scaleBits: base?.scaleBits ?? this.config.scaleBits, inputBits: base?.inputBits ?? this.config.inputBits, calibration: base?.calibration, bind: req.bind ?? base?.bind ?? [], visibility: base?.visibility ?? PUBLIC_VISIBILITY, maxConstraints: base?.maxConstraints }]);
     } else if (req.name) {
       targets.push([req.name, this.modelConfig(req.name)]);
     } else {
@@ -91,6 +93,7 @@ export class ZkmlRuntime {
           quant: { scaleBits: req.scaleBits ?? m.scaleBits, inputBits: req.inputBits ?? m.inputBits },
           calibration: { ...calibrationSettings(req.calibration ? path.resolve(this.host.root, req.calibration) : m.calibration), samples: m.calibrationSamples },
           body: m.body,
+          maxConstraints: req.maxConstraints ?? m.maxConstraints ?? this.config.maxConstraints,
           bindings: m.bind,
           visibility: m.visibility,
           ptau: req.ptau ? path.resolve(this.host.root, req.ptau) : this.config.ptau,

@@ -34,6 +34,7 @@ export const TASKS: readonly TaskSpec[] = [
       { name: "scaleBits", description: "Fixed-point fraction bits (default: calibrated per model)", kind: "optional", type: "int" },
       { name: "calibration", description: "Calibration inputs: a JSON file with one input or an array of inputs", kind: "optional" },
       { name: "inputBits", description: "Bits of the quantized input range", kind: "optional", type: "int" },
+      { name: "maxConstraints", description: "Refuse, before calibrating, a model estimated above this many constraints (default: what this machine's memory can set up)", kind: "optional", type: "int" },
       { name: "force", description: "Rebuild even when nothing changed", kind: "flag" },
       { name: "noSolidity", description: "Do not run Hardhat's Solidity compile afterwards", kind: "flag" },
       { name: "snarkjsLog", description: "Show snarkjs progress lines", kind: "flag" },

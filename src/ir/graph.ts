@@ -16,9 +16,38 @@ export interface Node {
   attrs: Record<string, AttrValue>;
 }
 
+/**
+ * A graph input's ONNX element type. Floats are quantized at the model scale; integer and bool inputs
+ * are exact integers (scale 0). Absent means float32 (manifests written before integer inputs).
+ */
+export type ElemType = "float32" | "float64" | "int64" | "int32" | "int8" | "uint8" | "bool";
+
 export interface ValueInfo {
   name: string;
   shape: number[];
+  elemType?: ElemType;
+}
+
+/** True for integer and bool inputs: their values are exact integers, quantized at scale 0. */
+export function isIntegerInput(vi: ValueInfo): boolean {
+  return vi.elemType !== undefined && vi.elemType !== "float32" && vi.elemType !== "float64";
+}
+
+/** The fixed-point scale a graph input is quantized at. */
+export function inputScale(vi: ValueInfo, scaleBits: number): number {
+  return isIntegerInput(vi) ? 0 : scaleBits;
+}
+
+/** The values an integer element type holds (what prove accepts before the input range check). */
+export function elemTypeRange(t: ElemType): [number, number] | undefined {
+  switch (t) {
+    case "bool": return [0, 1];
+    case "uint8": return [0, 255];
+    case "int8": return [-128, 127];
+    case "int32": return [-(2 ** 31), 2 ** 31 - 1];
+    case "int64": return [-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
+    default: return undefined;
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import { onnx } from "onnx-proto";
 import { fail, ZkmlError } from "../errors";
-import { AttrValue, describeNode, Graph, Node, size, Tensor, ValueInfo } from "../ir/graph";
+import { AttrValue, describeNode, ElemType, Graph, Node, size, Tensor, ValueInfo } from "../ir/graph";
 import { foldIntoLinearLayers } from "../ir/fold-batchnorm";
 import { opFor } from "../ops/registry";
 import { ShapeArg } from "../ops/op";
@@ -39,7 +39,7 @@ export function importOnnx(bytes: Uint8Array, source = "model", options: ImportO
   for (const vi of g.input) {
     const name = vi.name ?? "";
     if (constants.has(name)) continue; // older exporters list initializers as inputs too
-    inputs.push({ name, shape: valueShape(vi, "input") });
+    inputs.push({ name, shape: valueShape(vi, "input"), elemType: inputElemType(vi) });
     shapes.set(name, inputs[inputs.length - 1].shape);
   }
   if (inputs.length === 0) fail(`${source} has no graph inputs: nothing to prove`);
@@ -95,8 +95,6 @@ function checkDims(dims: number[], what: string): void {
 function valueShape(vi: onnx.IValueInfoProto, role: string): number[] {
   const tt = vi.type?.tensorType;
   if (!tt) fail(`${role} "${vi.name}" is not a tensor`);
-  if (tt.elemType !== onnx.TensorProto.DataType.FLOAT && tt.elemType !== onnx.TensorProto.DataType.DOUBLE)
-    fail(`${role} "${vi.name}" has ONNX element type ${tt.elemType}; only float inputs are supported`);
   const dims = (tt.shape?.dim ?? []).map((d, i) => {
     const v = num(d.dimValue as number | Long);
     if (d.dimParam || v === 0) {
@@ -108,6 +106,27 @@ function valueShape(vi: onnx.IValueInfoProto, role: string): number[] {
   });
   checkDims(dims, `${role} "${vi.name}"`);
   return dims;
+}
+
+const ELEM_TYPES: Partial<Record<number, ElemType>> = {
+  [onnx.TensorProto.DataType.FLOAT]: "float32",
+  [onnx.TensorProto.DataType.DOUBLE]: "float64",
+  [onnx.TensorProto.DataType.INT64]: "int64",
+  [onnx.TensorProto.DataType.INT32]: "int32",
+  [onnx.TensorProto.DataType.INT8]: "int8",
+  [onnx.TensorProto.DataType.UINT8]: "uint8",
+  [onnx.TensorProto.DataType.BOOL]: "bool",
+};
+
+/** A graph input's element type: floats are quantized at the model scale, integers and bools exactly. */
+function inputElemType(vi: onnx.IValueInfoProto): ElemType {
+  const t = vi.type!.tensorType!.elemType ?? 0;
+  const e = ELEM_TYPES[t];
+  if (!e) {
+    const name = onnx.TensorProto.DataType[t] ?? String(t);
+    fail(`input "${vi.name}" has ONNX element type ${name}; supported input types: float, double, int64, int32, int8, uint8, bool`);
+  }
+  return e;
 }
 
 function nodeFromProto(np: onnx.INodeProto, i: number): Node {

@@ -1,12 +1,16 @@
-// Minimal ONNX serializer for the hand-built example models.
-// Values are float32 (all the zk pipeline computes with); int64 initializers exist only for shape
-// operands (Reshape's target shape), which ONNX requires to be int64.
+// Minimal ONNX serializer for the hand-built example models and the tests' models.
+// Values are float32 by default; other element types (int64 token ids, double inputs, int8 weights,
+// shape operands) are given per input, output or initializer.
 import { onnx } from "onnx-proto";
+
+export type ElementType = "float32" | "float64" | "int64" | "int32" | "int8" | "uint8" | "bool";
 
 /** A graph input/output. String dims become symbolic (dim_param), e.g. "batch_size". */
 export interface ValueSpec {
   name: string;
   dims: (number | string)[];
+  /** Default "float32". */
+  type?: ElementType;
 }
 
 export interface InitializerSpec {
@@ -14,7 +18,7 @@ export interface InitializerSpec {
   dims: number[];
   data: ArrayLike<number>;
   /** Default "float32". */
-  type?: "float32" | "int64";
+  type?: ElementType;
 }
 
 /** Attribute kind is given by its key so int vs float can't be confused (Gemm's transB must be INT). */
@@ -39,12 +43,20 @@ export interface GraphSpec {
   producerName?: string;
 }
 
-const FLOAT = onnx.TensorProto.DataType.FLOAT;
-const INT64 = onnx.TensorProto.DataType.INT64;
+const DT = onnx.TensorProto.DataType;
+const DATA_TYPES: Record<ElementType, { type: number; width: number; write(v: DataView, at: number, x: number): void }> = {
+  float32: { type: DT.FLOAT, width: 4, write: (v, at, x) => v.setFloat32(at, x, true) },
+  float64: { type: DT.DOUBLE, width: 8, write: (v, at, x) => v.setFloat64(at, x, true) },
+  int64: { type: DT.INT64, width: 8, write: (v, at, x) => v.setBigInt64(at, BigInt(x), true) },
+  int32: { type: DT.INT32, width: 4, write: (v, at, x) => v.setInt32(at, x, true) },
+  int8: { type: DT.INT8, width: 1, write: (v, at, x) => v.setInt8(at, x) },
+  uint8: { type: DT.UINT8, width: 1, write: (v, at, x) => v.setUint8(at, x) },
+  bool: { type: DT.BOOL, width: 1, write: (v, at, x) => v.setUint8(at, x ? 1 : 0) },
+};
 
-function valueInfo({ name, dims }: ValueSpec): onnx.IValueInfoProto {
+function valueInfo({ name, dims, type = "float32" }: ValueSpec): onnx.IValueInfoProto {
   const dim = dims.map((d) => (typeof d === "string" ? { dimParam: d } : { dimValue: d }));
-  return { name, type: { tensorType: { elemType: FLOAT, shape: { dim } } } };
+  return { name, type: { tensorType: { elemType: DATA_TYPES[type].type, shape: { dim } } } };
 }
 
 function tensor({ name, dims, data, type = "float32" }: InitializerSpec): onnx.ITensorProto {
@@ -53,14 +65,13 @@ function tensor({ name, dims, data, type = "float32" }: InitializerSpec): onnx.I
     throw new Error(`initializer ${name}: ${data.length} values for shape [${dims}]`);
   }
   // raw_data is little-endian by spec regardless of host byte order, hence DataView.
-  const width = type === "int64" ? 8 : 4;
+  const { type: dataType, width, write } = DATA_TYPES[type];
   const raw = new DataView(new ArrayBuffer(count * width));
   for (let k = 0; k < count; k++) {
-    if (type === "float32") raw.setFloat32(k * 4, data[k], true);
-    else if (Number.isInteger(data[k])) raw.setBigInt64(k * 8, BigInt(data[k]), true);
-    else throw new Error(`initializer ${name}: ${data[k]} is not an integer`);
+    if (type !== "float32" && type !== "float64" && !Number.isInteger(data[k])) throw new Error(`initializer ${name}: ${data[k]} is not an integer`);
+    write(raw, k * width, data[k]);
   }
-  return { name, dims, dataType: type === "int64" ? INT64 : FLOAT, rawData: new Uint8Array(raw.buffer) };
+  return { name, dims, dataType, rawData: new Uint8Array(raw.buffer) };
 }
 
 function attribute(name: string, v: AttrValue): onnx.IAttributeProto {

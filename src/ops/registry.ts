@@ -19,6 +19,11 @@ import { Where } from "./where";
 import { ArgMax, ArgMin, ReduceMax, ReduceMean, ReduceMin, ReduceSum } from "./reduce";
 import { Gather, GatherElements } from "./gather";
 import { ConstantOfShape, Expand, Range, Shape, Size, Tile } from "./shape-subgraph";
+import { CumSum, DepthToSpace, SpaceToDepth, Split, Trilu } from "./rearrange";
+import { Einsum } from "./einsum";
+import { Resize, Upsample } from "./resize";
+import { Ceil, Floor, Round } from "./rounding";
+import { OneHot } from "./onehot";
 
 const OPS: Record<string, OpDef> = {
   Gemm, MatMul, Conv, Add, Sub, Relu, Flatten, Reshape, Identity, Cast, Constant,
@@ -32,6 +37,7 @@ const OPS: Record<string, OpDef> = {
   BatchNormalization,
   ConvTranspose,
   Neg, Abs, Sign, Clip, Max, Min, Sum, Mean, HardSigmoid, HardSwish, Dropout,
+  Split, DepthToSpace, SpaceToDepth, Trilu, CumSum, Einsum, Resize, Upsample, Floor, Ceil, Round, OneHot,
 };
 
 export function supportedOps(): string[] {

@@ -1,19 +1,21 @@
 import crypto from "crypto";
 import fs from "fs";
+import os from "os";
 import path from "path";
 import { CircomArtifacts, compileCircuit, circomCommand } from "../backend/circom";
 import { ProverChoice, provingSystem } from "../backend/provers";
 import { calibrate, calibrationSamples, FidelityReport } from "../quantize/calibrate";
 import { mulberry32 } from "../util/prng";
 import { readModelInput } from "./input";
-import { onnxRuntimeLoadError, runOnnxRuntimeBatch } from "./reference";
+import { onnxRuntimeError, runOnnxRuntimeBatch } from "./reference";
 import { requiredPower } from "../backend/ptau";
 import { readR1cs } from "../backend/r1cs";
 import { linkR1cs } from "../backend/link";
 import { promptSeed, seededInputs } from "../privacy/seeded";
 import { estimateConstraints } from "../gadgets";
-import { size } from "../ir/graph";
-import { emitCircom } from "../emit/circom";
+import { isIntegerInput, size } from "../ir/graph";
+import { emitCircom, MAX_WASM_FUNCTION_BYTES, witnessFunctionBytes } from "../emit/circom";
+import { defaultMaxConstraints, refuseEnormousGraph } from "../quantize/estimate";
 import { checkFieldWrap, outputsOutsideDigit, requireNoFieldWrap, WrapFacts } from "../audit/field-wrap";
 import { paramBits, signedRange } from "../numeric/fixed-point";
 import { WrapSummary } from "./manifest";
@@ -76,10 +78,14 @@ export interface CompileOptions {
   visibility?: Visibility;
   /**
    * How the model's gadgets become constraints: "circom" compiles them with the rest, "direct" writes
-   * them as R1CS and links them to a circom interface (src/backend/link.ts). Default: circom up to
-   * DIRECT_BODY_THRESHOLD estimated constraints, direct above (circom2's WASM runs out of memory).
+   * them as R1CS and links them to a circom interface (src/backend/link.ts). Default: see chooseBody.
    */
   body?: CircuitBody;
+  /**
+   * Refuse, before calibrating, a model whose constraints estimated from its graph exceed this
+   * (default: what this machine's memory can set up, src/quantize/estimate.ts).
+   */
+  maxConstraints?: number;
   /** A ceremony .ptau; without it a development-only key is made from fresh, discarded secrets. */
   ptau?: string;
   /** The proving system that makes the keys and the verifier (default "snarkjs"; src/backend/provers.ts). */
@@ -95,6 +101,15 @@ export type CircuitBody = "circom" | "direct";
 
 /** Estimated constraints above which the gadgets are written as R1CS directly (circom2 fails near 100k). */
 export const DIRECT_BODY_THRESHOLD = 150_000;
+
+/**
+ * The automatic choice keeps circom's witness function below 2/3 of the limit: the size model
+ * (emit/circom.ts) was fitted on Gemm/Relu bodies, and other gadgets' assignments may cost more.
+ */
+export const WITNESS_FUNCTION_MARGIN = 2 / 3;
+
+/** The smallest scale calibration tries (quantize/calibrate.ts): the cheapest the model can be. */
+const MIN_CALIBRATED_SCALE_BITS = 6;
 
 /** The scale when there is no float reference to calibrate against. */
 export const FALLBACK_SCALE_BITS = 12;
@@ -150,9 +165,11 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
       return r;
     });
 
+  const imported = importOnnx(onnxBytes, path.basename(opts.onnx));
+  checkGraphSize(opts, imported);
   const manifest = await writeDirAtomically(dir, async (tmp) => {
     fs.writeFileSync(path.join(tmp, "model.onnx"), onnxBytes);
-    const { quant, report: fidelity } = await step("calibrate", () => calibrateModel(opts, path.join(tmp, "model.onnx"), onnxBytes));
+    const { quant, report: fidelity } = await step("calibrate", () => calibrateModel(opts, path.join(tmp, "model.onnx"), imported));
     if (fidelity) opts.log(`${opts.name}: ${describeFidelity(fidelity)}`);
     const built = await buildCircuit(opts.name, onnxBytes, path.basename(opts.onnx), quant, tmp, step, { bindings, visibility, body: opts.body });
     const { graph, program, circuitSrc, layout, artifacts: art } = built;
@@ -203,6 +220,18 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
   return { dir, manifest, cached: false };
 }
 
+/**
+ * Refuses, before calibration, a model whose graph estimate exceeds maxConstraints (default: what this
+ * machine's memory can set up). The estimate is taken at the smallest scale calibration may choose
+ * (2^6) unless the scale is fixed, so it never exceeds what any chosen scale costs.
+ */
+function checkGraphSize(opts: CompileOptions, graph: Graph): void {
+  const limit = opts.maxConstraints ?? defaultMaxConstraints(os.totalmem());
+  const quant = { scaleBits: opts.quant.scaleBits ?? MIN_CALIBRATED_SCALE_BITS, inputBits: opts.quant.inputBits };
+  const est = refuseEnormousGraph(opts.name, graph, quant, limit);
+  opts.log(`${opts.name}: about ${est.constraints.toLocaleString("en-US")} constraints estimated from the graph (limit ${limit.toLocaleString("en-US")})`);
+}
+
 export interface BuiltCircuit {
   graph: Graph;
   qmodel: QuantizedModel;
@@ -238,13 +267,13 @@ export async function buildCircuit(
   const qmodel = await step("quantize", () => quantizeModel(graph, quant, { privateParams: io.visibility.params === "private" }));
   const program = await step("lower", () => lowerModel(qmodel));
   const layout = signalLayout(
-    { inputCount: program.inputCount, inputBits: quant.inputBits, outputBounds: qmodel.outputBounds, params: qmodel.params?.values, scaleBits: quant.scaleBits },
+    { inputCount: program.inputCount, inputBits: quant.inputBits, outputBounds: qmodel.outputBounds, params: qmodel.params?.values, scaleBits: quant.scaleBits, integerInputs: integerInputs(graph) },
     io.visibility,
     io.bindings,
   );
   const header = `model "${name}" from ${source}, scale 2^${quant.scaleBits}, inputs ${quant.inputBits} bits; ${describeVisibility(io.visibility)}`;
   const inputCount = graph.inputs.reduce((n, vi) => n + size(vi.shape), 0);
-  const body = io.body ?? (estimateConstraints(qmodel.sites, inputCount, quant.inputBits) > DIRECT_BODY_THRESHOLD ? "direct" : "circom");
+  const body = chooseBody(name, io.body, estimateConstraints(qmodel.sites, inputCount, quant.inputBits), witnessFunctionBytes(program));
   const wrap = await step("wrap check", () => checkFieldWrap(program, wrapFacts(quant, qmodel)));
   requireNoFieldWrap(wrap, name);
   // Outputs the constraints alone do not keep inside their packing digit get a range check of it.
@@ -260,6 +289,31 @@ export async function buildCircuit(
     artifacts.linkedSym = linkedSym;
   }
   return { graph, qmodel, program, circuitSrc, layout, artifacts, body, wrap: { widestBits: wrap.widestBits, marginBits: wrap.marginBits, widestAt: wrap.widestAt, fieldNative: wrap.fieldNative, digitChecks: digitChecks.length } };
+}
+
+/**
+ * The circuit body. circom is the default up to DIRECT_BODY_THRESHOLD estimated constraints (circom2's
+ * memory) and while circom's main witness function stays below WITNESS_FUNCTION_MARGIN of WebAssembly's
+ * limit on one function; a forced circom body past that limit would compile, then fail to witness.
+ */
+export function chooseBody(name: string, forced: CircuitBody | undefined, constraints: number, functionBytes: number): CircuitBody {
+  if (forced === "circom" && functionBytes > MAX_WASM_FUNCTION_BYTES)
+    fail(
+      `model "${name}": a circom body would make circom's witness function about ${(functionBytes / 1e6).toFixed(1)} MB, above WebAssembly's ` +
+        `limit of ${MAX_WASM_FUNCTION_BYTES.toLocaleString("en-US")} bytes on one function (witness generation would fail); use body: "direct"`,
+    );
+  if (forced) return forced;
+  return constraints > DIRECT_BODY_THRESHOLD || functionBytes > WITNESS_FUNCTION_MARGIN * MAX_WASM_FUNCTION_BYTES ? "direct" : "circom";
+}
+
+/** Where the integer (scale 0) inputs' values sit among the flattened inputs. */
+function integerInputs(graph: Graph): { name: string; start: number; count: number }[] {
+  let start = 0;
+  return graph.inputs.flatMap((vi) => {
+    const at = start;
+    start += size(vi.shape);
+    return isIntegerInput(vi) ? [{ name: vi.name, start: at, count: size(vi.shape) }] : [];
+  });
 }
 
 /** What the interface proves about the body's inputs and private parameters (for the wrap check). */
@@ -294,15 +348,7 @@ export function checkBindings(bindings: string[]): void {
  * The scale: the user's, or the smallest that meets the fidelity target on the calibration inputs.
  * Either way the fidelity report (max error, relative error, argmax agreement) is computed.
  */
-async function calibrateModel(opts: CompileOptions, onnxFile: string, onnxBytes: Uint8Array): Promise<{ quant: QuantParams; report?: FidelityReport }> {
-  const graph = importOnnx(onnxBytes, path.basename(opts.onnx));
-  const ortError = await onnxRuntimeLoadError(onnxFile);
-  if (ortError) {
-    // Without a float reference there is nothing to calibrate against: the default scale is used.
-    const quant = { scaleBits: opts.quant.scaleBits ?? FALLBACK_SCALE_BITS, inputBits: opts.quant.inputBits };
-    opts.log(`${opts.name}: onnxruntime cannot load the model (${ortError}); no calibration or fidelity report, scale 2^${quant.scaleBits}`);
-    return { quant };
-  }
+async function calibrateModel(opts: CompileOptions, onnxFile: string, graph: Graph): Promise<{ quant: QuantParams; report?: FidelityReport }> {
   const seeded = (opts.visibility ?? PUBLIC_VISIBILITY).input === "seeded";
   if (seeded && opts.quant.scaleBits === undefined) fail(`${opts.name}: seeded inputs need a fixed scaleBits (the latent range is 2^(inputBits-1) / 2^scaleBits)`);
   // A seeded model's inputs are its seeds' expansions: the report runs on those, not on [-1, 1).
@@ -312,6 +358,13 @@ async function calibrateModel(opts: CompileOptions, onnxFile: string, onnxBytes:
       )
     : (opts.calibration?.inputs ?? []).map((raw) => readModelInput(raw, graph.inputs));
   const samples = calibrationSamples(graph, given, Math.max(opts.calibration?.samples ?? 100, given.length), mulberry32(0x5ca1e));
+  const ortError = await onnxRuntimeError(onnxFile, graph.inputs, samples[0]);
+  if (ortError) {
+    // Without a float reference there is nothing to calibrate against: the default scale is used.
+    const quant = { scaleBits: opts.quant.scaleBits ?? FALLBACK_SCALE_BITS, inputBits: opts.quant.inputBits };
+    opts.log(`${opts.name}: no float reference: onnxruntime cannot run the model (${ortError}); no calibration or fidelity report, scale 2^${quant.scaleBits}`);
+    return { quant };
+  }
   const reference = (batch: number[][][]) => runOnnxRuntimeBatch(onnxFile, graph.inputs, batch);
   const settings = { inputBits: opts.quant.inputBits, target: opts.calibration?.target, reference };
   if (opts.quant.scaleBits !== undefined) {

@@ -1,5 +1,5 @@
 import { fail } from "../errors";
-import { size, ValueInfo } from "../ir/graph";
+import { elemTypeRange, isIntegerInput, size, ValueInfo } from "../ir/graph";
 import { QuantParams } from "../ops/domain";
 import { quantizeReal } from "../numeric/fixed-point";
 
@@ -45,6 +45,7 @@ function flatValues(v: unknown, vi: ValueInfo): number[] {
   const walk = (x: unknown) => {
     if (Array.isArray(x)) x.forEach(walk);
     else if (typeof x === "number") out.push(x);
+    else if (typeof x === "boolean" && vi.elemType === "bool") out.push(x ? 1 : 0);
     else fail(`input "${vi.name}" contains ${JSON.stringify(x)}; only numbers are allowed`);
   };
   walk(v);
@@ -61,6 +62,7 @@ export function quantizeInputs(values: number[][], inputs: ValueInfo[], quant: Q
   const half = 1n << BigInt(quant.inputBits - 1);
   return values.map((list, i) =>
     list.map((x, j) => {
+      if (isIntegerInput(inputs[i])) return integerInput(x, inputs[i], j, quant.inputBits);
       const q = quantizeReal(x, quant.scaleBits, `input "${inputs[i].name}" element ${j}`);
       if (q < -half || q >= half)
         fail(`input "${inputs[i].name}" element ${j} = ${x} is outside the provable range: rounded to a multiple of ` +
@@ -69,4 +71,19 @@ export function quantizeInputs(values: number[][], inputs: ValueInfo[], quant: Q
       return q;
     }),
   );
+}
+
+/**
+ * An integer or bool input element, taken exactly (scale 0). It must be a value of its ONNX type and
+ * lie in the inputBits range the circuit checks: [-2^23, 2^23) at the default 24 bits, so token ids up
+ * to 8,388,607 (inputBits 25 doubles that). A JSON number is exact only up to 2^53, which bounds int64.
+ */
+function integerInput(x: number, vi: ValueInfo, j: number, inputBits: number): bigint {
+  const [lo, hi] = elemTypeRange(vi.elemType!)!;
+  if (!Number.isInteger(x) || x < lo || x > hi)
+    fail(`input "${vi.name}" element ${j} = ${x} is not a value of type ${vi.elemType}${vi.elemType === "int64" ? " (integers up to 2^53 in JSON)" : ` (integers in [${lo}, ${hi}])`}`);
+  const lim = 2 ** (inputBits - 1);
+  if (x < -lim || x >= lim)
+    fail(`input "${vi.name}" element ${j} = ${x} is outside the provable range of an integer input: [${-lim}, ${lim - 1}] (inputBits=${inputBits})`);
+  return BigInt(x);
 }

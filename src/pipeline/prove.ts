@@ -17,7 +17,8 @@ import { FIELD_MODULUS, toField } from "../numeric/field";
 import { writeDirAtomically, writeJson } from "./files";
 import { quantizeInputs, readModelInput } from "./input";
 import { artifact, loadManifest, Manifest } from "./manifest";
-import { runOnnxRuntime } from "./reference";
+import { firstLine, runOnnxRuntime } from "./reference";
+import { Graph, inputScale } from "../ir/graph";
 
 export interface ProvedOutput {
   name: string;
@@ -37,6 +38,8 @@ export interface ProveResult {
   commitments: Commitments;
   /** onnxruntime's float outputs on the same input, and the largest absolute difference. */
   reference?: { outputs: number[][]; maxAbsError: number };
+  /** Asked for, but onnxruntime cannot run the model: the first line of its error. The proof is made anyway. */
+  referenceUnavailable?: string;
   calldata: Groth16Calldata;
   /** The outputs' packed words (what a contract stores and fingerprints), as decimal strings. */
   packedOutputs: string[];
@@ -73,7 +76,7 @@ export async function proveModel(dir: string, rawInput: unknown, opts: ProveOpti
   if (seed === undefined && typeof rawInput === "object" && rawInput !== null && "prompt" in rawInput && !graph.inputs.some((vi) => vi.name === "prompt"))
     fail(`model "${m.name}" does not take a prompt: its inputs are ${m.visibility.input}; a prompt needs visibility.input "seeded"`);
   const q = seed !== undefined ? seededInputs(seed, graph.inputs, m.quant.inputBits) : quantizeInputs(readModelInput(rawInput, graph.inputs), graph.inputs, m.quant);
-  const values = q.map((list) => list.map((v) => dequantize(v, m.quant.scaleBits)));
+  const values = q.map((list, i) => list.map((v) => dequantize(v, inputScale(graph.inputs[i], m.quant.scaleBits))));
   const qmodel = quantizeModel(graph, m.quant, { privateParams: m.visibility.params === "private" });
   const expected = evaluateQuantized(qmodel, q).flatMap((v) => v.data);
   const words = packWords(expected, layout.outputs.packing);
@@ -102,12 +105,8 @@ export async function proveModel(dir: string, rawInput: unknown, opts: ProveOpti
   }
 
   const outputs = splitOutputs(m, expected.map((v) => dequantize(v, layout.outputs.scaleBits)));
-  let reference: ProveResult["reference"];
-  if (opts.reference !== false) {
-    const ref = await runOnnxRuntime(artifact(dir, m, "onnx"), graph.inputs, values);
-    const maxAbsError = Math.max(0, ...outputs.flatMap((o, i) => o.values.map((v, j) => Math.abs(v - ref[i][j]))));
-    reference = { outputs: ref, maxAbsError };
-  }
+  const { reference, referenceUnavailable } = opts.reference === false ? {} : await floatReference(artifact(dir, m, "onnx"), graph, values, outputs);
+  if (referenceUnavailable) log(`${m.name}: ${describeNoReference(referenceUnavailable)}`);
   return {
     model: m.name,
     modelHash: m.modelHash,
@@ -116,11 +115,32 @@ export async function proveModel(dir: string, rawInput: unknown, opts: ProveOpti
     outputs,
     commitments,
     reference,
+    referenceUnavailable,
     calldata: await system.calldata(proof, publicSignals),
     packedOutputs: words.map(String),
     seed: seed?.toString(),
     challenge: challenge?.toString(),
   };
+}
+
+/**
+ * onnxruntime's outputs on the proven input and the largest difference from the proven ones. Proving
+ * never depends on it: when onnxruntime cannot load or run the model, the reason is returned instead.
+ */
+async function floatReference(onnxFile: string, graph: Graph, values: number[][], outputs: ProvedOutput[]): Promise<Pick<ProveResult, "reference" | "referenceUnavailable">> {
+  let ref: number[][];
+  try {
+    ref = await runOnnxRuntime(onnxFile, graph.inputs, values);
+  } catch (e) {
+    return { referenceUnavailable: firstLine(e) };
+  }
+  const maxAbsError = Math.max(0, ...outputs.flatMap((o, i) => o.values.map((v, j) => Math.abs(v - ref[i][j]))));
+  return { reference: { outputs: ref, maxAbsError } };
+}
+
+/** The one line that says a proof has no float reference, and why. */
+export function describeNoReference(reason: string): string {
+  return `no float reference: onnxruntime cannot run the model (${reason}); the proof was made and checked against the bit-exact evaluator`;
 }
 
 /**
@@ -230,7 +250,7 @@ export async function writeProof(outDir: string, r: ProveResult): Promise<void> 
   await writeDirAtomically(outDir, async (tmp) => {
     writeJson(path.join(tmp, "proof.json"), r.proof);
     writeJson(path.join(tmp, "public.json"), r.publicSignals);
-    writeJson(path.join(tmp, "output.json"), { model: r.model, modelHash: r.modelHash, outputs: r.outputs, commitments: r.commitments, reference: r.reference, packedOutputs: r.packedOutputs, seed: r.seed, challenge: r.challenge });
+    writeJson(path.join(tmp, "output.json"), { model: r.model, modelHash: r.modelHash, outputs: r.outputs, commitments: r.commitments, reference: r.reference, referenceUnavailable: r.referenceUnavailable, packedOutputs: r.packedOutputs, seed: r.seed, challenge: r.challenge });
     writeJson(path.join(tmp, "calldata.json"), r.calldata);
   });
 }

@@ -26,6 +26,11 @@ export interface ValueGroup {
   scaleBits: number;
   /** A "commitment" over inputs with a private salt as its first word. */
   salted?: boolean;
+  /**
+   * Inputs only: the graph inputs whose values are exact integers (int64, bool, ...: scale 0, not
+   * `scaleBits`), by their first value's index among the inputs. Absent when every input is a float.
+   */
+  integers?: { name: string; start: number; count: number }[];
 }
 
 /**
@@ -49,6 +54,8 @@ export interface LayoutSource {
   /** Quantized private parameters (their widths set the packing; the values are never written out). */
   params?: bigint[];
   scaleBits: number;
+  /** Graph inputs held as exact integers (scale 0), see ValueGroup.integers. */
+  integerInputs?: { name: string; start: number; count: number }[];
 }
 
 export function signalLayout(src: LayoutSource, v: Visibility, bindings: string[]): SignalLayout {
@@ -72,6 +79,7 @@ export function signalLayout(src: LayoutSource, v: Visibility, bindings: string[
   else if (v.input === "seeded") inputs = { encoding: "seed", offset: take(1), count: 1, packing: inPacking, scaleBits: src.scaleBits };
   else if (v.input === "private") inputs = { encoding: "none", offset: next, count: 0, packing: inPacking, scaleBits: src.scaleBits };
   else inputs = { encoding: "packed", offset: take(inPacking.words), count: inPacking.words, packing: inPacking, scaleBits: src.scaleBits };
+  if (src.integerInputs?.length) inputs.integers = src.integerInputs;
   if (outputs.encoding === "fingerprint") outputs.challengeOffset = take(1);
   const bound = bindings.map((name) => ({ name, offset: take(1) }));
   return { count: next, outputs, modelCommitment, inputs, bindings: bound };

@@ -1,5 +1,5 @@
 import { ZkmlError } from "../errors";
-import { Graph, size } from "../ir/graph";
+import { attrInt, Graph, inputScale, isIntegerInput, size, ValueInfo } from "../ir/graph";
 import { QuantParams } from "../ops/domain";
 import { dequantize, quantizeReal } from "../numeric/fixed-point";
 import { evaluateQuantized, quantizeModel, QuantizedModel } from "./index";
@@ -64,7 +64,7 @@ export function fidelity(model: QuantizedModel, samples: number[][][], floats: n
   let agree = 0;
   let argmaxApplies = false;
   samples.forEach((sample, k) => {
-    const q = sample.map((list) => list.map((x) => quantizeReal(x, model.quant.scaleBits, "calibration input")));
+    const q = sample.map((list, i) => list.map((x) => quantizeReal(x, inputScale(model.graph.inputs[i], model.quant.scaleBits), "calibration input")));
     const outs = evaluateQuantized(model, q).map((o) => o.data.map((v) => dequantize(v, o.scale)));
     let sampleAgrees = true;
     outs.forEach((o, i) => {
@@ -83,10 +83,10 @@ export function fidelity(model: QuantizedModel, samples: number[][][], floats: n
   return { maxAbsError, outputRange, argmaxAgreement: argmaxApplies ? agree / samples.length : undefined };
 }
 
-function fitsInputs(samples: number[][][], quant: QuantParams): boolean {
+function fitsInputs(graph: Graph, samples: number[][][], quant: QuantParams): boolean {
   const half = 1n << BigInt(quant.inputBits - 1);
-  return samples.every((s) => s.every((list) => list.every((x) => {
-    const q = quantizeReal(x, quant.scaleBits, "calibration input");
+  return samples.every((s) => s.every((list, i) => list.every((x) => {
+    const q = quantizeReal(x, inputScale(graph.inputs[i], quant.scaleBits), "calibration input");
     return q >= -half && q < half;
   })));
 }
@@ -99,7 +99,7 @@ export async function calibrate(graph: Graph, opts: CalibrationOptions): Promise
   let best: { model: QuantizedModel; err: ReturnType<typeof fidelity> } | undefined;
   for (const scaleBits of opts.scales ?? DEFAULT_SCALES) {
     const quant = { scaleBits, inputBits: opts.inputBits };
-    if (!fitsInputs(opts.samples, quant)) {
+    if (!fitsInputs(graph, opts.samples, quant)) {
       tried.push({ scaleBits, rejected: `calibration inputs exceed the ${opts.inputBits}-bit input range` });
       continue;
     }
@@ -138,15 +138,35 @@ export async function calibrate(graph: Graph, opts: CalibrationOptions): Promise
 }
 
 /**
- * Calibration samples: the given ones, plus seeded random inputs drawn from the range those span
- * (or [-1, 1] without any), up to `count`.
+ * Calibration samples: the given ones, plus seeded random inputs up to `count`. Float inputs are drawn
+ * from the range the given float inputs span ([-1, 1] without any); integer inputs are whole numbers
+ * from the range their own given values span, else from integerRange.
  */
 export function calibrationSamples(graph: Graph, given: number[][][], count: number, rand: () => number): number[][][] {
-  const all = given.flatMap((s) => s.flat());
-  const lo = all.length ? Math.min(...all) : -1;
-  const hi = all.length ? Math.max(...all) : 1;
+  const floats = given.flatMap((s) => s.filter((_, i) => !isIntegerInput(graph.inputs[i])).flat());
+  const ranges = graph.inputs.map((vi, i): [number, number] => {
+    if (!isIntegerInput(vi)) return floats.length ? [Math.min(...floats), Math.max(...floats)] : [-1, 1];
+    const mine = given.flatMap((s) => s[i]);
+    return mine.length ? [Math.min(...mine), Math.max(...mine)] : integerRange(graph, vi);
+  });
+  const draw = (vi: ValueInfo, [lo, hi]: [number, number]) =>
+    isIntegerInput(vi) ? () => lo + Math.min(hi - lo, Math.floor((hi - lo + 1) * rand())) : () => lo + (hi - lo) * rand();
   const samples = [...given];
-  while (samples.length < count)
-    samples.push(graph.inputs.map((vi) => Array.from({ length: size(vi.shape) }, () => lo + (hi - lo) * rand())));
+  while (samples.length < count) samples.push(graph.inputs.map((vi, i) => Array.from({ length: size(vi.shape) }, draw(vi, ranges[i]))));
   return samples;
+}
+
+/**
+ * Default values of an integer input: the valid indices when a Gather reads it as indices (token ids
+ * into an embedding of V rows: [0, V - 1]), {0, 1} for a bool, otherwise [0, 15].
+ */
+export function integerRange(graph: Graph, vi: ValueInfo): [number, number] {
+  if (vi.elemType === "bool") return [0, 1];
+  const gather = graph.nodes.find((n) => n.op === "Gather" && n.inputs[1] === vi.name);
+  const dims = gather && (graph.constants.get(gather.inputs[0])?.dims ?? graph.shapes.get(gather.inputs[0]));
+  if (gather && dims) {
+    const axis = attrInt(gather, "axis", 0);
+    return [0, dims[axis < 0 ? axis + dims.length : axis] - 1];
+  }
+  return [0, 15];
 }

@@ -1,11 +1,12 @@
 import { fail } from "../errors";
-import { describeNode, Graph, Node, size } from "../ir/graph";
+import { describeNode, Graph, inputScale, Node, size } from "../ir/graph";
 import { Domain, QuantParams, QValue } from "../ops/domain";
 import { Arg, atScale, OpContext, ParamBinder } from "../ops/op";
 import { opFor } from "../ops/registry";
 
 /**
- * Runs a graph in one numeric domain. Inputs arrive quantized at `scaleBits`; every graph output is
+ * Runs a graph in one numeric domain. Float inputs arrive quantized at `scaleBits`, integer and bool
+ * inputs as exact integers (scale 0, as Cast to an integer type makes them); every graph output is
  * brought to `scaleBits` so the manifest has one scale for all outputs (integer and boolean outputs,
  * at scale 0, by an exact multiplication).
  */
@@ -13,7 +14,7 @@ export function runGraph<T>(graph: Graph, dom: Domain<T>, quant: QuantParams, in
   const deferring = deferrable(graph);
   const ctx: OpContext<T> = { dom, quant, opset: graph.opset, params, deferRounding: (node) => deferring.has(node.name) };
   const values = new Map<string, QValue<T>>();
-  graph.inputs.forEach((vi, i) => values.set(vi.name, { shape: vi.shape, scale: quant.scaleBits, data: inputs[i] }));
+  graph.inputs.forEach((vi, i) => values.set(vi.name, { shape: vi.shape, scale: inputScale(vi, quant.scaleBits), data: inputs[i] }));
   for (const node of graph.nodes) {
     const args = node.inputs.map((name): Arg<T> | undefined => {
       if (name === "") return undefined; // an omitted optional input

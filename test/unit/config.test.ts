@@ -24,6 +24,7 @@ describe("resolveZkmlConfig", () => {
         verifiersDir: path.join(ROOT, "contracts", "zkml"),
         ptau: undefined,
         prover: "snarkjs",
+        maxConstraints: undefined,
       });
     });
 
@@ -40,6 +41,7 @@ describe("resolveZkmlConfig", () => {
         visibility: PUBLIC_VISIBILITY,
         calibrationSamples: undefined,
         body: undefined,
+        maxConstraints: undefined,
       });
     });
 
@@ -111,6 +113,16 @@ describe("resolveZkmlConfig", () => {
       ]);
     });
 
+    it("validates maxConstraints (1 to 2^28) at the top level and per model, a model's overriding the top's", () => {
+      const { config, errors } = resolveUntyped({ maxConstraints: 1_000_000, models: { a: { onnx: "a.onnx" }, b: { onnx: "b.onnx", maxConstraints: 2 ** 28 } } });
+      expect(errors).to.deep.equal([]);
+      expect([config.maxConstraints, config.models.a.maxConstraints, config.models.b.maxConstraints]).to.deep.equal([1_000_000, 1_000_000, 2 ** 28]);
+      expect(resolveUntyped({ maxConstraints: 0 }).errors).to.deep.equal(["zkml.maxConstraints must be an integer from 1 to 268435456, got 0"]);
+      expect(resolveUntyped({ models: { m: { onnx: "m.onnx", maxConstraints: "5M" } } }).errors).to.deep.equal([
+        'zkml.models.m.maxConstraints must be an integer from 1 to 268435456, got "5M"',
+      ]);
+    });
+
     it("reports a model without an onnx path", () => {
       expect(resolveUntyped({ models: { m: {} } }).errors).to.deep.equal(["zkml.models.m.onnx is required"]);
       expect(resolveUntyped({ models: { m: { scaleBits: 8 } } }).errors).to.deep.equal(["zkml.models.m.onnx is required"]);
@@ -134,7 +146,7 @@ describe("resolveZkmlConfig", () => {
 
     it("reports unknown top-level settings and non-string paths without throwing", () => {
       expect(resolveUntyped({ scalebits: 10 }).errors).to.deep.equal([
-        'zkml: unknown setting "scalebits" (known: models, scaleBits, inputBits, buildDir, verifiersDir, ptau, prover)',
+        'zkml: unknown setting "scalebits" (known: models, scaleBits, inputBits, buildDir, verifiersDir, ptau, prover, maxConstraints)',
       ]);
       expect(resolveUntyped({ models: { m: { onnx: 5 } } }).errors).to.deep.equal(["zkml.models.m.onnx must be a non-empty string"]);
       expect(resolveUntyped({ ptau: {} }).errors).to.deep.equal(["zkml.ptau must be a non-empty string"]);

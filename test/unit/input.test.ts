@@ -148,3 +148,26 @@ describe("readModelInput: nested arrays must have the input's shape", () => {
     expectZkmlError(() => readModelInput({ x: [[1], [2, 3, 4, 5, 6]] }, ONE), 'input "x" is a ragged array');
   });
 });
+
+describe("integer and bool inputs", () => {
+  const TYPED: ValueInfo[] = [
+    { name: "ids", shape: [1, 3], elemType: "int64" },
+    { name: "mask", shape: [1, 2], elemType: "bool" },
+    { name: "px", shape: [1, 2], elemType: "uint8" },
+    { name: "x", shape: [1, 1], elemType: "float64" },
+  ];
+
+  it("takes integers exactly (scale 0) and floats at the scale; bools as true/false or 0/1", () => {
+    const raw = readModelInput({ ids: [5, 0, 8388607], mask: [true, false], px: [255, 0], x: [0.5] }, TYPED);
+    expect(raw).to.deep.equal([[5, 0, 8388607], [1, 0], [255, 0], [0.5]]);
+    expect(quantizeInputs(raw, TYPED, QUANT)).to.deep.equal([[5n, 0n, 8388607n], [1n, 0n], [255n, 0n], [2048n]]);
+  });
+
+  it("refuses a value of the wrong type or outside the input range, naming the input and element", () => {
+    expectZkmlError(() => quantizeInputs([[1, 2.5, 3], [0, 1], [0, 0], [0]], TYPED, QUANT), 'input "ids" element 1 = 2.5 is not a value of type int64');
+    expectZkmlError(() => quantizeInputs([[1, 2, -8388609], [0, 1], [0, 0], [0]], TYPED, QUANT), 'input "ids" element 2 = -8388609 is outside the provable range of an integer input: [-8388608, 8388607] (inputBits=24)');
+    expectZkmlError(() => quantizeInputs([[1, 2, 3], [0, 2], [0, 0], [0]], TYPED, QUANT), 'input "mask" element 1 = 2 is not a value of type bool (integers in [0, 1])');
+    expectZkmlError(() => quantizeInputs([[1, 2, 3], [0, 1], [256, 0], [0]], TYPED, QUANT), 'input "px" element 0 = 256 is not a value of type uint8 (integers in [0, 255])');
+    expectZkmlError(() => readModelInput({ ids: [true, 0, 1], mask: [0, 1], px: [0, 0], x: [0] }, TYPED), 'input "ids" contains true; only numbers are allowed');
+  });
+});

@@ -240,13 +240,19 @@ describe("ONNX import", () => {
       expectZkmlError(() => importSpec(spec), 'Add node "add" reads "y"', "cycle");
     });
 
-    for (const [type, name] of [[onnx.TensorProto.DataType.INT64, "INT64"], [onnx.TensorProto.DataType.INT32, "INT32"], [onnx.TensorProto.DataType.BOOL, "BOOL"]] as const) {
-      it(`a non-float graph input (${name})`, () => {
+    for (const [type, name] of [[onnx.TensorProto.DataType.STRING, "STRING"], [onnx.TensorProto.DataType.FLOAT16, "FLOAT16"], [onnx.TensorProto.DataType.UINT64, "UINT64"]] as const) {
+      it(`a graph input of an unsupported element type (${name})`, () => {
         expectZkmlError(
           () => importSpec(base(), (g) => (inputTensorType(g).elemType = type)),
-          `input "x" has ONNX element type ${type}`,
-          "only float inputs are supported",
+          `input "x" has ONNX element type ${name}`,
+          "supported input types: float, double, int64, int32, int8, uint8, bool",
         );
+      });
+    }
+
+    for (const [type, elemType] of [[onnx.TensorProto.DataType.INT64, "int64"], [onnx.TensorProto.DataType.INT32, "int32"], [onnx.TensorProto.DataType.INT8, "int8"], [onnx.TensorProto.DataType.UINT8, "uint8"], [onnx.TensorProto.DataType.BOOL, "bool"], [onnx.TensorProto.DataType.DOUBLE, "float64"], [onnx.TensorProto.DataType.FLOAT, "float32"]] as const) {
+      it(`a ${elemType} graph input is accepted with its element type`, () => {
+        expect(importSpec(base(), (g) => (inputTensorType(g).elemType = type)).inputs[0].elemType).to.equal(elemType);
       });
     }
 
