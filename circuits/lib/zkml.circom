@@ -172,3 +172,77 @@ template Dot(n) {
     }
     out <== acc;
 }
+
+// out = floor(a / b) for b of either sign (b != 0), the remainder taking the sign of b. bnonneg is the
+// boolean "b > 0" and s = 2*bnonneg - 1: |b| = 2*bsel - b with bsel = bnonneg*b, and s*r = 2*rsel - r with
+// rsel = bnonneg*r. r and gap = |b| - r - 1 are rbits-bit, so |b| >= 1 as an integer: exactly one bnonneg
+// makes it so when b != 0, none when b == 0 (a zero divisor is unsatisfiable). Then a - s*r = q*b, i.e.
+// s*a = q*|b| + r with 0 <= r < |b|, makes q the unique floor(a / b). Precondition (asserted by the bounds
+// pass): qwidth + rbits <= 252, so |q*b| < p/2 (src/gadgets/sdiv.ts).
+template SignedFloorDiv(qwidth, rbits) {
+    signal input a;
+    signal input b;
+    signal output out;
+    signal r;
+    signal bnonneg;
+    signal bsel;
+    signal rsel;
+
+    var an = a < 0 ? 1 : 0;
+    var bn = b < 0 ? 1 : 0;
+    var am = a;
+    if (an == 1) { am = -a; }
+    var bm = b;
+    if (bn == 1) { bm = -b; }
+    var qm = 0;
+    var rm = 0;
+    if (bm != 0) { qm = am \ bm; rm = am % bm; }
+    var q = qm;
+    if (an != bn) {
+        q = -qm;
+        if (rm != 0) { q = -qm - 1; }
+    }
+    var rs = a - q * b;
+    var rmag = rs;
+    if (rs < 0) { rmag = -rs; }
+    out <-- q;
+    r <-- rmag;
+    bnonneg <-- b > 0 ? 1 : 0;
+    bnonneg * (bnonneg - 1) === 0;
+    bsel <== bnonneg * b;
+    component qRange = SignedRangeCheck(qwidth);
+    qRange.in <== out;
+    component rRange = Bits(rbits);
+    rRange.in <== r;
+    component gap = Bits(rbits);
+    gap.in <== 2 * bsel - b - r - 1;
+    rsel <== bnonneg * r;
+    a - 2 * rsel + r === out * b;
+}
+
+// floor(sqrt(x)) by bits from the top, for the witness only (the template constrains the result).
+function zkmlIsqrt(x, n) {
+    var s = 0;
+    for (var i = n - 1; i >= 0; i--) {
+        var c = s + (1 << i);
+        if (c * c <= x) { s = c; }
+    }
+    return s;
+}
+
+// out = floor(sqrt(in)): out is width-bit, sq = out*out, and in - sq and sq + 2*out - in are (width+1)-bit,
+// so out^2 <= in < (out + 1)^2: one solution for in >= 0, none for in < 0 (src/gadgets/sqrt.ts).
+template IntegerSqrt(width) {
+    signal input in;
+    signal output out;
+    signal sq;
+
+    out <-- zkmlIsqrt(in, width);
+    component sRange = Bits(width);
+    sRange.in <== out;
+    sq <== out * out;
+    component lo = Bits(width + 1);
+    lo.in <== in - sq;
+    component hi = Bits(width + 1);
+    hi.in <== sq + 2 * out - in;
+}

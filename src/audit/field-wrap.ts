@@ -249,7 +249,7 @@ export class FieldWrapChecker implements ConstraintSink {
   private where(): string {
     const s = this.site;
     if (!s) return "output binding";
-    const widths = s.kind === "div" ? `quotient ${s.width} bits, divisor below 2^${s.shift}` : s.kind === "dot" ? `${s.width} terms` : `width ${s.width}, shift ${s.shift}`;
+    const widths = s.kind === "div" || s.kind === "sdiv" ? `quotient ${s.width} bits, divisor below 2^${s.shift}` : s.kind === "sqrt" ? `root ${s.width} bits` : s.kind === "dot" ? `${s.width} terms` : `width ${s.width}, shift ${s.shift}`;
     return `node "${s.node}" (${s.kind}, ${widths})`;
   }
 

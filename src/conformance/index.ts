@@ -7,7 +7,7 @@ import { importOnnx } from "../onnx/import";
 import { size } from "../ir/graph";
 import { compileModel } from "../pipeline/compile";
 import { proveModel, verifyModelProof } from "../pipeline/prove";
-import { onnxRuntimeLoadError, runOnnxRuntime } from "../pipeline/reference";
+import { runOnnxRuntime } from "../pipeline/reference";
 import { quantizeInputs, readModelInput } from "../pipeline/input";
 import { evaluateQuantized, quantizeModel } from "../quantize";
 import { estimateConstraints } from "../gadgets";
@@ -90,16 +90,14 @@ export async function runConformance(name: string, opts: { dir?: string; buildDi
     row.scale = m.quant.scaleBits;
     row.fidelity = m.fidelity;
     // onnxruntime refuses some valid exports (decision_tree's int8 MatMul has no CPU kernel); the
-    // corpus then still records the original framework's output in input.json.
-    const recorded = (input as { output_data?: number[][] }).output_data;
-    const ortRejects = await onnxRuntimeLoadError(onnxFile);
-    if (ortRejects && !recorded) throw new Error(`onnxruntime cannot load the model and input.json has no output_data: ${ortRejects}`);
-    row.reference = ortRejects ? "output_data" : "onnxruntime";
-    const proved = await proveModel(compiled.dir, input, { reference: !ortRejects });
+    // corpus then still records the original framework's output in input.json, which proving compares with.
+    const proved = await proveModel(compiled.dir, input);
     const verified = await verifyModelProof(compiled.dir, proved.proof, proved.publicSignals);
     row.proven = verified.valid;
     if (!verified.valid) throw new Error(`the proof did not verify: ${verified.reason}`);
-    const ref = proved.reference ?? againstRecorded(proved.outputs.map((o) => o.values), recorded!);
+    const ref = proved.reference;
+    if (!ref) throw new Error(`onnxruntime cannot run the model and input.json has no output_data: ${proved.referenceUnavailable}`);
+    row.reference = ref.source;
     row.maxAbsError = ref.maxAbsError;
     row.target = fidelityTarget(ref.outputs.flat());
     if (ref.maxAbsError > row.target) throw new Error(`max |error| ${ref.maxAbsError.toExponential(2)} exceeds the fidelity target ${row.target.toExponential(2)}`);
@@ -139,8 +137,3 @@ async function tooLargeToProve(name: string, onnxFile: string, input: unknown, r
   return `not proven here: about ${(estimate / 1e6).toFixed(1)}M constraints (estimated; limit ${PROVE_LIMIT / 1e6}M); evaluated bit-exactly, max |error| ${row.maxAbsError.toExponential(2)}`;
 }
 
-function againstRecorded(outputs: number[][], recorded: number[][]): { outputs: number[][]; maxAbsError: number } {
-  if (recorded.length !== outputs.length || recorded.some((r, i) => r.length !== outputs[i].length))
-    throw new Error("input.json's output_data does not match the model's outputs in shape");
-  return { outputs: recorded, maxAbsError: Math.max(0, ...outputs.flatMap((o, i) => o.map((v, j) => Math.abs(v - recorded[i][j])))) };
-}

@@ -8,6 +8,8 @@ import { nonneg } from "./nonneg";
 import { relu } from "./relu";
 import { rescale } from "./rescale";
 import { rescaleRelu } from "./rescale-relu";
+import { sdiv } from "./sdiv";
+import { sqrt } from "./sqrt";
 import { split } from "./split";
 import { GadgetDef, GadgetMutation, MutationContext } from "./types";
 
@@ -15,7 +17,7 @@ import { GadgetDef, GadgetMutation, MutationContext } from "./types";
  * Every gadget kind, one definition each (src/gadgets/<kind>.ts). A kind added to SiteKind without a
  * complete definition here does not compile.
  */
-export const GADGETS = { rescale, rescaleRelu, split, relu, nonneg, mul, isZero, bits, div, dot } satisfies Record<SiteKind, GadgetDef>;
+export const GADGETS = { rescale, rescaleRelu, split, relu, nonneg, mul, isZero, bits, div, dot, sdiv, sqrt } satisfies Record<SiteKind, GadgetDef>;
 
 export function gadgetDef(kind: SiteKind): GadgetDef {
   return GADGETS[kind];

@@ -141,10 +141,10 @@ export async function proveAction(args: ProveArgs, ctx: TaskContext) {
   const show = (vs: number[]) => vs.slice(0, 16).map((v) => +v.toFixed(6)).join(", ") + (vs.length > 16 ? `, ... (${vs.length} values)` : "");
   r.outputs.forEach((o, i) => {
     console.log(`output "${o.name}" [${o.shape}]: ${show(o.values)}`);
-    if (r.reference) console.log(`  onnxruntime:       ${show(r.reference.outputs[i])}`);
+    if (r.reference) console.log(`  ${`${r.reference.source}:`.padEnd(18)} ${show(r.reference.outputs[i])}`);
   });
-  if (r.reference) console.log(`max |proved - onnxruntime| = ${r.reference.maxAbsError.toExponential(3)}`);
-  if (r.referenceUnavailable) console.log((await import("../pipeline/prove")).describeNoReference(r.referenceUnavailable));
+  if (r.reference) console.log(`max |proved - ${r.reference.source}| = ${r.reference.maxAbsError.toExponential(3)}`);
+  if (r.referenceUnavailable) console.log((await import("../pipeline/prove")).describeNoReference(r.referenceUnavailable, r.reference !== undefined));
   console.log(`wrote proof.json, public.json, output.json, calldata.json to ${path.relative(process.cwd(), out) || "."}`);
   return r;
 }

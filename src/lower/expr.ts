@@ -82,6 +82,13 @@ export class ExprDomain implements Domain<LinExpr> {
   div(a: LinExpr, b: LinExpr, _site: SiteInfo): LinExpr {
     return this.gadget("div", [a, b]);
   }
+  sdiv(a: LinExpr, b: LinExpr, _site: SiteInfo): LinExpr {
+    // The bounds pass chose the gadget: FloorDiv when the divisor is always positive, else SignedFloorDiv.
+    return this.gadget(this.sites[this.gadgets.length]?.kind === "div" ? "div" : "sdiv", [a, b]);
+  }
+  sqrt(a: LinExpr, _site: SiteInfo): LinExpr {
+    return this.gadget("sqrt", [a]);
+  }
   split(a: LinExpr, _shift: number, _site: SiteInfo): LinExpr[] {
     const width = this.sites[this.gadgets.length]?.width ?? 0;
     this.gadget("split", [a], width);

@@ -23,6 +23,31 @@ export function floorDiv(a: bigint, b: bigint): bigint {
   return q * b > a ? q - 1n : q;
 }
 
+/** floor(a / b) for b of either sign, b != 0 (the remainder a − q·b has the sign of b). */
+export function floorDivSigned(a: bigint, b: bigint): bigint {
+  const q = a / b; // truncated toward zero
+  return q * b !== a && (a < 0n) !== (b < 0n) ? q - 1n : q;
+}
+
+/** floor(sqrt(x)) for x >= 0. */
+export function isqrt(x: bigint): bigint {
+  if (x < 0n) throw new RangeError(`isqrt of a negative value ${x}`);
+  if (x < 2n) return x;
+  let s = BigInt(Math.floor(Math.sqrt(Number(x))));
+  // Newton from the float estimate, then fix the last unit either way.
+  for (let i = 0; i < 200; i++) {
+    const t = (s + x / s) >> 1n;
+    if (t === s || t === s + 1n || t === s - 1n) {
+      s = t;
+      break;
+    }
+    s = t;
+  }
+  while (s * s > x) s--;
+  while ((s + 1n) * (s + 1n) <= x) s++;
+  return s;
+}
+
 /** round-half-up(a / 2^shift): the rescale every layer uses, identical in circuit and evaluator. */
 export function roundShift(a: bigint, shift: number): bigint {
   if (shift === 0) return a;

@@ -15,7 +15,7 @@ import { decompose, Decomposed, ERF, erf, EXP_NEGATIVE, EXPM1_NEGATIVE, Function
 
 const same: OpDef["inferShapes"] = (_node, [x]) => [x.shape];
 
-function floatAttr(node: Node, name: string, dflt: number): number {
+export function floatAttr(node: Node, name: string, dflt: number): number {
   const v = node.attrs[name];
   return typeof v === "number" ? v : dflt;
 }
@@ -41,7 +41,7 @@ function unary(
  * "fine" when a linear layer will absorb this node's output at a finer scale (ctx.deferRounding):
  * the table's rounding then happens in that layer's rescale, which exists anyway.
  */
-function modeFor<T>(ctx: OpContext<T>, node: Node): TableMode {
+export function modeFor<T>(ctx: OpContext<T>, node: Node): TableMode {
   return ctx.deferRounding?.(node) ? "fine" : "rounded";
 }
 
@@ -49,7 +49,7 @@ function modeFor<T>(ctx: OpContext<T>, node: Node): TableMode {
  * An elementwise op computed per element from one decomposition of its input at the model scale,
  * which also performs the rescale a linear layer before it left pending.
  */
-function decomposed(
+export function decomposed(
   f: (x: number, node: Node) => number,
   q: <T>(ctx: OpContext<T>, node: Node, x: Decomposed<T>, mode: TableMode, site: SiteInfo) => { v: T; scale: number },
   fineAlways = false,
@@ -93,7 +93,7 @@ export const LeakyRelu = unary(
 );
 
 /** alpha * expm1 on [-8, 0): Elu's negative branch, alpha folded into the table. */
-function expm1Times(alpha: number): FunctionSpec {
+export function expm1Times(alpha: number): FunctionSpec {
   if (alpha === 1) return EXPM1_NEGATIVE;
   const a = Math.abs(alpha);
   return {
@@ -155,7 +155,7 @@ export const PRelu: OpDef = {
 };
 
 /** The groups Softmax normalises over: before opset 13 the input is seen as 2-D at `axis`. */
-function softmaxGroups(node: Node, dims: number[], opset: number): number[][] {
+export function softmaxGroups(node: Node, dims: number[], opset: number): number[][] {
   const r = dims.length;
   let axis = typeof node.attrs.axis === "number" ? node.attrs.axis : opset < 13 ? 1 : -1;
   if (axis < 0) axis += r;

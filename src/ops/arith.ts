@@ -10,9 +10,9 @@ import { Arg, atMostScale, atScale, OpContext, OpDef, valueInput } from "./op";
  * Mul, Div and Pow with ONNX (numpy) broadcasting.
  *  - by a constant: one multiplication by a circuit constant, so zero constraints (the scale grows and
  *    the consumer rescales);
- *  - of two computed values: Mul is one product constraint per element; Div is a constrained floor
- *    division, whose divisor the circuit proves to be positive (a model that can divide by a value
- *    <= 0 is refused by the bounds pass or fails to prove);
+ *  - of two computed values: Mul is one product constraint per element; Div is a constrained signed
+ *    floor division (a divisor of either sign; a zero divisor has no proof), Reciprocal the same with
+ *    the numerator 1, Sqrt a constrained integer square root;
  *  - Pow: a constant non-negative integer exponent, by repeated products.
  */
 
@@ -36,7 +36,9 @@ function timesConstant<T>(ctx: OpContext<T>, node: Node, value: QValue<T>, c: Te
 /** Two computed values brought to at most scaleBits, broadcast against each other. */
 function alignedPair<T>(ctx: OpContext<T>, node: Node, args: Arg<T>[]) {
   const a = atMostScale(ctx, node, valueInput(node, args, 0, "A"), ctx.quant.scaleBits);
-  const b = atMostScale(ctx, node, valueInput(node, args, 1, "B"), ctx.quant.scaleBits);
+  // Mul(x, x): one rescale, and the same values on both sides (the bounds pass then knows a square is >= 0).
+  const same = args[0].kind === "value" && args[1].kind === "value" && args[0].value === args[1].value;
+  const b = same ? a : atMostScale(ctx, node, valueInput(node, args, 1, "B"), ctx.quant.scaleBits);
   const shape = broadcastShapes(a.shape, b.shape, describeNode(node));
   return { a, b, shape, ia: broadcastIndex(shape, a.shape), ib: broadcastIndex(shape, b.shape) };
 }
@@ -71,27 +73,84 @@ function divideByConstant<T>(ctx: OpContext<T>, node: Node, x: QValue<T>, c: Ten
   return { shape, scale: y.scale + shift, data: ix.map((j, i) => ctx.dom.mulConst(y.data[j], q[ic[i]])) };
 }
 
+/**
+ * q = round(A·2^(S + Sb − Sa) / B) for a numerator at scale Sa <= S and a computed divisor at scale Sb: the
+ * quotient at the model scale S. As floor((A·2^(S+Sb−Sa+1) + B) / (2B)), one signed floor division
+ * (`sdiv`): the exact quotient of the quantized operands rounded to nearest, ties toward +inf, for every
+ * sign of A and B. A zero divisor has no proof (the evaluator says so at prove time).
+ */
+function divideBy<T>(ctx: OpContext<T>, node: Node, num: { shape: number[]; scale: number; data: T[] }, den: QValue<T>): QValue<T> {
+  const S = ctx.quant.scaleBits;
+  const shape = broadcastShapes(num.shape, den.shape, describeNode(node));
+  const ia = broadcastIndex(shape, num.shape);
+  const ib = broadcastIndex(shape, den.shape);
+  const up = 1n << BigInt(S + den.scale - num.scale + 1);
+  const d = ctx.dom;
+  const data = ia.map((j, i) => {
+    const bb = den.data[ib[i]];
+    return d.sdiv(d.add(d.mulConst(num.data[j], up), bb), d.mulConst(bb, 2n), { node: node.name, index: i });
+  });
+  return { shape, scale: S, data };
+}
+
+/** A computed divisor, kept finer than the model scale up to 2S (a Sqrt's result is at S + 1). */
+const divisor = <T>(ctx: OpContext<T>, node: Node, v: QValue<T>) => atMostScale(ctx, node, v, 2 * ctx.quant.scaleBits);
+
 export const Div: OpDef = {
   arity: [2, 2],
   inferShapes: binaryShape,
   fold: foldBinary((a, b) => a / b),
   apply<T>(ctx: OpContext<T>, node: Node, args: Arg<T>[]): QValue<T>[] {
     const [a, b] = args;
-    if (a.kind === "const") fail(`${describeNode(node)}: dividing a constant by a computed value is not supported yet`);
-    if (b.kind === "const") return [divideByConstant(ctx, node, a.value, b.tensor)];
-    // round-half-up(A * 2^S / B) = floor((A * 2^(S+1) + B) / (2B)) with both operands at scale S,
-    // so the quotient is at scale S too. The divisor must be positive: the circuit proves 2B >= 1.
-    const p = alignedPair(ctx, node, args);
+    if (b.kind === "const") {
+      if (a.kind === "const") fail(`${describeNode(node)}: both operands are constant; it should have been folded`);
+      return [divideByConstant(ctx, node, a.value, b.tensor)];
+    }
     const S = ctx.quant.scaleBits;
-    const num = atScale(ctx, node, p.a, S);
-    const den = atScale(ctx, node, p.b, S);
+    const den = divisor(ctx, node, b.value);
+    if (a.kind === "const") {
+      // A constant numerator at the model scale: its quantized values are circuit constants.
+      const q = a.tensor.data.map((v) => quantizeReal(v, S, `${describeNode(node)} numerator`));
+      return [divideBy(ctx, node, { shape: a.tensor.dims, scale: S, data: q.map((v) => ctx.dom.constant(v)) }, den)];
+    }
+    return [divideBy(ctx, node, atMostScale(ctx, node, a.value, S), den)];
+  },
+};
+
+/** 1/x of a computed value: round(2^(S + Sx) / X), as Div with the numerator 1. */
+export const Reciprocal: OpDef = {
+  arity: [1, 1],
+  inferShapes: (_node, [x]) => [x.shape],
+  fold: (_node, [x]) => [{ dims: x.dims, data: x.data.map((v) => 1 / v) }],
+  apply<T>(ctx: OpContext<T>, node: Node, args: Arg<T>[]): QValue<T>[] {
+    const den = divisor(ctx, node, valueInput(node, args, 0, "X"));
+    return [divideBy(ctx, node, { shape: [], scale: 0, data: [ctx.dom.constant(1n)] }, den)];
+  },
+};
+
+/**
+ * Sqrt of a computed value. With x at scale Sx, t = floor(sqrt(X·2^(2S+2−Sx))) = floor(2^(S+1)·sqrt(x)) exactly:
+ * X is shifted up exactly, or down by a floor (a rescale of X − 2^(k−1)), and floor(sqrt(floor(y))) =
+ * floor(sqrt(y)). The result is left at scale S + 1: rounding it to S (half up, as every rescale) gives
+ * round(2^S·sqrt(x)), the nearest step to the exact root of the quantized input, and a linear consumer or
+ * a divisor takes it as it is. A negative input has no proof (the evaluator says so at prove time).
+ */
+export const Sqrt: OpDef = {
+  arity: [1, 1],
+  inferShapes: (_node, [x]) => [x.shape],
+  fold: (_node, [x]) => [{ dims: x.dims, data: x.data.map((v) => Math.sqrt(v)) }],
+  apply<T>(ctx: OpContext<T>, node: Node, args: Arg<T>[]): QValue<T>[] {
+    const x = valueInput(node, args, 0, "X");
+    const S = ctx.quant.scaleBits;
+    const target = 2 * S + 2;
     const d = ctx.dom;
-    const data = p.ia.map((j, i) => {
-      const bb = den.data[p.ib[i]];
-      const n = d.add(d.mulConst(num.data[j], 1n << BigInt(S + 1)), bb);
-      return d.div(n, d.mulConst(bb, 2n), { node: node.name, index: i });
+    const data = x.data.map((v, index) => {
+      const site = { node: node.name, index };
+      if (x.scale <= target) return d.sqrt(d.mulConst(v, 1n << BigInt(target - x.scale)), site);
+      const k = x.scale - target;
+      return d.sqrt(d.rescale(d.add(v, d.constant(-(1n << BigInt(k - 1)))), k, site), site);
     });
-    return [{ shape: p.shape, scale: S, data }];
+    return [{ shape: x.shape, scale: S + 1, data }];
   },
 };
 

@@ -7,6 +7,12 @@
  * the n-th in the others: that index (the "site") links a gadget to its bounds and to its ONNX node.
  */
 export interface Domain<T> {
+  /**
+   * The bounds pass's interval of a value (integers at the value's scale); undefined in the other
+   * domains. Ops that refuse inputs outside a range (Log, Exp) read it while the bounds pass runs,
+   * which is before anything else, so a refused model goes no further.
+   */
+  staticRange?(v: T): { lo: bigint; hi: bigint };
   constant(c: bigint): T;
   add(a: T, b: T): T;
   mulConst(a: T, c: bigint): T;
@@ -28,6 +34,15 @@ export interface Domain<T> {
   bits(a: T, n: number, site: SiteInfo): T[];
   /** floor(a / b); the circuit proves b >= 1 and 0 <= a - q*b < b, so q is unique. */
   div(a: T, b: T, site: SiteInfo): T;
+  /**
+   * floor(a / b) for a divisor of either sign: exact floor semantics for every sign combination, the
+   * remainder a − q·b taking the sign of b (0 <= r < b, or b < r <= 0). The circuit proves b != 0 (a zero
+   * divisor leaves it unsatisfiable) and obtains |b| from a constrained sign bit. When the bounds pass
+   * shows b >= 1 for every input, the cheaper `div` gadget is used.
+   */
+  sdiv(a: T, b: T, site: SiteInfo): T;
+  /** floor(sqrt(a)); the circuit proves s² <= a < (s + 1)² with s range-checked, so a < 0 cannot be proven. */
+  sqrt(a: T, site: SiteInfo): T;
   /**
    * Model parameter number `id`, whose quantized value is `value`: that constant in the evaluator and
    * the bounds pass; a private signal bound by the public model commitment in a circuit whose

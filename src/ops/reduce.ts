@@ -3,6 +3,7 @@ import { attrInt, attrInts, describeNode, Node, size, Tensor } from "../ir/graph
 import { maxOf, minOf, reciprocal } from "./composite";
 import { Domain, QValue, SiteInfo } from "./domain";
 import { forEachIndex, normAxis, strides } from "./layout";
+import { logSumExp } from "./logexp";
 import { Arg, OpContext, OpDef, ShapeArg } from "./op";
 
 /**
@@ -110,6 +111,48 @@ export const ReduceMin = reduceOp((xs) => Math.min(...xs), (ctx, _node, xs, scal
   v: xs.slice(1).reduce((m, x) => minOf(ctx.dom, x, m, site), xs[0]),
   scale,
 }));
+
+/**
+ * ReduceProd: a chain of products, each rounded back to the model scale S (Domain.mul, then a
+ * rescale by the product's excess scale): per output element n - 1 products and n - 1 rescales (each
+ * its shift plus the product's width), so the error is at most half a step per product, amplified by
+ * the later factors. Integers (scale 0) multiply exactly, without rescales.
+ */
+export const ReduceProd = reduceOp(
+  (xs) => xs.reduce((a, b) => a * b, 1),
+  (ctx, _node, xs, scale, site) => {
+    const S = ctx.quant.scaleBits;
+    let v = xs[0];
+    let sv = scale;
+    for (const x of xs.slice(1)) {
+      v = ctx.dom.mul(v, x, site);
+      sv += scale;
+      if (scale > 0 && sv > Math.max(S, scale)) {
+        v = ctx.dom.rescale(v, sv - S, site);
+        sv = S;
+      }
+    }
+    return { v, scale: sv };
+  },
+);
+
+/**
+ * ReduceLogSumExp: max + ln(sum exp(x - max)) (logexp.logSumExp), at the model scale: the inputs are
+ * first brought there (a rescale each when finer).
+ */
+export const ReduceLogSumExp = reduceOp(
+  (xs) => {
+    const m = Math.max(...xs);
+    return m + Math.log(xs.reduce((a, x) => a + Math.exp(x - m), 0));
+  },
+  (ctx, _node, xs, scale, site) => {
+    const S = ctx.quant.scaleBits;
+    const d = ctx.dom;
+    const at = xs.map((x) => (scale > S ? d.rescale(x, scale - S, site) : d.mulConst(x, 1n << BigInt(S - scale))));
+    const r = logSumExp(d, at, S, site.node, site.index);
+    return { v: d.add(r.max, r.ln), scale: S };
+  },
+);
 
 // ---------------------------------------------------------------------------------------------
 // ArgMax / ArgMin

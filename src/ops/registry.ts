@@ -49,3 +49,16 @@ export function opFor(node: Node): OpDef {
   if (!op) fail(`unsupported op: ${describeNode(node)} (${node.op}). Supported ops: ${supportedOps().join(", ")}`);
   return op;
 }
+
+// Signed division and square roots of computed values, and the normalizations built on them (issue 17).
+import { Reciprocal, Sqrt } from "./arith";
+import { InstanceNormalization, LayerNormalization } from "./normalization";
+Object.assign(OPS, { Reciprocal, Sqrt, LayerNormalization, InstanceNormalization });
+
+// Exp/Log family, ReduceProd/ReduceLogSumExp, Mod, TopK, ScatterND/ScatterElements (imports are hoisted).
+import { Celu, Exp, Log, LogSoftmax, Mish, Selu, Softplus } from "./logexp";
+import { Mod } from "./mod";
+import { ReduceLogSumExp, ReduceProd } from "./reduce";
+import { ScatterElements, ScatterND } from "./scatter";
+import { TopK } from "./topk";
+Object.assign(OPS, { Exp, Log, Softplus, Selu, Celu, Mish, LogSoftmax, ReduceLogSumExp, ReduceProd, Mod, TopK, ScatterND, ScatterElements });

@@ -7,6 +7,8 @@ import { quantizeReal } from "../numeric/fixed-point";
  * Reads model inputs as flat float lists, one per graph input, from either
  *  - EZKL's format: { "input_data": [[...flat...], ...] }, one list per graph input, or
  *  - named tensors: { "<inputName>": nested or flat array }.
+ * Either may carry `output_data` (the framework's outputs, compared with when onnxruntime cannot run the
+ * model), unless the model has an input of that name.
  */
 export function readModelInput(raw: unknown, inputs: ValueInfo[]): number[][] {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) fail("input must be a JSON object");
@@ -18,7 +20,8 @@ export function readModelInput(raw: unknown, inputs: ValueInfo[]): number[][] {
       fail(`"input_data" has ${lists.length} list(s); the model has ${inputs.length} input(s): ${inputs.map((i) => i.name).join(", ")}`);
     return inputs.map((vi, i) => flatValues(lists[i], vi));
   }
-  const unknown = Object.keys(obj).filter((k) => !inputs.some((vi) => vi.name === k));
+  const recorded = inputs.some((vi) => vi.name === "output_data") ? [] : ["output_data"];
+  const unknown = Object.keys(obj).filter((k) => !inputs.some((vi) => vi.name === k) && !recorded.includes(k));
   if (unknown.length > 0)
     fail(`unknown input name(s) ${unknown.map((k) => `"${k}"`).join(", ")}; the model's inputs are ${inputs.map((i) => `"${i.name}"`).join(", ")}`);
   return inputs.map((vi) => {

@@ -36,8 +36,11 @@ export interface ProveResult {
   outputs: ProvedOutput[];
   /** The public commitments of this proof, as decimal field elements (see src/privacy/commitment.ts). */
   commitments: Commitments;
-  /** onnxruntime's float outputs on the same input, and the largest absolute difference. */
-  reference?: { outputs: number[][]; maxAbsError: number };
+  /**
+   * Float outputs on the same input and the largest absolute difference: onnxruntime's, or, when it
+   * cannot run the model, the `output_data` the input file recorded (EZKL's input.json carries it).
+   */
+  reference?: { outputs: number[][]; maxAbsError: number; source: "onnxruntime" | "output_data" };
   /** Asked for, but onnxruntime cannot run the model: the first line of its error. The proof is made anyway. */
   referenceUnavailable?: string;
   calldata: Groth16Calldata;
@@ -105,8 +108,8 @@ export async function proveModel(dir: string, rawInput: unknown, opts: ProveOpti
   }
 
   const outputs = splitOutputs(m, expected.map((v) => dequantize(v, layout.outputs.scaleBits)));
-  const { reference, referenceUnavailable } = opts.reference === false ? {} : await floatReference(artifact(dir, m, "onnx"), graph, values, outputs);
-  if (referenceUnavailable) log(`${m.name}: ${describeNoReference(referenceUnavailable)}`);
+  const { reference, referenceUnavailable } = opts.reference === false ? {} : await floatReference(artifact(dir, m, "onnx"), graph, values, outputs, rawInput);
+  if (referenceUnavailable) log(`${m.name}: ${describeNoReference(referenceUnavailable, reference !== undefined)}`);
   return {
     model: m.name,
     modelHash: m.modelHash,
@@ -127,20 +130,34 @@ export async function proveModel(dir: string, rawInput: unknown, opts: ProveOpti
  * onnxruntime's outputs on the proven input and the largest difference from the proven ones. Proving
  * never depends on it: when onnxruntime cannot load or run the model, the reason is returned instead.
  */
-async function floatReference(onnxFile: string, graph: Graph, values: number[][], outputs: ProvedOutput[]): Promise<Pick<ProveResult, "reference" | "referenceUnavailable">> {
+async function floatReference(onnxFile: string, graph: Graph, values: number[][], outputs: ProvedOutput[], rawInput: unknown): Promise<Pick<ProveResult, "reference" | "referenceUnavailable">> {
   let ref: number[][];
   try {
     ref = await runOnnxRuntime(onnxFile, graph.inputs, values);
   } catch (e) {
-    return { referenceUnavailable: firstLine(e) };
+    const recorded = recordedOutputs(rawInput, outputs);
+    return { referenceUnavailable: firstLine(e), reference: recorded && compared(outputs, recorded, "output_data") };
   }
-  const maxAbsError = Math.max(0, ...outputs.flatMap((o, i) => o.values.map((v, j) => Math.abs(v - ref[i][j]))));
-  return { reference: { outputs: ref, maxAbsError } };
+  return { reference: compared(outputs, ref, "onnxruntime") };
 }
 
-/** The one line that says a proof has no float reference, and why. */
-export function describeNoReference(reason: string): string {
-  return `no float reference: onnxruntime cannot run the model (${reason}); the proof was made and checked against the bit-exact evaluator`;
+function compared(outputs: ProvedOutput[], ref: number[][], source: "onnxruntime" | "output_data"): NonNullable<ProveResult["reference"]> {
+  return { outputs: ref, maxAbsError: Math.max(0, ...outputs.flatMap((o, i) => o.values.map((v, j) => Math.abs(v - ref[i][j])))), source };
+}
+
+/** The input file's `output_data` (EZKL's input.json: one flat array per output), checked against the outputs' sizes. */
+function recordedOutputs(rawInput: unknown, outputs: ProvedOutput[]): number[][] | undefined {
+  const recorded = typeof rawInput === "object" && rawInput !== null ? (rawInput as { output_data?: unknown }).output_data : undefined;
+  if (recorded === undefined) return undefined;
+  const fits = Array.isArray(recorded) && recorded.length === outputs.length && recorded.every((r, i) => Array.isArray(r) && r.length === outputs[i].values.length && r.every((v) => typeof v === "number"));
+  if (!fits) fail(`the input's output_data does not match the model's outputs (${outputs.map((o) => o.values.length).join(", ")} values)`);
+  return recorded as number[][];
+}
+
+/** The one line that says a proof has no onnxruntime reference, and why. */
+export function describeNoReference(reason: string, recorded = false): string {
+  const instead = recorded ? "compared with the input's output_data instead" : "checked against the bit-exact evaluator";
+  return `no float reference: onnxruntime cannot run the model (${reason}); the proof was made and ${instead}`;
 }
 
 /**

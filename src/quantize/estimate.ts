@@ -23,6 +23,8 @@ const FREE = new Set([
   // Einsum lowers onto MatMul (a rescale per output when its consumer needs one) and Clip without bounds is free:
   // counted as 0, a lower bound, so neither ever causes a refusal.
   "Einsum", "Clip",
+  // Constant-index scatters are data movement and sums ("mul"/"max"/"min" reductions counted as 0: a lower bound).
+  "ScatterND", "ScatterElements",
 ]);
 
 /** Table-based activations: a decomposition plus at least 20 constraints of lookup (README, "Exp-based activations": 10–85). */
@@ -99,6 +101,24 @@ function nodeCost(graph: Graph, node: Node, d: { sign: number; round: number }):
     case "Softmax":
       // A ReLU per element for the max, the exp table and a floor division (README: about 230 at 2^12).
       return out * (2 * d.sign + d.round + 20);
+    case "LogSoftmax":
+      // Softmax without the division: a ReLU for the max and a decomposition of x - max per element, the exp table.
+      return out * (2 * d.sign + 20);
+    case "ReduceLogSumExp":
+      return size(input(0)) * (2 * d.sign + 20);
+    case "ReduceProd":
+      // A product and a rescale (its shift is the model scale, plus at least one bit of width) per factor after the first.
+      return Math.max(0, size(input(0)) - out) * (d.round - d.sign + 1);
+    case "TopK": {
+      // One comparison per pair along the axis: (n - 1) / 2 per input element.
+      const dims = input(0);
+      const axis = attrInt(node, "axis", -1);
+      const n = dims[axis < 0 ? axis + dims.length : axis] ?? 1;
+      return Math.floor((size(dims) * Math.max(0, n - 1)) / 2) * d.sign;
+    }
+    case "Mod":
+      // A floor division by a constant: at least a remainder bit and a quotient bit.
+      return out * 2;
     case "Gather":
     case "GatherElements": {
       // Computed indices: an isZero (3 constraints) per candidate position for each index.

@@ -1,6 +1,6 @@
 import { fail, invariant } from "../errors";
 import { Domain, SiteInfo } from "../ops/domain";
-import { floorDiv, roundShift } from "../numeric/fixed-point";
+import { floorDiv, floorDivSigned, isqrt, roundShift } from "../numeric/fixed-point";
 import { Site } from "./interval";
 
 /**
@@ -73,6 +73,24 @@ export class IntegerDomain implements Domain<bigint> {
     if (b < 1n || b >= 1n << BigInt(site?.shift ?? 0))
       fail(`value ${b} at node "${site?.node}" cannot be a divisor: it must lie in [1, 2^${site?.shift})`);
     return this.fits(floorDiv(a, b));
+  }
+  sdiv(a: bigint, b: bigint, site: SiteInfo): bigint {
+    const s = this.sites[this.next];
+    if (s?.kind === "div") return this.div(a, b, site);
+    this.divisors[this.trace.length] = b;
+    this.trace.push(a);
+    if (b === 0n) fail(`node "${s?.node}" divides by 0 (element ${s?.index}): the circuit admits no witness for this input, so no proof can be made`);
+    if ((b < 0n ? -b : b) >= 1n << BigInt(s?.shift ?? 0))
+      fail(`value ${b} at node "${s?.node}" cannot be a divisor: its magnitude must lie below 2^${s?.shift}`);
+    return this.fits(floorDivSigned(a, b));
+  }
+  sqrt(a: bigint, _site: SiteInfo): bigint {
+    this.trace.push(a);
+    const s = this.site();
+    if (a < 0n) fail(`node "${s.node}" takes the square root of a negative value (${a} at element ${s.index}): the circuit admits no witness for this input, so no proof can be made`);
+    const r = isqrt(a);
+    invariant(r < 1n << BigInt(s.width), `square root ${r} at node "${s.node}" exceeds its proven ${s.width}-bit bound`);
+    return r;
   }
   split(a: bigint, shift: number, _site: SiteInfo): bigint[] {
     this.trace.push(a);

@@ -1,6 +1,6 @@
 import { fail, invariant } from "../errors";
 import { Domain, SiteInfo } from "../ops/domain";
-import { roundShift, signedWidth } from "../numeric/fixed-point";
+import { floorDivSigned, isqrt, roundShift, signedWidth } from "../numeric/fixed-point";
 
 export interface Interval {
   lo: bigint;
@@ -8,12 +8,13 @@ export interface Interval {
 }
 
 /** A non-linear step as the interval pass sees it: the width its range check needs. */
-export type SiteKind = "rescale" | "relu" | "rescaleRelu" | "mul" | "nonneg" | "isZero" | "bits" | "div" | "dot" | "split";
+export type SiteKind = "rescale" | "relu" | "rescaleRelu" | "mul" | "nonneg" | "isZero" | "bits" | "div" | "dot" | "split" | "sdiv" | "sqrt";
 
 /**
  * A non-linear step as the interval pass sees it. `width` is the signed width its range check needs
- * (the bit count for `bits`, the quotient's width for `div`, the term count for `dot`); `shift` is the rescale shift, or for
- * `div` the unsigned width that bounds the remainder and the divisor.
+ * (the bit count for `bits`, the quotient's width for `div` and `sdiv`, the term count for `dot`, the root's
+ * unsigned width for `sqrt`); `shift` is the rescale shift, or for `div` and `sdiv` the unsigned width that
+ * bounds the remainder and the divisor's magnitude.
  */
 export interface Site extends SiteInfo {
   kind: SiteKind;
@@ -44,6 +45,10 @@ function requireWidth(site: SiteInfo, kind: SiteKind, bits: number, what: string
  * an honest input can always be proven and no intermediate value can wrap around the field.
  */
 export class IntervalDomain implements Domain<Interval> {
+  staticRange(v: Interval): Interval {
+    return v;
+  }
+
   readonly sites: Site[] = [];
 
   /**
@@ -85,6 +90,13 @@ export class IntervalDomain implements Domain<Interval> {
   }
 
   mul(a: Interval, b: Interval, site: SiteInfo): Interval {
+    if (a === b) {
+      // One value times itself (Pow 2, Mul(x, x)): a square is never negative, whatever the assignment.
+      const m = -a.lo > a.hi ? -a.lo : a.hi;
+      const lo = a.lo > 0n ? a.lo * a.lo : a.hi < 0n ? a.hi * a.hi : 0n;
+      this.sites.push({ ...site, kind: "mul", shift: 0, width: 0 });
+      return this.check({ lo, hi: m * m });
+    }
     const ps = [a.lo * b.lo, a.lo * b.hi, a.hi * b.lo, a.hi * b.hi];
     this.sites.push({ ...site, kind: "mul", shift: 0, width: 0 });
     return this.check({ lo: ps.reduce((m, v) => (v < m ? v : m)), hi: ps.reduce((m, v) => (v > m ? v : m)) });
@@ -115,6 +127,37 @@ export class IntervalDomain implements Domain<Interval> {
     requireWidth(site, "div", width + bw, `Div's quotient (${width} bits) times its divisor (${bw} bits)`);
     this.sites.push({ ...site, kind: "div", shift: bw, width });
     return q;
+  }
+  sdiv(a: Interval, b: Interval, site: SiteInfo): Interval {
+    // The circuit admits only b != 0, so b ranges over [b.lo, -1] and [1, b.hi]. On each piece a/b is
+    // monotone in a and in b, so the floor quotient's extremes are at the corners (floor is monotone).
+    const pieces: Interval[] = [];
+    if (b.lo <= -1n) pieces.push({ lo: b.lo, hi: b.hi < -1n ? b.hi : -1n });
+    if (b.hi >= 1n) pieces.push({ lo: b.lo > 1n ? b.lo : 1n, hi: b.hi });
+    if (pieces.length === 0) fail(`node "${site.node}" divides by a value that is always 0`);
+    const qs = pieces.flatMap((p) => [a.lo, a.hi].flatMap((x) => [p.lo, p.hi].map((y) => floorDivSigned(x, y))));
+    const q = { lo: qs.reduce((m, v) => (v < m ? v : m)), hi: qs.reduce((m, v) => (v > m ? v : m)) };
+    const mag = -b.lo > b.hi ? -b.lo : b.hi;
+    let bw = 1;
+    while (1n << BigInt(bw) <= mag) bw++;
+    const width = signedWidth(q.lo, q.hi);
+    // Both gadgets prove a − r = q·b with |q| < 2^(width−1) and |b| < 2^(bw+1), so |q·b| < 2^(width+bw).
+    requireWidth(site, b.lo >= 1n ? "div" : "sdiv", width + bw, `Div's quotient (${width} bits) times its divisor (${bw} bits)`);
+    // A divisor that is always positive needs no sign: the cheaper FloorDiv serves (the evaluator and the
+    // lowering follow the kind recorded here).
+    this.sites.push({ ...site, kind: b.lo >= 1n ? "div" : "sdiv", shift: bw, width });
+    return q;
+  }
+  sqrt(a: Interval, site: SiteInfo): Interval {
+    if (a.hi < 0n) fail(`node "${site.node}" takes the square root of a value that is always negative ([${a.lo}, ${a.hi}])`);
+    const hi = isqrt(a.hi);
+    let width = 1;
+    while (1n << BigInt(width) <= hi) width++;
+    // IntegerSqrt proves s in [0, 2^width) and x − s² and s² + 2s − x in [0, 2^(width+1)): its widest term is
+    // s² + 2s < 2^(2·width+1), and x itself is bounded by this pass.
+    requireWidth(site, "sqrt", 2 * width + 1, `its root (${width} bits) squared`);
+    this.sites.push({ ...site, kind: "sqrt", shift: 0, width });
+    return { lo: isqrt(a.lo > 0n ? a.lo : 0n), hi };
   }
   split(a: Interval, shift: number, site: SiteInfo): Interval[] {
     const width = signedWidth(roundShift(a.lo, shift), roundShift(a.hi, shift));

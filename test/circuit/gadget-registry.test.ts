@@ -45,6 +45,8 @@ const CASES: Record<SiteKind, { shift: number; width: number; inputs: number; ou
   bits: { shift: 0, width: 3, inputs: 1, outputs: 3 },
   div: { shift: 2, width: 3, inputs: 2, outputs: 1 },
   dot: { shift: 0, width: 2, inputs: 4, outputs: 1 },
+  sdiv: { shift: 2, width: 3, inputs: 2, outputs: 1 },
+  sqrt: { shift: 0, width: 2, inputs: 1, outputs: 1 },
 };
 
 type Named = Map<string, bigint>;

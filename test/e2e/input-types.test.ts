@@ -11,7 +11,8 @@ import { proveModel, verifyModelProof } from "../../src/pipeline/prove";
 import { runOnnxRuntime } from "../../src/pipeline/reference";
 import { evaluateQuantized, quantizeModel } from "../../src/quantize";
 import { tmpDir } from "../circuit/helpers";
-import { unpackGroup } from "./helpers";
+import { rejectsWith, unpackGroup } from "./helpers";
+import { ZkmlError } from "../../src/errors";
 
 const rows = (n: number, m: number, f: (i: number) => number) => Array.from({ length: n * m }, (_, i) => f(i));
 
@@ -145,5 +146,16 @@ describe("integer and double inputs, and proving without a float reference", () 
     r.outputs[0].values.forEach((v, i) => expect(v).to.be.closeTo(exact[i], 2 ** -10));
     const skipped = await proveModel(c.dir, input, { reference: false });
     expect(skipped.referenceUnavailable, "--no-reference does not try onnxruntime").to.equal(undefined);
+
+    // With the framework's outputs recorded in the input (EZKL's output_data), the proof is compared with them.
+    const recordedLog: string[] = [];
+    const withRecorded = await proveModel(c.dir, { ...input, output_data: [exact] }, { log: (l) => recordedLog.push(l) });
+    expect(withRecorded.reference!.source).to.equal("output_data");
+    expect(withRecorded.reference!.outputs).to.deep.equal([exact]);
+    const maxErr = Math.max(...withRecorded.outputs[0].values.map((v, i) => Math.abs(v - exact[i])));
+    expect(withRecorded.reference!.maxAbsError).to.equal(maxErr);
+    expect(recordedLog.filter((l) => l.includes("compared with the input's output_data instead"))).to.have.length(1);
+    const bad = await rejectsWith(proveModel(c.dir, { ...input, output_data: [[1, 2]] }), /output_data does not match the model's outputs \(6 values\)/);
+    expect(bad).to.be.instanceOf(ZkmlError);
   });
 });

@@ -211,6 +211,16 @@ export class CheckedDomain implements Domain<Checked> {
     this.siteValues.push(r.v);
     return r;
   }
+  sdiv(a: Checked, b: Checked, site: SiteInfo): Checked {
+    const r = this.pair(this.bounds.sdiv(a.iv, b.iv, site), this.exact.sdiv(a.v, b.v, site), `sdiv at ${site.node}`);
+    this.siteValues.push(r.v);
+    return r;
+  }
+  sqrt(a: Checked, site: SiteInfo): Checked {
+    const r = this.pair(this.bounds.sqrt(a.iv, site), this.exact.sqrt(a.v, site), `sqrt at ${site.node}`);
+    this.siteValues.push(r.v);
+    return r;
+  }
   param(id: number, value: bigint): Checked {
     return this.pair(this.bounds.param(id, value), this.exact.param(id, value), "param");
   }
@@ -247,7 +257,7 @@ export function expectWithinBounds(model: QuantizedModel, qInputs: bigint[][]): 
   dom.siteValues.forEach((v, i) => {
     const kind = model.sites[i].kind;
     if (kind === "mul" || kind === "isZero" || kind === "dot") return;
-    if (kind === "bits") {
+    if (kind === "bits" || kind === "sqrt") {
       if (v < 0n || v >= 1n << BigInt(model.sites[i].width)) expect.fail(`site ${i} (${model.sites[i].node}) value ${v} does not fit its bits`);
       return;
     }
