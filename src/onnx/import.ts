@@ -2,6 +2,9 @@ import { onnx } from "onnx-proto";
 import { fail, ZkmlError } from "../errors";
 import { AttrValue, describeNode, ElemType, Graph, Node, size, Tensor, ValueInfo } from "../ir/graph";
 import { foldIntoLinearLayers } from "../ir/fold-batchnorm";
+import { fuseGelu } from "../ir/fuse-gelu";
+import { maskSoftmaxInputs } from "../ir/masked-softmax";
+import { softmaxGroups } from "../ops/activations";
 import { opFor } from "../ops/registry";
 import { ShapeArg } from "../ops/op";
 
@@ -14,11 +17,15 @@ const num = (v: number | Long | null | undefined): number => (v == null ? 0 : ty
 export interface ImportOptions {
   /** Merge BatchNormalization and per-channel Mul/Add into the preceding Conv/Gemm (default true). */
   mergeIntoLinearLayers?: boolean;
+  /** Replace PyTorch's exported erf GELU (Div, Erf, Add, Mul, Mul) by one Gelu node (default true). */
+  fuseGelu?: boolean;
 }
 
 /**
  * Parses ONNX bytes into the graph IR, folding every subgraph that depends only on constants, then
- * merging per-channel affine steps into the layers that feed them (ir/fold-batchnorm.ts).
+ * turning constant -inf masks before a Softmax into a masked Softmax (ir/masked-softmax.ts), fusing
+ * PyTorch's erf GELU into one Gelu node (ir/fuse-gelu.ts), and merging per-channel affine steps into
+ * the layers that feed them (ir/fold-batchnorm.ts).
  */
 export function importOnnx(bytes: Uint8Array, source = "model", options: ImportOptions = {}): Graph {
   let model: onnx.ModelProto;
@@ -83,6 +90,8 @@ export function importOnnx(bytes: Uint8Array, source = "model", options: ImportO
     return { name: vi.name, shape };
   });
   const graph: Graph = { inputs, outputs, nodes, constants, shapes, opset };
+  maskSoftmaxInputs(graph, (node, dims) => softmaxGroups(node, dims, opset));
+  if (options.fuseGelu ?? true) fuseGelu(graph);
   if (options.mergeIntoLinearLayers ?? true) foldIntoLinearLayers(graph);
   return graph;
 }

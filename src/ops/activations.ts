@@ -1,5 +1,6 @@
 import { fail } from "../errors";
 import { describeNode, Node, size, Tensor } from "../ir/graph";
+import { SOFTMAX_MASK } from "../ir/masked-softmax";
 import { quantizeReal } from "../numeric/fixed-point";
 import { broadcastIndex } from "./broadcast";
 import { maxOf } from "./composite";
@@ -173,33 +174,64 @@ export function softmaxGroups(node: Node, dims: number[], opset: number): number
   return groups;
 }
 
+/** Softmax's constant mask (ir/masked-softmax.ts): 1 marks an input position that is -inf in ONNX. */
+function softmaxMask(node: Node, dims: number[]): number[] | undefined {
+  const m = node.attrs[SOFTMAX_MASK];
+  if (m === undefined) return undefined;
+  if (typeof m !== "object" || Array.isArray(m) || m.dims.join() !== dims.join())
+    fail(`${describeNode(node)}: its ${SOFTMAX_MASK} attribute does not have the input's shape [${dims}]`);
+  return m.data;
+}
+
 /**
  * exp(x - max) / sum: the max is a chain of Relu, exp a table on [-8, 0), and the division a
  * constrained floor division, so the output is at most one step below the rounded exact quotient.
+ *
+ * Masked (a constant -inf selected by a Where, ir/masked-softmax.ts): the masked positions are exactly
+ * 0 and take no part in the max or the sum, as exp(-inf) = 0 in ONNX; they cost no constraint, and
+ * their input elements are not even rescaled. A group with a single unmasked element is exactly 1
+ * (the first row of a causal mask). A group masked entirely is refused at import (ONNX gives NaN).
  */
 export const Softmax: OpDef = {
   arity: [1, 1],
   inferShapes: same,
   apply<T>(ctx: OpContext<T>, node: Node, args: Arg<T>[]): QValue<T>[] {
     const d = ctx.dom;
-    const x = atScale(ctx, node, valueInput(node, args, 0, "X"), ctx.quant.scaleBits);
-    const S = x.scale;
-    const out = new Array<T>(x.data.length);
-    for (const group of softmaxGroups(node, x.shape, ctx.opset)) {
+    const input = valueInput(node, args, 0, "X");
+    const mask = softmaxMask(node, input.shape);
+    const S = ctx.quant.scaleBits;
+    const keep = (i: number) => !mask || mask[i] === 0;
+    // Only the unmasked elements are brought to the model scale.
+    const x = mask
+      ? input.data.map((v, index) => {
+          if (!keep(index)) return v;
+          if (input.scale > S) return d.rescale(v, input.scale - S, { node: node.name, index });
+          return input.scale < S ? d.mulConst(v, 1n << BigInt(S - input.scale)) : v;
+        })
+      : atScale(ctx, node, input, S).data;
+    const out = new Array<T>(x.length);
+    for (const all of softmaxGroups(node, input.shape, ctx.opset)) {
+      const group = all.filter(keep);
+      for (const i of all) if (!keep(i)) out[i] = d.constant(0n);
+      if (group.length === 0) fail(`${describeNode(node)}: its mask covers a whole group (element ${all[0]}), where ONNX gives NaN`);
+      if (mask && group.length === 1) {
+        out[group[0]] = d.constant(1n << BigInt(S));
+        continue;
+      }
       const site = { node: node.name, index: group[0] };
-      let m = x.data[group[0]];
-      for (const i of group.slice(1)) m = maxOf(d, x.data[i], m, site);
+      let m = x[group[0]];
+      for (const i of group.slice(1)) m = maxOf(d, x[i], m, site);
       const e = group.map((i) => {
         const at = { node: node.name, index: i };
         // x - max is <= 0, and 0 (exp = 1) only for the maximum itself: the one-sided table's
         // x >= 0 side is that 1.
-        const diff = decompose(d, d.add(x.data[i], d.mulConst(m, -1n)), S, S, at);
+        const diff = decompose(d, d.add(x[i], d.mulConst(m, -1n)), S, S, at);
         return d.add(lookup(d, EXP_NEGATIVE, diff, "rounded", at).v, d.mulConst(diff.nonneg, 1n << BigInt(S)));
       });
       const sum = e.reduce((a, b) => d.add(a, b));
       group.forEach((i, k) => (out[i] = d.div(d.mulConst(e[k], 1n << BigInt(S)), sum, { node: node.name, index: i })));
     }
-    return [{ shape: x.shape, scale: S, data: out }];
+    return [{ shape: input.shape, scale: S, data: out }];
   },
 };
 

@@ -1,5 +1,6 @@
 import { fail } from "../errors";
 import { attrInt, attrInts, describeNode, Graph, Node, size } from "../ir/graph";
+import { SOFTMAX_MASK } from "../ir/masked-softmax";
 
 /**
  * A cheap estimate of a model's constraints from its graph alone (shapes × a per-op cost), made
@@ -98,9 +99,13 @@ function nodeCost(graph: Graph, node: Node, d: { sign: number; round: number }):
     case "OneHot":
       // An Equal (isZero, 3 constraints) per output element; the index's sign check is spread over depth.
       return out * 3;
-    case "Softmax":
-      // A ReLU per element for the max, the exp table and a floor division (README: about 230 at 2^12).
-      return out * (2 * d.sign + d.round + 20);
+    case "Softmax": {
+      // A ReLU per element for the max, the exp table and a floor division (README: about 230 at 2^12);
+      // nothing for the positions a constant mask removes (ir/masked-softmax.ts).
+      const mask = node.attrs[SOFTMAX_MASK];
+      const kept = mask && typeof mask === "object" && !Array.isArray(mask) ? mask.data.filter((m) => m === 0).length : out;
+      return kept * (2 * d.sign + d.round + 20);
+    }
     case "LogSoftmax":
       // Softmax without the division: a ReLU for the max and a decomposition of x - max per element, the exp table.
       return out * (2 * d.sign + 20);
