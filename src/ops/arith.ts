@@ -2,6 +2,7 @@ import { fail } from "../errors";
 import { describeNode, Node, size, Tensor } from "../ir/graph";
 import { quantizeReal } from "../numeric/fixed-point";
 import { binaryShape, broadcastIndex, broadcastShapes, foldBinary } from "./broadcast";
+import { absOf } from "./clamp";
 import { reciprocal } from "./composite";
 import { QValue } from "./domain";
 import { Arg, atMostScale, atScale, OpContext, OpDef, valueInput } from "./op";
@@ -79,7 +80,7 @@ function divideByConstant<T>(ctx: OpContext<T>, node: Node, x: QValue<T>, c: Ten
  * (`sdiv`): the exact quotient of the quantized operands rounded to nearest, ties toward +inf, for every
  * sign of A and B. A zero divisor has no proof (the evaluator says so at prove time).
  */
-function divideBy<T>(ctx: OpContext<T>, node: Node, num: { shape: number[]; scale: number; data: T[] }, den: QValue<T>): QValue<T> {
+function divideBy<T>(ctx: OpContext<T>, node: Node, num: { shape: number[]; scale: number; data: T[] }, den: QValue<T>, firstSite = 0): QValue<T> {
   const S = ctx.quant.scaleBits;
   const shape = broadcastShapes(num.shape, den.shape, describeNode(node));
   const ia = broadcastIndex(shape, num.shape);
@@ -88,7 +89,7 @@ function divideBy<T>(ctx: OpContext<T>, node: Node, num: { shape: number[]; scal
   const d = ctx.dom;
   const data = ia.map((j, i) => {
     const bb = den.data[ib[i]];
-    return d.sdiv(d.add(d.mulConst(num.data[j], up), bb), d.mulConst(bb, 2n), { node: node.name, index: i });
+    return d.sdiv(d.add(d.mulConst(num.data[j], up), bb), d.mulConst(bb, 2n), { node: node.name, index: firstSite + i });
   });
   return { shape, scale: S, data };
 }
@@ -151,6 +152,31 @@ export const Sqrt: OpDef = {
       return d.sqrt(d.rescale(d.add(v, d.constant(-(1n << BigInt(k - 1)))), k, site), site);
     });
     return [{ shape: x.shape, scale: S + 1, data }];
+  },
+};
+
+/**
+ * Softsign x / (1 + |x|): x rounded to s = min(Sx, S) and its absolute value from one decomposition
+ * (as Abs), then round(q·2^S / (2^s + |q|)) by the same rounded division as Div. The divisor is >= 2^s
+ * for every admitted witness (Abs's bounds say |q| >= 0), so the bounds pass picks the positive FloorDiv.
+ * The result is the nearest step to softsign of the rounded input (ties toward +inf); softsign's slope is
+ * at most 1, so a rounded input adds at most half a step.
+ */
+export const Softsign: OpDef = {
+  arity: [1, 1],
+  inferShapes: (_node, [x]) => [x.shape],
+  fold: (_node, [x]) => [{ dims: x.dims, data: x.data.map((v) => v / (1 + Math.abs(v))) }],
+  apply<T>(ctx: OpContext<T>, node: Node, args: Arg<T>[]): QValue<T>[] {
+    const d = ctx.dom;
+    const x = valueInput(node, args, 0, "input");
+    const s = Math.min(x.scale, ctx.quant.scaleBits);
+    const parts = x.data.map((v, index) => absOf(d, v, x.scale, s, { node: node.name, index }));
+    const num = { shape: x.shape, scale: s, data: parts.map((p) => p.q) };
+    const den = { shape: x.shape, scale: s, data: parts.map((p) => d.add(p.abs, d.constant(1n << BigInt(s)))) };
+    // Sites: the n decompositions and products above, then the n divisions (indices n..2n-1).
+    const out = divideBy(ctx, node, num, den, x.data.length);
+    const one = 1n << BigInt(ctx.quant.scaleBits);
+    return [{ ...out, data: out.data.map((v) => d.within(v, -one, one)) }];
   },
 };
 

@@ -30,6 +30,14 @@ function floatAttr(node: Node, name: string, dflt: number): number {
  * Relu. lo > hi gives hi everywhere, as ONNX (numpy) does.
  */
 function clampTo<T>(d: Domain<T>, x: T, xScale: number, S: number, lo: bigint | undefined, hi: bigint | undefined, site: SiteInfo): T {
+  const v = clampSteps(d, x, xScale, S, lo, hi, site);
+  // Interval arithmetic loses the correlation of the two Relus (min(m, hi) = m - relu(m - hi) gives
+  // [lo - (max - hi), max]). Every admitted witness is in [lo, hi] (hi alone when lo > hi): each Relu is
+  // max(·, 0) exactly, from a range-checked decomposition. `within` adds no constraint, only that bound.
+  return lo !== undefined && hi !== undefined ? d.within(v, lo <= hi ? lo : hi, hi) : v;
+}
+
+function clampSteps<T>(d: Domain<T>, x: T, xScale: number, S: number, lo: bigint | undefined, hi: bigint | undefined, site: SiteInfo): T {
   const k = xScale - S;
   if (k > 0 && lo !== undefined) {
     const atLeast = d.add(d.constant(lo), d.rescaleRelu(d.add(x, d.constant(-(lo << BigInt(k)))), k, site));
@@ -182,14 +190,22 @@ export const Abs: OpDef = {
     const d = ctx.dom;
     const x = valueInput(node, args, 0, "X");
     const scale = Math.min(x.scale, ctx.quant.scaleBits);
-    const data = x.data.map((v, index) => {
-      const site = { node: node.name, index };
-      const q = decompose(d, v, x.scale, scale, site);
-      return d.mul(q.q, d.add(d.mulConst(q.nonneg, 2n), d.constant(-1n)), site);
-    });
+    const data = x.data.map((v, index) => absOf(d, v, x.scale, scale, { node: node.name, index }).abs);
     return [{ shape: x.shape, scale, data }];
   },
 };
+
+/**
+ * x (at xScale) rounded to scale s, q, and |q| = q * (2 * sign - 1): one decomposition and one product.
+ * The decomposition's w bits put q in [-2^(w-1), 2^(w-1)) and its top bit is q's sign, so every admitted
+ * witness has |q| in [0, 2^(w-1)]: `within` tells the bounds pass so (no constraint), where the product's
+ * interval alone would include negative values (and a divisor 1 + |x| would not be seen to be >= 1).
+ */
+export function absOf<T>(d: Domain<T>, x: T, xScale: number, s: number, site: SiteInfo): { q: T; abs: T } {
+  const q = decompose(d, x, xScale, s, site);
+  const abs = d.mul(q.q, d.add(d.mulConst(q.nonneg, 2n), d.constant(-1n)), site);
+  return { q: q.q, abs: d.within(abs, 0n, 1n << BigInt(q.bits.length - 1)) };
+}
 
 /**
  * Sign: -1, 0 or 1 at scale 0, like the other integer-valued results (comparison bits, indices), so

@@ -150,6 +150,46 @@ export const InstanceNormalization: OpDef = {
   },
 };
 
+/**
+ * ONNX GroupNormalization: the C channels split into num_groups groups of C / num_groups consecutive
+ * channels, each (n, group) normalized over its channels and spatial positions, then scale and bias:
+ * one value per group before opset 21 (opset 18's definition), one per channel since.
+ */
+export const GroupNormalization: OpDef = {
+  arity: [3, 3],
+  inferShapes(node, [x]: ShapeArg[]) {
+    groupCount(node, x.shape);
+    return [x.shape];
+  },
+  apply<T>(ctx: OpContext<T>, node: Node, args: Arg<T>[]): QValue<T>[] {
+    const x = valueInput(node, args, 0, "X");
+    const G = groupCount(node, x.shape);
+    const C = x.shape[1];
+    const inner = size(x.shape.slice(2));
+    const perChannel = ctx.opset >= 21;
+    const scale = constInput(node, args, 1, "scale");
+    const bias = constInput(node, args, 2, "bias");
+    const want = perChannel ? C : G;
+    if (size(scale.dims) !== want || size(bias.dims) !== want)
+      fail(`${describeNode(node)}: scale and bias must have ${want} values (${perChannel ? "one per channel since opset 21" : "one per group before opset 21"}), got [${scale.dims}] and [${bias.dims}] (model opset ${ctx.opset})`);
+    const span = (C / G) * inner;
+    const groups = Array.from({ length: size(x.shape) / span }, (_, g) => Array.from({ length: span }, (_, j) => g * span + j));
+    const y = normalizeGroups(ctx, node, x, groups, attrFloat(node, "epsilon", 1e-5));
+    const channel = (i: number) => Math.floor(i / inner) % C;
+    return [scaleAndShift(ctx, node, x.shape, y, scale, bias, perChannel ? channel : (i) => Math.floor(channel(i) / (C / G)))];
+  },
+};
+
+/** num_groups, checked against the input's rank and channel count. */
+function groupCount(node: Node, shape: number[]): number {
+  const what = describeNode(node);
+  if (shape.length < 2) fail(`${what}: input must have rank >= 2 (N, C, ...), got [${shape}]`);
+  const G = attrInt(node, "num_groups", 0);
+  if (!Number.isInteger(G) || G < 1) fail(`${what}: num_groups must be a positive integer (attribute required), got ${node.attrs.num_groups ?? "none"}`);
+  if (shape[1] % G !== 0) fail(`${what}: num_groups ${G} does not divide the ${shape[1]} channels`);
+  return G;
+}
+
 function layerAxis(node: Node, shape: number[]): number {
   const a = attrInt(node, "axis", -1);
   const axis = a < 0 ? a + shape.length : a;

@@ -51,9 +51,9 @@ export function opFor(node: Node): OpDef {
 }
 
 // Signed division and square roots of computed values, and the normalizations built on them (issue 17).
-import { Reciprocal, Sqrt } from "./arith";
-import { InstanceNormalization, LayerNormalization } from "./normalization";
-Object.assign(OPS, { Reciprocal, Sqrt, LayerNormalization, InstanceNormalization });
+import { Reciprocal, Softsign, Sqrt } from "./arith";
+import { GroupNormalization, InstanceNormalization, LayerNormalization } from "./normalization";
+Object.assign(OPS, { Reciprocal, Sqrt, LayerNormalization, InstanceNormalization, Softsign, GroupNormalization });
 
 // Exp/Log family, ReduceProd/ReduceLogSumExp, Mod, TopK, ScatterND/ScatterElements (imports are hoisted).
 import { Celu, Exp, Log, LogSoftmax, Mish, Selu, Softplus } from "./logexp";

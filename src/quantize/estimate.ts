@@ -124,6 +124,24 @@ function nodeCost(graph: Graph, node: Node, d: { sign: number; round: number }):
     case "Mod":
       // A floor division by a constant: at least a remainder bit and a quotient bit.
       return out * 2;
+    // Division and square roots of computed values (the widths follow the gadgets in src/gadgets: FloorDiv
+    // is width + 2·shift + 4, the signed one 3 more; IntegerSqrt 3·width + 6), with every value at least
+    // inputBits wide as above, and the quotient and the root at their smallest.
+    case "Sqrt":
+      // The root of a value shifted up by scaleBits + 2: (inputBits + scaleBits + 1) / 2 bits.
+      return out * (3 * Math.floor(d.round / 2) + 6);
+    case "Reciprocal":
+      // 2^(S + Sb + 1) / (2·B): a quotient of at least scaleBits + 2 bits, a divisor of inputBits + 1.
+      return out * (2 * d.sign + (d.round - d.sign) + 6);
+    case "Softsign":
+      // A decomposition (inputBits + 1), |x| (1 product), the division by 2·(1 + |x|): inputBits + 1 bits each.
+      return out * (4 * d.sign);
+    case "LayerNormalization":
+    case "InstanceNormalization":
+    case "GroupNormalization":
+      // Per element a square and a division (quotient and divisor each wider than inputBits); the root per
+      // group and the scale's rescale are left out.
+      return out * (3 * d.sign + 6);
     case "Gather":
     case "GatherElements": {
       // Computed indices: an isZero (3 constraints) per candidate position for each index.

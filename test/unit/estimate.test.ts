@@ -55,6 +55,37 @@ describe("the graph estimate of a model's constraints", () => {
     }
   });
 
+  it("stays below the gadgets of Sqrt, Reciprocal, Softsign and the normalizations, and above a third of them", () => {
+    const one = (op: string, dims: number[], opset = 17, consts: [string, number[]][] = [], attributes: GraphSpec["nodes"][number]["attributes"] = {}): GraphSpec => ({
+      inputs: [{ name: "x", dims }],
+      outputs: [{ name: "y", dims }],
+      initializers: consts.map(([name, data]) => ({ name, dims: [data.length], data })),
+      nodes: [{ name: "n", opType: op, inputs: ["x", ...consts.map(([n]) => n)], outputs: ["y"], attributes }],
+      opset,
+    });
+    const cases: [string, GraphSpec][] = [
+      ["Sqrt", one("Sqrt", [2, 8])],
+      ["Reciprocal", one("Reciprocal", [2, 8])],
+      ["Softsign", one("Softsign", [2, 8])],
+      ["LayerNormalization", one("LayerNormalization", [3, 8], 17, [["g", new Array(8).fill(1.5)], ["b", new Array(8).fill(0.25)]])],
+      ["LayerNormalization eps 1", one("LayerNormalization", [3, 8], 17, [["g", new Array(8).fill(1.5)]], { epsilon: { f: 1 } })],
+      ["InstanceNormalization", one("InstanceNormalization", [1, 2, 3, 3], 17, [["s", [1, 2]], ["b", [0, 1]]])],
+      ["GroupNormalization 18", one("GroupNormalization", [2, 4, 3], 18, [["s", [1, 2]], ["b", [0, 1]]], { num_groups: { i: 2 } })],
+      ["GroupNormalization 21", one("GroupNormalization", [1, 6, 4], 21, [["s", [1, 2, 3, 1, 2, 3]], ["b", [0, 1, 0, 1, 0, 1]]], { num_groups: { i: 3 }, epsilon: { f: 0.1 } })],
+    ];
+    for (const [name, spec] of cases) {
+      const graph = importOnnx(encodeModel(spec));
+      const inputCount = graph.inputs.reduce((n, vi) => n + size(vi.shape), 0);
+      for (const quant of [{ scaleBits: 6, inputBits: 24 }, { scaleBits: 12, inputBits: 24 }, { scaleBits: 12, inputBits: 16 }, { scaleBits: 8, inputBits: 12 }]) {
+        const sites = estimateConstraints(quantizeModel(graph, quant).sites, inputCount, quant.inputBits);
+        const est = estimateGraph(graph, quant).constraints;
+        const what = `${name} at 2^${quant.scaleBits}, ${quant.inputBits}-bit inputs (gadgets ${sites})`;
+        expect(est, what).to.be.at.most(sites);
+        expect(est, what).to.be.at.least(sites / 3);
+      }
+    }
+  });
+
   it("defaults the limit to the machine's memory at mnist_gan's 3.5 KiB per constraint (about 7.1M on 24 GiB)", () => {
     expect(Math.round(BYTES_PER_CONSTRAINT)).to.equal(3631);
     expect(defaultMaxConstraints(24 * 2 ** 30)).to.equal(7_097_050);

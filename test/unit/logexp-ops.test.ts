@@ -4,8 +4,8 @@
  * onnxruntime's float result (or the spec's formula where onnxruntime has no kernel), the worst error
  * reported and bounded by the documented tolerance; (2) the static bounds hold; (3) the compiled
  * circuit's outputs equal the bit-exact evaluator's, and (4) every single-wire change to a valid
- * witness breaks a constraint. Refused variants are one-line ZkmlErrors naming the node. Softsign is
- * not provided (it needs a division by a computed value).
+ * witness breaks a constraint. Refused variants are one-line ZkmlErrors naming the node. Also: a
+ * two-sided Clip's static bounds (Log and Exp of a Clip). Softsign is tested in signed-div-sqrt.test.ts.
  */
 import { expect } from "chai";
 import fs from "fs";
@@ -62,7 +62,7 @@ const LN = STEP + bound(LN_MANTISSA) + STEP / 2;
 const withTies = (n: number) => (rand: () => number) => [onGrid(rand, n, -2, 2).map((v, i) => (i % 3 === 1 ? 0.5 : v))];
 
 const CASES: Case[] = [
-  // Exp. (The bounds pass loses Clip's bounds across its two Relus, so the cases bound x otherwise.)
+  // Exp
   {
     op: "Exp", title: "Exp opset 6 of -Relu(x) (x <= 0 down to -2048: table on [-16, 16), range flag)", opset: 6, inputs: [[2, 6]],
     nodes: [{ op: "Relu", inputs: ["x0"], outputs: ["r"] }, { op: "Neg", inputs: ["r"], outputs: ["n"] }, { op: "Exp", inputs: ["n"] }],
@@ -75,6 +75,12 @@ const CASES: Case[] = [
     // tanh's error (rounded, about a step) times 2.5 e^2.5, plus exp's own (relative 3.0e-5 and half a step).
     out: [2, 4], tol: 2.5 * Math.exp(2.5) * 2 * STEP + Math.exp(2.5) * 3.1e-5 + STEP / 2 + F32,
   },
+  {
+    op: "Exp", title: "Exp opset 13 of Clip(x, -8, 4) (a two-sided Clip's bounds are [min, max]: table on [-8, 8))", inputs: [[2, 5]], floats: [floats("lo", [], [-8]), floats("hi", [], [4])],
+    nodes: [{ op: "Clip", inputs: ["x0", "lo", "hi"], outputs: ["c"] }, { op: "Exp", inputs: ["c"] }],
+    // Relative 3.0e-5 of exp <= e^4, half a step, float32 on values up to e^4.
+    out: [2, 5], tol: Math.exp(4) * 3.1e-5 + STEP / 2 + Math.exp(4) * 1e-7 + F32, values: (rand) => [onGrid(rand, 10, -12, 6)],
+  },
   // Log
   {
     op: "Log", title: "Log opset 7 of Relu(x) + 0.25", opset: 7, inputs: [[3, 4]], floats: [floats("q", [], [0.25])],
@@ -85,6 +91,11 @@ const CASES: Case[] = [
     op: "Log", title: "Log opset 13 of Clip(x, min 2^-12) (inputs from one step to 2048)", inputs: [[2, 5]], floats: [floats("lo", [], [STEP])],
     nodes: [{ op: "Clip", inputs: ["x0", "lo"], outputs: ["c"] }, { op: "Log", inputs: ["c"] }],
     out: [2, 5], tol: LN + F32, values: (rand) => [onGrid(rand, 10, -1, 1).map((v, i) => (i % 3 === 0 ? v * 1000 : v))],
+  },
+  {
+    op: "Log", title: "Log opset 13 of Clip(x, 0.25, 8) (a two-sided Clip's bounds are [min, max])", inputs: [[2, 5]], floats: [floats("lo", [], [0.25]), floats("hi", [], [8])],
+    nodes: [{ op: "Clip", inputs: ["x0", "lo", "hi"], outputs: ["c"] }, { op: "Log", inputs: ["c"] }],
+    out: [2, 5], tol: LN + F32, values: (rand) => [onGrid(rand, 10, -2, 12)],
   },
   // Softplus, Selu, Celu, Mish
   { op: "Softplus", title: "Softplus opset 6", opset: 6, inputs: [[2, 8]], nodes: [{ op: "Softplus", inputs: ["x0"] }], out: [2, 8], tol: bound(SOFTPLUS_GAP) + F32 },
@@ -274,5 +285,26 @@ describe("log/exp, reductions, Mod, TopK, Scatter: unsupported variants are one-
     refuse({ title: "s1", opset: 13, inputs: [[3], [1], [1, 1]], nodes: [{ op: "ScatterND", inputs: ["x0", "x2", "x1"] }] }, 'ScatterND node "n0_scatternd"', "indices (input 1) must be a constant");
     refuse({ title: "s2", opset: 13, inputs: [[3], [1]], ints: [ints("idx", [1, 1], [0])], strings: [[0, "reduction", "add"]], nodes: [{ op: "ScatterND", inputs: ["x0", "idx", "x1"] }] }, 'ScatterND node "n0_scatternd"', 'reduction "add" exists since opset 16');
     refuse({ title: "s3", opset: 11, inputs: [[3], [1]], ints: [ints("idx", [1], [5])], nodes: [{ op: "ScatterElements", inputs: ["x0", "idx", "x1"] }] }, 'ScatterElements node "n0_scatterelements"', "index 5 is out of range");
+  });
+});
+
+describe("a two-sided Clip's static bounds are [min, max] (no constraint added: its two Relus already prove it)", () => {
+  const boundsOf = (c: Omit<Case, "tol" | "op">) => quantizeModel(importOnnx(build(c), c.title), QUANT).outputBounds;
+  const at = (v: number) => BigInt(Math.round(v * 2 ** QUANT.scaleBits));
+  const clip = (title: string, lo: number, hi: number, pre: OpCase["nodes"] = [], extra: OpCase["floats"] = []) => ({
+    title, inputs: [[2, 3]], floats: [...extra, floats("lo", [], [lo]), floats("hi", [], [hi])],
+    nodes: [...pre, { op: "Clip", inputs: [pre.length ? "h" : "x0", "lo", "hi"] }], out: [2, 3],
+  });
+
+  it("Clip(x, 0.25, 8), Clip(x, -8, 4), ReLU6 after a MatMul (the fused rescale), min > max", () => {
+    for (const b of boundsOf(clip("c1", 0.25, 8))) expect(b).to.deep.equal({ lo: at(0.25), hi: at(8) });
+    for (const b of boundsOf(clip("c2", -8, 4))) expect(b).to.deep.equal({ lo: at(-8), hi: at(4) });
+    for (const b of boundsOf(clip("c3", 0, 6, [mm("x0", "W", "h")], [gridW("W", 3)]))) expect(b).to.deep.equal({ lo: 0n, hi: at(6) });
+    for (const b of boundsOf(clip("c4", 1, -1))) expect(b).to.deep.equal({ lo: at(-1), hi: at(-1) });
+  });
+
+  it("HardSigmoid (the same clamp) is bounded by [0, 1]", () => {
+    const bs = boundsOf({ title: "hs", inputs: [[4]], nodes: [{ op: "HardSigmoid", inputs: ["x0"] }], out: [4] });
+    for (const b of bs) expect(b).to.deep.equal({ lo: 0n, hi: at(1) });
   });
 });

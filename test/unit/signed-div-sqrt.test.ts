@@ -1,7 +1,7 @@
 /**
  * Div of two computed values (divisor of either sign), Div of a constant by a value, Reciprocal, Sqrt,
  * LayerNormalization (opset 17), PyTorch's decomposed LayerNorm (ReduceMean, Sub, Pow 2, ReduceMean, Add
- * eps, Sqrt, Div, Mul, Add) and InstanceNormalization: (1) against onnxruntime; (2) the static bounds
+ * eps, Sqrt, Div, Mul, Add), InstanceNormalization, Softsign and GroupNormalization (opsets 18 and 21): (1) against onnxruntime; (2) the static bounds
  * hold; (3) the compiled circuit's outputs equal the bit-exact evaluator's on random and extreme inputs,
  * and every single-wire change to a valid witness breaks a constraint.
  */
@@ -31,6 +31,8 @@ interface Case extends OpCase {
   circuit?: boolean;
   /** Extreme inputs for the circuit comparison (default: none beyond the random ones). */
   extremes?: number[][][];
+  /** The kinds of the op node's gadgets, when the choice of gadget is part of the contract. */
+  kinds?: string[];
 }
 
 /** Nonzero grid values of either sign with |v| in [lo, hi). */
@@ -101,6 +103,32 @@ const CASES: Case[] = [
     floats: [{ name: "s", dims: [2], data: [1.5, -0.5] }, { name: "b", dims: [2], data: [0.25, 0] }],
     nodes: [{ op: "InstanceNormalization", inputs: ["x0", "s", "b"] }], out: [1, 2, 3, 3], abs: 3 * STEP,
   },
+  {
+    op: "Softsign", title: "Softsign of a graph input (divisor 1 + |x| >= 1: the positive FloorDiv)", inputs: [[2, 6]], nodes: [{ op: "Softsign", inputs: ["x0"] }], out: [2, 6],
+    values: (rand) => [onGrid(rand, 12, -40, 40).map((v, i) => (i === 0 ? 0 : i === 1 ? -STEP : i === 2 ? 1 : v))], abs: STEP / 2 + 1e-6, circuit: true, kinds: ["split", "mul", "div"],
+    extremes: [[new Array(12).fill(-2048)], [new Array(12).fill(2048 - STEP)], [new Array(12).fill(STEP)]],
+  },
+  {
+    op: "Softsign", title: "Softsign after a MatMul (rounded in its decomposition), opset 7", opset: 7, inputs: [[2, 4]], floats: [{ name: "W", dims: [4, 4], data: onGrid(rng(44), 16, -1, 1) }],
+    nodes: [{ op: "MatMul", inputs: ["x0", "W"], outputs: ["h"] }, { op: "Softsign", inputs: ["h"] }], out: [2, 4], abs: STEP + 1e-6, kinds: ["split", "mul", "div"],
+  },
+  {
+    op: "GroupNormalization", title: "GroupNormalization opset 18 [2, 4, 3], 2 groups, scale and bias per group", opset: 18, inputs: [[2, 4, 3]],
+    floats: [{ name: "s", dims: [2], data: [1.5, -0.5] }, { name: "b", dims: [2], data: [0.25, -1] }],
+    nodes: [{ op: "GroupNormalization", inputs: ["x0", "s", "b"], attributes: { num_groups: { i: 2 } } }], out: [2, 4, 3], abs: 3 * STEP, circuit: true,
+    values: (rand) => [onGrid(rand, 24).map((v, i) => (i < 6 ? 0.5 : v))], // a constant group: var = 0, eps alone
+    extremes: [[new Array(24).fill(-2048)], [Array.from({ length: 24 }, (_, i) => (i % 2 ? -2048 : 2048 - STEP))]],
+  },
+  {
+    op: "GroupNormalization", title: "GroupNormalization opset 21 [1, 6, 2, 2], 3 groups, scale and bias per channel, epsilon 1e-3", opset: 21, inputs: [[1, 6, 2, 2]],
+    floats: [{ name: "s", dims: [6], data: gamma(6) }, { name: "b", dims: [6], data: beta(6) }],
+    nodes: [{ op: "GroupNormalization", inputs: ["x0", "s", "b"], attributes: { num_groups: { i: 3 }, epsilon: { f: 1e-3 } } }], out: [1, 6, 2, 2], abs: 3 * STEP, circuit: true,
+  },
+  {
+    op: "GroupNormalization", title: "GroupNormalization opset 21, 1 group (LayerNorm over C, H, W)", opset: 21, inputs: [[2, 2, 3]],
+    floats: [{ name: "s", dims: [2], data: [2, 1] }, { name: "b", dims: [2], data: [0, 0.5] }],
+    nodes: [{ op: "GroupNormalization", inputs: ["x0", "s", "b"], attributes: { num_groups: { i: 1 } } }], out: [2, 2, 3], abs: 4 * STEP,
+  },
 ];
 
 const REPORT: string[] = [];
@@ -136,6 +164,7 @@ describe("signed division, square roots and normalizations: onnxruntime, bounds,
           });
           expectWithinBounds(model, run.qInputs);
         }
+        if (c.kinds) expect([...new Set(model.sites.filter((s) => s.node.endsWith(`_${c.op.toLowerCase()}`)).map((s) => s.kind))].sort()).to.deep.equal([...c.kinds].sort());
         const elems = c.out.reduce((a, b) => a * b, 1);
         const cost = model.sites.reduce((n, s) => n + gadgetConstraints(s), 0);
         const kinds = [...new Set(model.sites.map((s) => `${s.kind}(${s.width},${s.shift})`))].join(" ");
@@ -191,6 +220,15 @@ describe("signed division and square roots: what cannot be proven is a one-line 
   it("Sqrt of a negative value", () => {
     const g = load({ title: "sqrtneg", inputs: [[2]], nodes: [{ op: "Sqrt", inputs: ["x0"] }], out: [2] });
     oneLine(expectZkmlError(() => evaluateQuantized(quantizeModel(g, QUANT), quantizeInputs([[4, -STEP]], g.inputs, QUANT)), 'node "n0_sqrt"', "square root of a negative value"));
+  });
+
+  it("GroupNormalization: num_groups missing or not dividing C; scale of the wrong opset's length", () => {
+    const gn = (title: string, opset: number, attrs: Record<string, { i: number }>, n: number) =>
+      importOnnx(buildCase({ title, opset, inputs: [[1, 4, 3]], floats: [{ name: "s", dims: [n], data: new Array(n).fill(1) }, { name: "b", dims: [n], data: new Array(n).fill(0) }], nodes: [{ op: "GroupNormalization", inputs: ["x0", "s", "b"], attributes: attrs }], out: [1, 4, 3] }), title);
+    oneLine(expectZkmlError(() => quantizeModel(gn("g1", 21, {}, 4), QUANT), 'GroupNormalization node "n0_groupnormalization"', "num_groups"));
+    oneLine(expectZkmlError(() => quantizeModel(gn("g2", 21, { num_groups: { i: 3 } }, 4), QUANT), 'GroupNormalization node "n0_groupnormalization"', "does not divide the 4 channels"));
+    oneLine(expectZkmlError(() => quantizeModel(gn("g3", 21, { num_groups: { i: 2 } }, 2), QUANT), 'GroupNormalization node "n0_groupnormalization"', "one per channel since opset 21"));
+    oneLine(expectZkmlError(() => quantizeModel(gn("g4", 18, { num_groups: { i: 2 } }, 4), QUANT), 'GroupNormalization node "n0_groupnormalization"', "one per group before opset 21"));
   });
 
   it("LayerNormalization with its Mean output requested", () => {
