@@ -4,7 +4,7 @@ import { quantizeReal } from "../numeric/fixed-point";
 import { binaryShape, broadcastIndex, broadcastShapes, foldBinary } from "./broadcast";
 import { absOf } from "./clamp";
 import { reciprocal } from "./composite";
-import { QValue } from "./domain";
+import { Domain, QValue, SiteInfo } from "./domain";
 import { Arg, atMostScale, atScale, OpContext, OpDef, valueInput } from "./op";
 
 /**
@@ -143,17 +143,21 @@ export const Sqrt: OpDef = {
   apply<T>(ctx: OpContext<T>, node: Node, args: Arg<T>[]): QValue<T>[] {
     const x = valueInput(node, args, 0, "X");
     const S = ctx.quant.scaleBits;
-    const target = 2 * S + 2;
-    const d = ctx.dom;
-    const data = x.data.map((v, index) => {
-      const site = { node: node.name, index };
-      if (x.scale <= target) return d.sqrt(d.mulConst(v, 1n << BigInt(target - x.scale)), site);
-      const k = x.scale - target;
-      return d.sqrt(d.rescale(d.add(v, d.constant(-(1n << BigInt(k - 1)))), k, site), site);
-    });
+    const data = x.data.map((v, index) => rootOf(ctx.dom, v, x.scale, S, { node: node.name, index }));
     return [{ shape: x.shape, scale: S + 1, data }];
   },
 };
+
+/**
+ * floor(2^(S+1)·sqrt(x)) of one computed value X at scale Sx, at scale S + 1 (see Sqrt): X shifted up
+ * exactly to 2S + 2, or down by a floor, then one constrained integer square root. Shared with ReduceL2.
+ */
+export function rootOf<T>(d: Domain<T>, v: T, xScale: number, S: number, site: SiteInfo): T {
+  const target = 2 * S + 2;
+  if (xScale <= target) return d.sqrt(d.mulConst(v, 1n << BigInt(target - xScale)), site);
+  const k = xScale - target;
+  return d.sqrt(d.rescale(d.add(v, d.constant(-(1n << BigInt(k - 1)))), k, site), site);
+}
 
 /**
  * Softsign x / (1 + |x|): x rounded to s = min(Sx, S) and its absolute value from one decomposition

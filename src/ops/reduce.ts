@@ -1,5 +1,7 @@
 import { fail } from "../errors";
 import { attrInt, attrInts, describeNode, Node, size, Tensor } from "../ir/graph";
+import { rootOf } from "./arith";
+import { absOf } from "./clamp";
 import { maxOf, minOf, reciprocal } from "./composite";
 import { Domain, QValue, SiteInfo } from "./domain";
 import { forEachIndex, normAxis, strides } from "./layout";
@@ -7,7 +9,8 @@ import { logSumExp } from "./logexp";
 import { Arg, OpContext, OpDef, ShapeArg } from "./op";
 
 /**
- * Reductions over axes (ReduceSum, ReduceMean, ReduceMax, ReduceMin) and over one axis to an index
+ * Reductions over axes (ReduceSum, ReduceMean, ReduceMax, ReduceMin; ReduceProd, ReduceLogSumExp; the
+ * norms ReduceSumSquare, ReduceL2, ReduceL1) and over one axis to an index
  * (ArgMax, ArgMin). Sum is linear; Mean multiplies the sum by a constant reciprocal (the scale grows
  * by its shift, a consumer rescales); Max/Min chain composite.maxOf/minOf; ArgMax/ArgMin keep a
  * running best with constrained comparison bits.
@@ -151,6 +154,53 @@ export const ReduceLogSumExp = reduceOp(
     const at = xs.map((x) => (scale > S ? d.rescale(x, scale - S, site) : d.mulConst(x, 1n << BigInt(S - scale))));
     const r = logSumExp(d, at, S, site.node, site.index);
     return { v: d.add(r.max, r.ln), scale: S };
+  },
+);
+
+/** The inputs at scale min(Sx, S): a rescale each when finer, nothing otherwise. */
+const atMost = <T>(d: Domain<T>, xs: T[], scale: number, S: number, site: SiteInfo): T[] =>
+  scale > S ? xs.map((x) => d.rescale(x, scale - S, site)) : xs;
+
+/** sum(x·x) of the inputs at scale s = min(Sx, S): one product per element (each x times itself). */
+function sumSquares<T>(d: Domain<T>, xs: T[], scale: number, S: number, site: SiteInfo): { v: T; scale: number } {
+  const at = atMost(d, xs, scale, S, site);
+  // The same value on both sides: the bounds pass knows each square is >= 0, and so is their sum.
+  return { v: sum(d, at.map((x) => d.mul(x, x, site))), scale: 2 * Math.min(scale, S) };
+}
+
+/**
+ * ReduceSumSquare: sum(x²) of the inputs rounded to at most the model scale S, exact in fixed point; one
+ * product per input element (and a rescale each when finer than S). The result is left at twice the
+ * scale, as Mul's, for the consumer to rescale.
+ */
+export const ReduceSumSquare = reduceOp(
+  (xs) => xs.reduce((a, x) => a + x * x, 0),
+  (ctx, _node, xs, scale, site) => sumSquares(ctx.dom, xs, scale, ctx.quant.scaleBits, site),
+);
+
+/**
+ * ReduceL2: sqrt(sum(x²)), the sum as ReduceSumSquare's, then Sqrt's root (arith.rootOf): floor(2^(S+1)·
+ * sqrt(sum)) exactly, left at scale S + 1 so that rounding it to S gives the nearest step to the exact
+ * norm of the quantized inputs. One product per input element and one integer square root per output.
+ */
+export const ReduceL2 = reduceOp(
+  (xs) => Math.sqrt(xs.reduce((a, x) => a + x * x, 0)),
+  (ctx, _node, xs, scale, site) => {
+    const S = ctx.quant.scaleBits;
+    const sq = sumSquares(ctx.dom, xs, scale, S, site);
+    return { v: rootOf(ctx.dom, sq.v, sq.scale, S, site), scale: S + 1 };
+  },
+);
+
+/**
+ * ReduceL1: sum(|x|) of the inputs rounded to s = min(Sx, S), each |x| from one decomposition and one
+ * product (clamp.absOf, as Abs): exact up to that rounding, at scale s.
+ */
+export const ReduceL1 = reduceOp(
+  (xs) => xs.reduce((a, x) => a + Math.abs(x), 0),
+  (ctx, _node, xs, scale, site) => {
+    const s = Math.min(scale, ctx.quant.scaleBits);
+    return { v: sum(ctx.dom, xs.map((x) => absOf(ctx.dom, x, scale, s, site).abs)), scale: s };
   },
 );
 

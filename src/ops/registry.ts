@@ -55,10 +55,10 @@ import { Reciprocal, Softsign, Sqrt } from "./arith";
 import { GroupNormalization, InstanceNormalization, LayerNormalization } from "./normalization";
 Object.assign(OPS, { Reciprocal, Sqrt, LayerNormalization, InstanceNormalization, Softsign, GroupNormalization });
 
-// Exp/Log family, ReduceProd/ReduceLogSumExp, Mod, TopK, ScatterND/ScatterElements (imports are hoisted).
+// Exp/Log family, ReduceProd/ReduceLogSumExp/ReduceSumSquare/ReduceL2/ReduceL1, Mod, TopK, ScatterND/ScatterElements (imports are hoisted).
 import { Celu, Exp, Log, LogSoftmax, Mish, Selu, Softplus } from "./logexp";
 import { Mod } from "./mod";
-import { ReduceLogSumExp, ReduceProd } from "./reduce";
+import { ReduceL1, ReduceL2, ReduceLogSumExp, ReduceProd, ReduceSumSquare } from "./reduce";
 import { ScatterElements, ScatterND } from "./scatter";
 import { TopK } from "./topk";
-Object.assign(OPS, { Exp, Log, Softplus, Selu, Celu, Mish, LogSoftmax, ReduceLogSumExp, ReduceProd, Mod, TopK, ScatterND, ScatterElements });
+Object.assign(OPS, { Exp, Log, Softplus, Selu, Celu, Mish, LogSoftmax, ReduceLogSumExp, ReduceProd, ReduceSumSquare, ReduceL2, ReduceL1, Mod, TopK, ScatterND, ScatterElements });

@@ -114,6 +114,15 @@ function nodeCost(graph: Graph, node: Node, d: { sign: number; round: number }):
     case "ReduceProd":
       // A product and a rescale (its shift is the model scale, plus at least one bit of width) per factor after the first.
       return Math.max(0, size(input(0)) - out) * (d.round - d.sign + 1);
+    case "ReduceSumSquare":
+      // One product (x times itself) per input element; a rescale first when the input is finer, left out.
+      return size(input(0));
+    case "ReduceL1":
+      // |x| per input element: a decomposition (at least inputBits wide, plus one) and one product.
+      return size(input(0)) * (d.sign + 2);
+    case "ReduceL2":
+      // The squares, then an integer square root per output: the root of sum(x²)·4 is at least inputBits wide.
+      return size(input(0)) + out * (3 * d.sign + 6);
     case "TopK": {
       // One comparison per pair along the axis: (n - 1) / 2 per input element.
       const dims = input(0);

@@ -55,12 +55,19 @@ describe("the graph estimate of a model's constraints", () => {
     }
   });
 
-  it("stays below the gadgets of Sqrt, Reciprocal, Softsign and the normalizations, and above a third of them", () => {
+  it("stays below the gadgets of Sqrt, Reciprocal, Softsign, the normalizations and the norm reductions, and above a third of them", () => {
     const one = (op: string, dims: number[], opset = 17, consts: [string, number[]][] = [], attributes: GraphSpec["nodes"][number]["attributes"] = {}): GraphSpec => ({
       inputs: [{ name: "x", dims }],
       outputs: [{ name: "y", dims }],
       initializers: consts.map(([name, data]) => ({ name, dims: [data.length], data })),
       nodes: [{ name: "n", opType: op, inputs: ["x", ...consts.map(([n]) => n)], outputs: ["y"], attributes }],
+      opset,
+    });
+    const reduce = (op: string, dims: number[], out: number[], opset: number, attributes: GraphSpec["nodes"][number]["attributes"] = {}): GraphSpec => ({
+      inputs: [{ name: "x", dims }],
+      outputs: [{ name: "y", dims: out }],
+      initializers: [],
+      nodes: [{ name: "n", opType: op, inputs: ["x"], outputs: ["y"], attributes }],
       opset,
     });
     const cases: [string, GraphSpec][] = [
@@ -72,6 +79,10 @@ describe("the graph estimate of a model's constraints", () => {
       ["InstanceNormalization", one("InstanceNormalization", [1, 2, 3, 3], 17, [["s", [1, 2]], ["b", [0, 1]]])],
       ["GroupNormalization 18", one("GroupNormalization", [2, 4, 3], 18, [["s", [1, 2]], ["b", [0, 1]]], { num_groups: { i: 2 } })],
       ["GroupNormalization 21", one("GroupNormalization", [1, 6, 4], 21, [["s", [1, 2, 3, 1, 2, 3]], ["b", [0, 1, 0, 1, 0, 1]]], { num_groups: { i: 3 }, epsilon: { f: 0.1 } })],
+      ...["ReduceSumSquare", "ReduceL2", "ReduceL1"].flatMap((op): [string, GraphSpec][] => [
+        [`${op} axes [1]`, reduce(op, [3, 8], [3], 13, { axes: { ints: [1] }, keepdims: { i: 0 } })],
+        [`${op} all axes, opset 18`, reduce(op, [2, 3, 4], [1, 1, 1], 18)],
+      ]),
     ];
     for (const [name, spec] of cases) {
       const graph = importOnnx(encodeModel(spec));
