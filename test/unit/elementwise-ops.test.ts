@@ -5,34 +5,20 @@
  * evaluator's, and (4) every single-wire change to a valid witness breaks a constraint.
  */
 import { expect } from "chai";
-import fs from "fs";
 import { onnx } from "onnx-proto";
-import path from "path";
-import { unsatisfiedConstraints } from "../../src/backend/r1cs";
-import { gadgetConstraints } from "../../src/gadgets";
 import { importOnnx } from "../../src/onnx/import";
-import { runOnnxRuntime } from "../../src/pipeline/reference";
-import { quantizeInputs } from "../../src/pipeline/input";
-import { modelWitnessInput } from "../../src/privacy/layout";
-import { unpackWords } from "../../src/privacy/packing";
-import { evaluateQuantized, quantizeModel } from "../../src/quantize";
-import { modelCircuit, tmpDir, violatedAfter } from "../circuit/helpers";
-import { expectWithinBounds, expectZkmlError, QUANT, rng, runQuantized } from "./helpers";
-import { buildCase, castToFloat, onGrid, OpCase } from "./op-cases";
+import { quantizeModel } from "../../src/quantize";
+import { expectZkmlError, QUANT, rng, runQuantized } from "./helpers";
+import { describeOpCases, ReferenceCase } from "./op-checks";
+import { buildCase, castToFloat, onGrid } from "./op-cases";
 
 const STEP = 2 ** -QUANT.scaleBits;
 /** float32 rounding of onnxruntime's own arithmetic on values up to ~16. */
 const F32 = 1e-5;
 
 /** A case, with BOOL initializers (Dropout's training_mode) the op-cases builder cannot write. */
-interface Case extends OpCase {
+interface Case extends ReferenceCase {
   bools?: { name: string; values: boolean[] }[];
-  /** Allowed worst |error| against onnxruntime, absolute. */
-  tol: number;
-  /** The op node whose constraints are reported per element. */
-  op: string;
-  /** The float result, for an op onnxruntime has no kernel for (Dropout-6); default onnxruntime's. */
-  reference?: (values: number[][]) => number[];
 }
 
 function build(c: Case): Buffer {
@@ -171,79 +157,7 @@ const CASES: Case[] = [
   { op: "Dropout", title: "Dropout opset 13 with the ratio input only", inputs: [[4]], floats: [{ name: "r", dims: [], data: [0.1] }], nodes: [{ op: "Dropout", inputs: ["x0", "r"] }], out: [4], tol: F32, sites: 0 },
 ];
 
-/** Constraints per element of the op node's gadgets, and of the whole circuit. */
-const REPORT: string[] = [];
-
-describe("elementwise ops: onnxruntime, bounds, circuit", function () {
-  this.timeout(600_000);
-  const dir = tmpDir("eltwise");
-  after(() => {
-    console.log(`\n      ${"case".padEnd(84)} ${"worst |err|".padEnd(12)} constraints/elem (op gadgets; whole R1CS)`);
-    for (const r of REPORT) console.log(`      ${r}`);
-  });
-
-  CASES.forEach((c, k) => {
-    describe(c.title, () => {
-      const bytes = build(c);
-      const file = path.join(dir, `case${k}.onnx`);
-      let worst = 0;
-
-      it(`matches onnxruntime within ${c.tol.toExponential(2)} and stays within its bounds`, async () => {
-        fs.writeFileSync(file, bytes);
-        const graph = importOnnx(bytes, c.title);
-        expect(graph.outputs[0].shape).to.deep.equal(c.out);
-        const model = quantizeModel(graph, QUANT);
-        if (c.sites !== undefined) expect(model.sites.filter((s) => s.node.endsWith(`_${c.op.toLowerCase()}`)).length, "sites").to.equal(c.sites);
-        for (const seed of [1, 2, 3, 4]) {
-          const rand = rng(seed + 100 * k);
-          const values = c.values ? c.values(rand) : graph.inputs.map((vi) => onGrid(rand, vi.shape.reduce((a, b) => a * b, 1)));
-          const [expected] = c.reference ? [c.reference(values)] : await runOnnxRuntime(file, graph.inputs, values);
-          const run = runQuantized(graph, values, QUANT, model);
-          expect(run.shapes[0]).to.deep.equal(c.out);
-          run.outputs[0].forEach((v, i) => (worst = Math.max(worst, Math.abs(v - expected[i]))));
-          expect(worst, `${c.title}: worst |quantized - onnxruntime| (seed ${seed})`).to.be.at.most(c.tol);
-          expectWithinBounds(model, run.qInputs);
-        }
-      });
-
-      it("the circuit equals the evaluator, and every single-wire change breaks a constraint", async () => {
-        const circuit = await modelCircuit(`eltwise${k}`, file, QUANT);
-        const { built } = circuit;
-        const { outputs } = built.layout;
-        const half = 2 ** (QUANT.inputBits - 1) * STEP;
-        const rand = rng(7 * k + 1);
-        const samples = [
-          ...[1, 2, 3].map(() => (c.values ? c.values(rand) : built.graph.inputs.map((vi) => onGrid(rand, vi.shape.reduce((a, b) => a * b, 1))))),
-          built.graph.inputs.map((vi) => new Array(vi.shape.reduce((a, b) => a * b, 1)).fill(-half)),
-          built.graph.inputs.map((vi) => new Array(vi.shape.reduce((a, b) => a * b, 1)).fill(half - STEP)),
-        ];
-        let honest: bigint[] = [];
-        for (const floats of samples) {
-          const q = quantizeInputs(floats, built.graph.inputs, QUANT);
-          const expected = evaluateQuantized(built.qmodel, q).flatMap((v) => v.data);
-          const w = await circuit.witness(modelWitnessInput(built.layout, q.flat()));
-          expect(unsatisfiedConstraints(circuit.r1cs, w)).to.deep.equal([]);
-          expect(unpackWords(w.slice(1 + outputs.offset, 1 + outputs.offset + outputs.count), outputs.packing)).to.deep.equal(expected);
-          if (honest.length === 0) honest = w;
-        }
-        const firstPrivate = 1 + circuit.r1cs.nPubOut + circuit.r1cs.nPubIn;
-        const mutated = [...Array(circuit.r1cs.nPubOut).keys()].map((i) => i + 1);
-        for (let wire = firstPrivate; wire < circuit.r1cs.nWires; wire++) mutated.push(wire);
-        expect(violatedAfter(circuit, honest, new Map(mutated.map((w) => [w, honest[w]])))).to.deep.equal([]);
-        const names = new Map([...circuit.sym].map(([n, w]) => [w, n]));
-        const survivors: string[] = [];
-        for (const wire of mutated)
-          for (const delta of [1n, -1n])
-            if (violatedAfter(circuit, honest, new Map([[wire, honest[wire] + delta]])).length === 0) survivors.push(`${names.get(wire) ?? `wire ${wire}`} ${delta > 0 ? "+" : "-"}1`);
-        expect(survivors, "witness changes that still satisfy every constraint").to.deep.equal([]);
-
-        const elems = c.out.reduce((a, b) => a * b, 1);
-        const opCost = built.qmodel.sites.filter((s) => s.node.endsWith(`_${c.op.toLowerCase()}`)).reduce((n, s) => n + gadgetConstraints(s), 0);
-        REPORT.push(`${c.title.slice(0, 84).padEnd(84)} ${worst.toExponential(2).padEnd(12)} ${(opCost / elems).toFixed(1)}; ${circuit.r1cs.nConstraints} total`);
-      });
-    });
-  });
-});
+describeOpCases("elementwise ops: onnxruntime, bounds, circuit", CASES, { prefix: "eltwise", width: 84, build });
 
 describe("elementwise ops: unsupported variants are one-line ZkmlErrors naming the node", () => {
   const load = (c: Omit<Case, "tol" | "op" | "out"> & { out?: number[] }) => importOnnx(build({ ...c, out: c.out ?? [4], tol: 0, op: "" }), c.title);

@@ -59,6 +59,19 @@ export function buildCase(c: OpCase): Buffer {
   );
 }
 
+/** String attributes, which the writer cannot express: [node index, name, value]. */
+export type StringAttrs = [number, string, string][];
+
+/** buildCase, then each string attribute added to its node. */
+export function buildWithStrings(c: OpCase & { strings?: StringAttrs }): Buffer {
+  const bytes = buildCase(c);
+  if (!c.strings) return bytes;
+  const model = onnx.ModelProto.decode(bytes);
+  for (const [i, name, value] of c.strings)
+    model.graph!.node![i].attribute!.push(onnx.AttributeProto.create({ name, type: onnx.AttributeProto.AttributeType.STRING, s: Buffer.from(value) }));
+  return Buffer.from(onnx.ModelProto.encode(model).finish());
+}
+
 /** Quantized evaluation (with the bounds check) against onnxruntime, for a few seeds. */
 export async function checkCase(c: OpCase, seeds = [1, 2, 3]): Promise<void> {
   const bytes = buildCase(c);

@@ -6,29 +6,17 @@
  * change to a valid witness breaks a constraint. A computed axes input is a one-line ZkmlError.
  */
 import { expect } from "chai";
-import fs from "fs";
-import path from "path";
-import { unsatisfiedConstraints } from "../../src/backend/r1cs";
-import { gadgetConstraints } from "../../src/gadgets";
 import { importOnnx } from "../../src/onnx/import";
-import { runOnnxRuntime } from "../../src/pipeline/reference";
-import { quantizeInputs } from "../../src/pipeline/input";
-import { modelWitnessInput } from "../../src/privacy/layout";
-import { unpackWords } from "../../src/privacy/packing";
-import { evaluateQuantized, quantizeModel } from "../../src/quantize";
-import { modelCircuit, tmpDir, violatedAfter } from "../circuit/helpers";
-import { expectWithinBounds, expectZkmlError, QUANT, rng, runQuantized } from "./helpers";
-import { buildCase, onGrid, OpCase } from "./op-cases";
+import { quantizeModel } from "../../src/quantize";
+import { expectZkmlError, QUANT, rng } from "./helpers";
+import { describeOpCases, filledSample, ReferenceCase } from "./op-checks";
+import { buildCase, onGrid } from "./op-cases";
 
 const STEP = 2 ** -QUANT.scaleBits;
 /** float32 rounding of onnxruntime's arithmetic, relative, on sums of up to a dozen terms. */
 const F32 = 2 ** -20;
 
-interface Case extends OpCase {
-  /** Allowed worst |error| against onnxruntime, absolute. */
-  tol: number;
-  op: string;
-}
+type Case = ReferenceCase;
 
 const ints = (name: string, dims: number[], values: number[]) => ({ name, dims, values });
 const gridW = (name: string, n: number, m = n) => ({ name, dims: [n, m], data: onGrid(rng(n * 31 + m), n * m, -1, 1) });
@@ -81,78 +69,13 @@ const CASES: Case[] = [
   },
 ];
 
-const REPORT: string[] = [];
-const ofOp = (op: string) => (s: { node: string }) => s.node.endsWith(`_${op.toLowerCase()}`);
-
-describe("ReduceSumSquare, ReduceL2, ReduceL1: onnxruntime, bounds, circuit", function () {
-  this.timeout(600_000);
-  const dir = tmpDir("reduce-norms");
-  after(() => {
-    console.log(`\n      ${"case".padEnd(80)} ${"worst |err|".padEnd(12)} constraints/output elem (op gadgets; whole R1CS)`);
-    for (const r of REPORT) console.log(`      ${r}`);
-  });
-
-  CASES.forEach((c, k) => {
-    describe(c.title, () => {
-      const bytes = buildCase(c);
-      const file = path.join(dir, `case${k}.onnx`);
-      let worst = 0;
-
-      it(`matches onnxruntime within ${c.tol.toExponential(2)} and stays within its bounds`, async () => {
-        fs.writeFileSync(file, bytes);
-        const graph = importOnnx(bytes, c.title);
-        expect(graph.outputs[0].shape).to.deep.equal(c.out);
-        const model = quantizeModel(graph, QUANT);
-        for (const seed of [1, 2, 3, 4]) {
-          const rand = rng(seed + 100 * k);
-          const values = graph.inputs.map((vi) => onGrid(rand, vi.shape.reduce((a, b) => a * b, 1)));
-          const [expected] = await runOnnxRuntime(file, graph.inputs, values);
-          const run = runQuantized(graph, values, QUANT, model);
-          expect(run.shapes[0]).to.deep.equal(c.out);
-          run.outputs[0].forEach((v, i) => (worst = Math.max(worst, Math.abs(v - expected[i]))));
-          expect(worst, `${c.title}: worst |quantized - onnxruntime| (seed ${seed})`).to.be.at.most(c.tol);
-          expectWithinBounds(model, run.qInputs);
-        }
-      });
-
-      it("the circuit equals the evaluator, and every single-wire change breaks a constraint", async () => {
-        const circuit = await modelCircuit(`norms${k}`, file, QUANT);
-        const { built } = circuit;
-        const { outputs } = built.layout;
-        const half = 2 ** (QUANT.inputBits - 1) * STEP;
-        const rand = rng(7 * k + 1);
-        const samples = [
-          ...[1, 2, 3].map(() => built.graph.inputs.map((vi) => onGrid(rand, vi.shape.reduce((a, b) => a * b, 1)))),
-          built.graph.inputs.map((vi) => new Array(vi.shape.reduce((a, b) => a * b, 1)).fill(-half)),
-          built.graph.inputs.map((vi) => new Array(vi.shape.reduce((a, b) => a * b, 1)).fill(half - STEP)),
-          built.graph.inputs.map((vi) => new Array(vi.shape.reduce((a, b) => a * b, 1)).fill(0)),
-        ];
-        let honest: bigint[] = [];
-        for (const floats of samples) {
-          const q = quantizeInputs(floats, built.graph.inputs, QUANT);
-          const expected = evaluateQuantized(built.qmodel, q).flatMap((v) => v.data);
-          const w = await circuit.witness(modelWitnessInput(built.layout, q.flat()));
-          expect(unsatisfiedConstraints(circuit.r1cs, w)).to.deep.equal([]);
-          expect(unpackWords(w.slice(1 + outputs.offset, 1 + outputs.offset + outputs.count), outputs.packing)).to.deep.equal(expected);
-          if (honest.length === 0) honest = w;
-        }
-        const firstPrivate = 1 + circuit.r1cs.nPubOut + circuit.r1cs.nPubIn;
-        const mutated = [...Array(circuit.r1cs.nPubOut).keys()].map((i) => i + 1);
-        for (let wire = firstPrivate; wire < circuit.r1cs.nWires; wire++) mutated.push(wire);
-        expect(violatedAfter(circuit, honest, new Map(mutated.map((w) => [w, honest[w]])))).to.deep.equal([]);
-        const names = new Map([...circuit.sym].map(([n, w]) => [w, n]));
-        const survivors: string[] = [];
-        for (const wire of mutated)
-          for (const delta of [1n, -1n])
-            if (violatedAfter(circuit, honest, new Map([[wire, honest[wire] + delta]])).length === 0) survivors.push(`${names.get(wire) ?? `wire ${wire}`} ${delta > 0 ? "+" : "-"}1`);
-        expect(survivors, "witness changes that still satisfy every constraint").to.deep.equal([]);
-
-        const elems = c.out.reduce((a, b) => a * b, 1);
-        const opCost = built.qmodel.sites.filter(ofOp(c.op)).reduce((n, s) => n + gadgetConstraints(s), 0);
-        REPORT.push(`${c.title.slice(0, 80).padEnd(80)} ${worst.toExponential(2).padEnd(12)} ${(opCost / elems).toFixed(1)}; ${circuit.r1cs.nConstraints} total`);
-      });
-    });
-  });
+describeOpCases("ReduceSumSquare, ReduceL2, ReduceL1: onnxruntime, bounds, circuit", CASES, {
+  prefix: "norms",
+  dir: "reduce-norms",
+  width: 80,
+  costHeader: "constraints/output elem",
+  build: buildCase,
+  moreSamples: (inputs) => [filledSample(inputs, 0)],
 });
 
 describe("ReduceSumSquare, ReduceL2, ReduceL1: a computed axes input is a one-line ZkmlError naming the node", () => {

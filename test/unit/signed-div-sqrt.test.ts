@@ -8,16 +8,14 @@
 import { expect } from "chai";
 import fs from "fs";
 import path from "path";
-import { unsatisfiedConstraints } from "../../src/backend/r1cs";
 import { gadgetConstraints } from "../../src/gadgets";
 import { importOnnx } from "../../src/onnx/import";
 import { runOnnxRuntime } from "../../src/pipeline/reference";
 import { quantizeInputs } from "../../src/pipeline/input";
-import { modelWitnessInput } from "../../src/privacy/layout";
-import { unpackWords } from "../../src/privacy/packing";
 import { evaluateQuantized, quantizeModel } from "../../src/quantize";
-import { modelCircuit, tmpDir, violatedAfter } from "../circuit/helpers";
+import { modelCircuit, tmpDir } from "../circuit/helpers";
 import { expectWithinBounds, expectZkmlError, QUANT, rng, runQuantized } from "./helpers";
+import { elems, expectCircuitMatchesEvaluator, expectEverySingleWireChangeBreaks, ofOp, randomSamples } from "./op-checks";
 import { buildCase, onGrid, OpCase } from "./op-cases";
 
 const STEP = 2 ** -QUANT.scaleBits;
@@ -152,8 +150,7 @@ describe("signed division, square roots and normalizations: onnxruntime, bounds,
         const graph = importOnnx(bytes, c.title);
         const model = quantizeModel(graph, QUANT);
         for (const seed of [1, 2, 3, 4]) {
-          const rand = rng(seed + 100 * k);
-          const values = c.values ? c.values(rand) : graph.inputs.map((vi) => onGrid(rand, vi.shape.reduce((a, b) => a * b, 1)));
+          const [values] = randomSamples(graph.inputs, rng(seed + 100 * k), 1, c.values);
           const [expected] = await runOnnxRuntime(file, graph.inputs, values);
           const run = runQuantized(graph, values, QUANT, model);
           expect(run.shapes[0]).to.deep.equal(c.out);
@@ -164,38 +161,18 @@ describe("signed division, square roots and normalizations: onnxruntime, bounds,
           });
           expectWithinBounds(model, run.qInputs);
         }
-        if (c.kinds) expect([...new Set(model.sites.filter((s) => s.node.endsWith(`_${c.op.toLowerCase()}`)).map((s) => s.kind))].sort()).to.deep.equal([...c.kinds].sort());
-        const elems = c.out.reduce((a, b) => a * b, 1);
+        if (c.kinds) expect([...new Set(model.sites.filter(ofOp(c.op)).map((s) => s.kind))].sort()).to.deep.equal([...c.kinds].sort());
         const cost = model.sites.reduce((n, s) => n + gadgetConstraints(s), 0);
         const kinds = [...new Set(model.sites.map((s) => `${s.kind}(${s.width},${s.shift})`))].join(" ");
-        REPORT.push(`${c.title.slice(0, 90).padEnd(90)} ${worst.toExponential(2).padEnd(12)} ${(cost / elems).toFixed(1)} [${kinds.slice(0, 120)}]`);
+        REPORT.push(`${c.title.slice(0, 90).padEnd(90)} ${worst.toExponential(2).padEnd(12)} ${(cost / elems(c.out)).toFixed(1)} [${kinds.slice(0, 120)}]`);
       });
 
       if (c.circuit)
         it("the circuit equals the evaluator on random and extreme inputs, and every single-wire change breaks a constraint", async () => {
           const circuit = await modelCircuit(`sdiv${k}`, file, QUANT);
           const { built } = circuit;
-          const { outputs } = built.layout;
-          const rand = rng(7 * k + 1);
-          const samples = [...[1, 2].map(() => (c.values ? c.values(rand) : built.graph.inputs.map((vi) => onGrid(rand, vi.shape.reduce((a, b) => a * b, 1))))), ...(c.extremes ?? [])];
-          let honest: bigint[] = [];
-          for (const floats of samples) {
-            const q = quantizeInputs(floats, built.graph.inputs, QUANT);
-            const expected = evaluateQuantized(built.qmodel, q).flatMap((v) => v.data);
-            const w = await circuit.witness(modelWitnessInput(built.layout, q.flat()));
-            expect(unsatisfiedConstraints(circuit.r1cs, w)).to.deep.equal([]);
-            expect(unpackWords(w.slice(1 + outputs.offset, 1 + outputs.offset + outputs.count), outputs.packing)).to.deep.equal(expected);
-            if (honest.length === 0) honest = w;
-          }
-          const firstPrivate = 1 + circuit.r1cs.nPubOut + circuit.r1cs.nPubIn;
-          const mutated = [...Array(circuit.r1cs.nPubOut).keys()].map((i) => i + 1);
-          for (let wire = firstPrivate; wire < circuit.r1cs.nWires; wire++) mutated.push(wire);
-          const names = new Map([...circuit.sym].map(([n, w]) => [w, n]));
-          const survivors: string[] = [];
-          for (const wire of mutated)
-            for (const delta of [1n, -1n])
-              if (violatedAfter(circuit, honest, new Map([[wire, honest[wire] + delta]])).length === 0) survivors.push(`${names.get(wire) ?? `wire ${wire}`} ${delta > 0 ? "+" : "-"}1`);
-          expect(survivors, "witness changes that still satisfy every constraint").to.deep.equal([]);
+          const samples = [...randomSamples(built.graph.inputs, rng(7 * k + 1), 2, c.values), ...(c.extremes ?? [])];
+          expectEverySingleWireChangeBreaks(circuit, await expectCircuitMatchesEvaluator(circuit, samples));
           REPORT.push(`${`  circuit: ${c.title}`.slice(0, 90).padEnd(90)} ${"".padEnd(12)} ${circuit.r1cs.nConstraints} total after -O2`);
         });
     });
