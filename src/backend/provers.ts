@@ -3,13 +3,32 @@ import type { ProvingSystem } from "./proving-system";
 
 /**
  * How each proving system is loaded, by name. Loaders run on first use, so loading the plugin (a
- * project's `npx hardhat --help`) never loads a prover, snarkjs or a native addon. A new prover
+ * project's `npx hardhat --help`) never loads a prover, snarkjs or the native addon. A new prover
  * implements ProvingSystem (src/backend/proving-system.ts) and is added here.
  */
 const LOADERS: Readonly<Record<string, () => ProvingSystem>> = {
+  native: loadNative,
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   snarkjs: () => (require("./groth16-snarkjs") as typeof import("./groth16-snarkjs")).snarkjsGroth16,
 };
+
+let warnedNoNative = false;
+
+/**
+ * The native prover (src/backend/groth16-native.ts), or, when its addon did not build or does not
+ * load, snarkjs's Groth16 under the hood, said once per process in one line on stderr.
+ */
+function loadNative(): ProvingSystem {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const addon = (require("./native") as typeof import("./native")).loadNativeAddon();
+  if (!("error" in addon)) return (require("./groth16-native") as typeof import("./groth16-native")).nativeGroth16;
+  if (!warnedNoNative) {
+    warnedNoNative = true;
+    process.stderr.write(`hardhat-zkml: native prover unavailable (${addon.error.replace(/\s*\n\s*/g, " ")}); proving with snarkjs\n`);
+  }
+  return (require("./groth16-snarkjs") as typeof import("./groth16-snarkjs")).snarkjsGroth16;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
 
 const loaded = new Map<string, ProvingSystem>();
 
@@ -30,7 +49,8 @@ export const PROVING_SYSTEMS: Readonly<Record<string, ProvingSystem>> = Object.f
   ) as Record<string, ProvingSystem>,
 );
 
-export const DEFAULT_PROVER = "snarkjs";
+/** The native prover, which falls back to snarkjs (with one line on stderr) when its addon is not built. */
+export const DEFAULT_PROVER = "native";
 
 /** A proving system by name (default: DEFAULT_PROVER), or one given as an object (e.g. a test's). */
 export type ProverChoice = string | ProvingSystem;

@@ -38,7 +38,11 @@ export interface ZkmlUserConfig {
   verifiersDir?: string;
   /** A ceremony powers-of-tau file; without it each model gets a development-only key (secrets discarded). */
   ptau?: string;
-  /** The proving system that sets up, proves and verifies (default "snarkjs"; see src/backend/provers.ts). */
+  /**
+   * The proving system that sets up, proves and verifies: "native" (default: the C++ Groth16 prover
+   * built at install, falling back to snarkjs with a one-line notice when it is not built) or "snarkjs"
+   * (see src/backend/provers.ts).
+   */
   prover?: string;
   /**
    * Compile refuses, before calibrating, a model whose constraints estimated from its graph exceed this

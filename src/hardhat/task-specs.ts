@@ -52,7 +52,7 @@ export const TASKS: readonly TaskSpec[] = [
       { name: "out", description: "Output directory (default: <buildDir>/proofs/<model>)", kind: "optional" },
       { name: "bind", description: "Values of the model's bound inputs: name=value[,name=value] (e.g. recipient=0xabc...)", kind: "optional" },
       { name: "salt", description: "Salt of a salted input commitment (visibility.inputSalt), a field element", kind: "optional" },
-      { name: "prover", description: 'Proving system (default: zkml.prover, else "snarkjs")', kind: "optional" },
+      { name: "prover", description: 'Proving system: "native" or "snarkjs" (default: zkml.prover, else "native", which falls back to snarkjs when its addon is not built)', kind: "optional" },
       { name: "noReference", description: "Skip the onnxruntime comparison", kind: "flag" },
     ],
   },

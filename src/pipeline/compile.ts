@@ -88,7 +88,7 @@ export interface CompileOptions {
   maxConstraints?: number;
   /** A ceremony .ptau; without it a development-only key is made from fresh, discarded secrets. */
   ptau?: string;
-  /** The proving system that makes the keys and the verifier (default "snarkjs"; src/backend/provers.ts). */
+  /** The proving system that makes the keys and the verifier (default "native"; src/backend/provers.ts). */
   prover?: ProverChoice;
   force?: boolean;
   log: (msg: string) => void;

@@ -14,7 +14,7 @@ import { artifact, loadManifest, Manifest, MANIFEST_FILE, Phase2Step } from "./m
  */
 
 
-/** The proving system that runs the phase-2 steps (default "snarkjs"; src/backend/provers.ts). */
+/** The proving system that runs the phase-2 steps (default "native"; src/backend/provers.ts). */
 export interface Phase2Options {
   prover?: ProverChoice;
 }

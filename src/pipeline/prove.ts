@@ -63,7 +63,7 @@ export interface ProveOptions {
    * challenge (ProvenImageCollection uses the recipient: recipientContext(address)). Default 0.
    */
   context?: bigint | string;
-  /** The proving system (default "snarkjs"; src/backend/provers.ts). */
+  /** The proving system (default "native"; src/backend/provers.ts). */
   prover?: ProverChoice;
   log?: (msg: string) => void;
 }

@@ -47,10 +47,12 @@ describe("proving-system seam", () => {
   const proved: Partial<Record<CircuitBody, ProveResult>> = {};
   after(releaseProvingSystems);
 
-  it("has snarkjs's Groth16 as its default, registered under its name", () => {
-    expect(DEFAULT_PROVER).to.equal("snarkjs");
+  it("has the native prover as its default, and snarkjs's Groth16 registered under its name", () => {
+    expect(DEFAULT_PROVER).to.equal("native");
+    expect(provingSystem()).to.equal(PROVING_SYSTEMS.native);
+    // The native prover, or snarkjs's Groth16 when its addon is not built (test/unit/native-prover.test.ts).
+    expect(provingSystem().name).to.be.oneOf(["native", "snarkjs"]);
     expect(PROVING_SYSTEMS.snarkjs).to.equal(snarkjsGroth16);
-    expect(provingSystem()).to.equal(snarkjsGroth16);
     expect(provingSystem("snarkjs")).to.equal(snarkjsGroth16);
   });
 
@@ -124,7 +126,7 @@ describe("proving-system seam", () => {
     });
 
     it("refuses an unknown prover in one line naming the available ones, before any work", async () => {
-      const message = /^unknown prover "groth17"; available: "snarkjs"$/;
+      const message = /^unknown prover "groth17"; available: "native", "snarkjs"$/;
       expect(() => provingSystem("groth17")).to.throw(ZkmlError, message);
       const dir = path.join(build, "mlp_circom");
       expect((await rejectsWith(proveModel(dir, input, { prover: "groth17" }), message)).constructor).to.equal(ZkmlError);

@@ -60,17 +60,17 @@ describe("zkml tasks", () => {
   it("proves with the system --prover names (default zkml.prover) and refuses an unknown one in one line", async () => {
     const input = path.join(path.dirname(sharedModel("1l_mlp")), "input.json");
     const out = path.join(work, "proof-mlp-prover");
-    expect(hre.config.zkml.prover).to.equal("snarkjs");
+    expect(hre.config.zkml.prover).to.equal("native");
     await hre.run("zkml:prove", { model: "1l_mlp", input, out, prover: "snarkjs", noReference: true });
     expect((await hre.run("zkml:verify", { model: "1l_mlp", proof: out })).valid).to.equal(true);
-    await rejects(hre.run("zkml:prove", { model: "1l_mlp", input, out: path.join(work, "never"), prover: "groth17" }), /^unknown prover "groth17"; available: "snarkjs"$/);
+    await rejects(hre.run("zkml:prove", { model: "1l_mlp", input, out: path.join(work, "never"), prover: "groth17" }), /^unknown prover "groth17"; available: "native", "snarkjs"$/);
     expect(fs.existsSync(path.join(work, "never"))).to.equal(false);
     // zkml:verify uses zkml.prover.
     hre.config.zkml.prover = "groth17";
     try {
       await rejects(hre.run("zkml:verify", { model: "1l_mlp", proof: out }), /unknown prover "groth17"/);
     } finally {
-      hre.config.zkml.prover = "snarkjs";
+      hre.config.zkml.prover = "native";
     }
   });
 

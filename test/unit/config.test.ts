@@ -23,7 +23,7 @@ describe("resolveZkmlConfig", () => {
         buildDir: path.join(ROOT, "zkml-build"),
         verifiersDir: path.join(ROOT, "contracts", "zkml"),
         ptau: undefined,
-        prover: "snarkjs",
+        prover: "native",
         maxConstraints: undefined,
       });
     });
@@ -220,9 +220,9 @@ describe("resolveZkmlConfig: visibility", () => {
 });
 
 describe("resolveZkmlConfig: the proving system", () => {
-  it("defaults to snarkjs, which is a name in PROVING_SYSTEMS", () => {
-    expect(DEFAULT_PROVER).to.equal("snarkjs");
-    expect(resolveZkmlConfig(undefined, ROOT).config.prover).to.equal("snarkjs");
+  it("defaults to the native prover, which is a name in PROVING_SYSTEMS", () => {
+    expect(DEFAULT_PROVER).to.equal("native");
+    expect(resolveZkmlConfig(undefined, ROOT).config.prover).to.equal("native");
     expect(Object.keys(PROVING_SYSTEMS)).to.include(DEFAULT_PROVER);
   });
 
@@ -236,7 +236,7 @@ describe("resolveZkmlConfig: the proving system", () => {
 
   it("reports an unknown prover in one line naming the available ones", () => {
     const names = Object.keys(PROVING_SYSTEMS).map((n) => `"${n}"`).join(", ");
-    for (const bad of ["native", "Snarkjs", "", "toString", 5, null]) {
+    for (const bad of ["rapidsnark", "Native", "Snarkjs", "", "toString", 5, null]) {
       const { config, errors } = resolveUntyped({ prover: bad });
       expect(errors, JSON.stringify(bad)).to.deep.equal([`zkml.prover must be one of ${names}, got ${JSON.stringify(bad)}`]);
       expect(config.prover).to.equal(DEFAULT_PROVER);
