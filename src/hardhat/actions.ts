@@ -134,6 +134,7 @@ export async function proveAction(args: ProveArgs, ctx: TaskContext) {
   const r = await listrSteps()(`${args.model}: prove`, () =>
     ctx.zkml.prove(args.model, input, { out, reference: !args.noReference, bindings, salt: args.salt, context: args.context, prover: args.prover }),
   );
+  console.log(`proved by the ${r.prover} prover (Groth16: ${(r.proveMs / 1000).toFixed(2)} s)`);
   if (r.seed) console.log(`seed: ${r.seed}`);
   if (r.challenge) console.log(`challenge r: ${r.challenge} (fingerprint ${r.publicSignals[0]})`);
   for (const [k, v] of Object.entries(r.commitments)) console.log(`${k} commitment: ${v}`);

@@ -44,6 +44,10 @@ export interface ProveResult {
   /** Asked for, but onnxruntime cannot run the model: the first line of its error. The proof is made anyway. */
   referenceUnavailable?: string;
   calldata: Groth16Calldata;
+  /** The proving system that made the proof ("native", or "snarkjs" also when the native addon is not built). */
+  prover: string;
+  /** Time of the Groth16 proof alone (the witness excluded), in milliseconds. */
+  proveMs: number;
   /** The outputs' packed words (what a contract stores and fingerprints), as decimal strings. */
   packedOutputs: string[];
   /** Seeded inputs: the seed the inputs were expanded from. Fingerprinted outputs: the challenge r. */
@@ -95,7 +99,9 @@ export async function proveModel(dir: string, rawInput: unknown, opts: ProveOpti
   if (challenge !== undefined) circuitInput.outChallenge = challenge.toString();
   // One path for both bodies: the full witness, then a proof from it, checked against the model's key.
   const witness = await modelWitness(dir, m, qmodel, circuitInput, q.flat(), expected);
+  const proveStart = performance.now();
   const { proof, publicSignals } = await system.prove(artifact(dir, m, "zkey"), witness);
+  const proveMs = performance.now() - proveStart;
   invariant(await system.verify(readVkey(dir, m), publicSignals, proof), `the ${system.name} proof of model "${m.name}" does not verify against its verification key`);
   const commitments = commitmentsIn(m, publicSignals);
   for (const k of Object.keys(expectedCommitments) as (keyof Commitments)[])
@@ -120,6 +126,8 @@ export async function proveModel(dir: string, rawInput: unknown, opts: ProveOpti
     reference,
     referenceUnavailable,
     calldata: await system.calldata(proof, publicSignals),
+    prover: system.name,
+    proveMs,
     packedOutputs: words.map(String),
     seed: seed?.toString(),
     challenge: challenge?.toString(),

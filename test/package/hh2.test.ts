@@ -60,6 +60,9 @@ describe("the packed package in a Hardhat 2 project (test/fixture-projects/hh2)"
     const input = path.join(project, "models", "pixel_gen", "input.json");
     const proved = runOk("npx", ["hardhat", "zkml:prove", "--model", "pixel_gen", "--input", input, "--bind", "recipient=0x00000000000000000000000000000000000000aa", "--out", "proof"], project);
     expect(proved.stdout).to.match(/max \|proved - onnxruntime\| = /);
+    // The package's native prover was built when the tarball was installed, and proved.
+    expect(proved.stdout).to.include("proved by the native prover");
+    expect(proved.stderr).to.not.include("native prover unavailable");
     const verified = runOk("npx", ["hardhat", "zkml:verify", "--model", "pixel_gen", "--proof", "proof"], project);
     expect(verified.stdout).to.include('valid proof for model "pixel_gen"');
   });

@@ -51,6 +51,9 @@ describe("the packed package in a Hardhat 3 project under Node 22 (test/fixture-
     const input = path.join(project, "models", "pixel_gen", "input.json");
     const proved = runOk(hardhat, ["zkml:prove", "--model", "pixel_gen", "--input", input, "--bind", "recipient=0x00000000000000000000000000000000000000aa", "--out", "proof"], project, env);
     expect(proved.stdout).to.match(/max \|proved - onnxruntime\| = /);
+    // The package's native prover was built when the tarball was installed, and proved.
+    expect(proved.stdout).to.include("proved by the native prover");
+    expect(proved.stderr).to.not.include("native prover unavailable");
     const verified = runOk(hardhat, ["zkml:verify", "--model", "pixel_gen", "--proof", "proof"], project, env);
     expect(verified.stdout).to.include('valid proof for model "pixel_gen"');
   });
