@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "fixed_base.h"
 #include "msm.h"
 #include "ntt.h"
 #include "prover.h"
@@ -184,6 +185,38 @@ Napi::Value Fft(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// fixedBase(group, w, scalars): n points k_i·G (G1 or G2 generator) as a .zkey stores them: affine,
+// Montgomery form, little-endian, all zeros for infinity. Scalars: n × 32 bytes, standard form.
+Napi::Value FixedBase(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 3 || !info[0].IsString() || !info[1].IsNumber()) throw Napi::TypeError::New(env, "fixedBase(group, windowBits, scalars)");
+  std::string group = info[0].As<Napi::String>();
+  int w = info[1].As<Napi::Number>().Int32Value();
+  Napi::Uint8Array sc = bytes_arg(info, 2, "scalars");
+  size_t n = sc.ByteLength() / 32;
+  if (sc.ByteLength() != n * 32) throw Napi::RangeError::New(env, "scalars are 32 bytes each");
+  std::vector<uint64_t> scalars(4 * n);
+  memcpy(scalars.data(), sc.Data(), n * 32);
+  for (size_t i = 0; i < n; i++) {
+    if (scalars[4 * i + 3] >> 62) throw Napi::RangeError::New(env, "scalar above 2^254");
+  }
+  try {
+    if (group == "G1") {
+      std::vector<Affine<Fq>> out(n);
+      fixed_base_g1(g1_table(w), scalars.data(), n, out.data());
+      return out_bytes(env, out.data(), n * sizeof(Affine<Fq>));
+    }
+    if (group == "G2") {
+      std::vector<Affine<Fq2>> out(n);
+      fixed_base_g2(g2_table(w), scalars.data(), n, out.data());
+      return out_bytes(env, out.data(), n * sizeof(Affine<Fq2>));
+    }
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(env, e.what());
+  }
+  throw Napi::Error::New(env, "unknown group " + group);
+}
+
 Napi::Value RandomFr(const Napi::CallbackInfo& info) {
   uint64_t r[4];
   random_fr(r);
@@ -199,6 +232,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("g2Msm", Napi::Function::New(env, G2Msm));
   exports.Set("fft", Napi::Function::New(env, Fft));
   exports.Set("randomFr", Napi::Function::New(env, RandomFr));
+  exports.Set("fixedBase", Napi::Function::New(env, FixedBase));
   exports.Set("threads", Napi::Function::New(env, Threads));
   return exports;
 }

@@ -9,6 +9,7 @@
  *   --ptau-only        only the .ptau
  *   --verify           then check with snarkjs: powersoftau verify, zkey verify (slow: it rebuilds
  *                      the key with snarkjs's zkey new), and a Groth16 proof on the synthetic witness
+ *   --wasm             compute points with the WASM tables instead of the native addon (when it loads)
  *   --snarkjs=<p>      also time snarkjs's own path (new, contribute, prepare phase2) at power p
  *   --dir=<path>       where to write (default: a temp dir, removed unless --keep)
  *   --keep             keep the files
@@ -128,7 +129,8 @@ async function main(): Promise<void> {
     }
     const t0 = Date.now();
     const cpu0 = process.cpuUsage();
-    const session = await DevSession.open(flag("quiet") ? undefined : (m) => console.log(m));
+    const session = await DevSession.open(flag("quiet") ? undefined : (m) => console.log(m), undefined, { native: !flag("wasm") });
+    console.log(`points: ${session.native ? "native addon" : "WASM tables"}`);
     try {
       let t = Date.now();
       await writeDevPtau(session, power, ptau);

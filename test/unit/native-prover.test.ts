@@ -86,6 +86,28 @@ describe("native prover", function () {
     expect(loadNativeAddon()).to.equal(addon); // cached
   });
 
+  describe("known vectors (independent of ffjavascript)", () => {
+    // BN254's G1 generator (1, 2) and 2·G1, as published with the curve (EIP-196 test vectors).
+    const G1 = Buffer.concat([le(1n), le(2n)]);
+    const TWO_G1 = Buffer.concat([
+      le(1368015179489954701390400359078579693043519447331113978918064868415326638035n),
+      le(9918110051302171585080402603319702774565515993150576347155970296011118125764n),
+    ]);
+    it("Fq and Fr: 1/2 = (p + 1)/2, -1 = p - 1, (p - 1)^2 = 1", () => {
+      for (const [field, m] of [["fq", P], ["fr", R]] as const) {
+        expect(fromLe(addon.fieldOp(field, "inv", le(2n))), field).to.equal((m + 1n) / 2n);
+        expect(fromLe(addon.fieldOp(field, "neg", le(1n))), field).to.equal(m - 1n);
+        expect(fromLe(addon.fieldOp(field, "sqr", le(m - 1n))), field).to.equal(1n);
+      }
+    });
+    it("G1: 2·(1, 2), (1, 2) + (1, 2), and r·(1, 2) = infinity", () => {
+      expect(hex(addon.g1Msm(G1, le(2n)))).to.equal(hex(TWO_G1));
+      expect(hex(addon.g1Msm(Buffer.concat([G1, G1]), Buffer.concat([le(1n), le(1n)])))).to.equal(hex(TWO_G1));
+      expect(hex(addon.g1Msm(G1, le(R)))).to.equal(hex(Buffer.alloc(64)));
+      expect(hex(addon.g1Msm(G1, le(R + 2n)))).to.equal(hex(TWO_G1));
+    });
+  });
+
   describe("field arithmetic against ffjavascript", () => {
     const OPS: NativeFieldOp[] = ["add", "sub", "mul", "sqr", "inv", "neg"];
     const BINARY = new Set<NativeFieldOp>(["add", "sub", "mul"]);

@@ -23,11 +23,15 @@ export class WorkerPool {
   /** Milliseconds each worker spent computing (for utilization reports). */
   readonly busyMs: number[];
 
-  constructor(size = Math.max(1, os.cpus().length)) {
+  /**
+   * `nativeAddon`: the path of the native addon (src/backend/native.ts) when the workers should use
+   * its fixed-base multiplication; undefined for the WASM one.
+   */
+  constructor(size = Math.max(1, os.cpus().length), readonly nativeAddon?: string) {
     const { module, pointers } = bn128Wasm();
     const src = workerSource();
     this.workers = Array.from({ length: size }, (_, i) => {
-      const w = new Worker(src, { eval: true, workerData: { module, pointers } });
+      const w = new Worker(src, { eval: true, workerData: { module, pointers, nativeAddon } });
       w.on("message", (m: any) => this.settle(m));
       w.on("error", (e) => this.fail(e instanceof Error ? e : new Error(String(e))));
       w.on("exit", (code) => code !== 0 && this.fail(new Error(`dev-setup worker ${i} exited with code ${code}`)));

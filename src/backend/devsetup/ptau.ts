@@ -21,9 +21,10 @@ const CONTRIBUTION_NAME = "hardhat-zkml DEVELOPMENT setup (single party, insecur
  *
  * DEVELOPMENT ONLY: whoever ran this could have kept τ and could forge proofs.
  */
-export async function generateDevPtau(power: number, outFile: string, log: (m: string) => void = () => undefined): Promise<void> {
+/** `opts.native` (default true): points from the native addon when it loads (see DevSession.open). */
+export async function generateDevPtau(power: number, outFile: string, log: (m: string) => void = () => undefined, opts: { native?: boolean } = {}): Promise<void> {
   checkPower(power);
-  const session = await DevSession.open(log);
+  const session = await DevSession.open(log, undefined, opts);
   try {
     await writeDevPtau(session, power, outFile);
   } finally {

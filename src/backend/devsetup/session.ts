@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { ffjavascript } from "./deps";
 import { fr } from "./field";
+import { loadNativeAddon, nativeAddonPath } from "../native";
 import { streamOrdered, WorkerPool } from "./pool";
 
 export type GroupName = "G1" | "G2";
@@ -84,9 +85,20 @@ export class DevSession {
     this.secrets = { tau, alpha: fr.random(), beta: fr.random() };
   }
 
-  static async open(log: (m: string) => void = () => undefined, threads?: number): Promise<DevSession> {
+  /**
+   * `opts.native` (default true): compute points with the native addon's fixed-base multiplication
+   * when it loads (about Nx faster than the WASM tables, see bench/native.md), else with WASM.
+   */
+  static async open(log: (m: string) => void = () => undefined, threads?: number, opts: { native?: boolean } = {}): Promise<DevSession> {
     const curve = await ffjavascript().buildBn128(true);
-    return new DevSession(new WorkerPool(threads), curve, log);
+    const addon = opts.native === false ? undefined : loadNativeAddon();
+    const nativePath = addon && !("error" in addon) ? nativeAddonPath() : undefined;
+    return new DevSession(new WorkerPool(threads, nativePath), curve, log);
+  }
+
+  /** Whether points come from the native addon (true) or the WASM tables (false). */
+  get native(): boolean {
+    return this.pool.nativeAddon !== undefined;
   }
 
   private get s(): { tau: bigint; alpha: bigint; beta: bigint } {
@@ -122,6 +134,13 @@ export class DevSession {
     for (let v = 5; v <= 16; v++) if (cost(v) < cost(w)) w = v;
     const nw = windowsFor(w);
     const t0 = Date.now();
+    if (this.native) {
+      // One table per process (the addon's), built by the first worker, found by the others.
+      await this.pool.broadcast({ cmd: "nativeTable", group, w });
+      this.tables.set(group, w);
+      this.log(`  ${group} native fixed-base table: ${nw} windows of 2^${w - 1} points in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      return;
+    }
     const per = Math.ceil(nw / this.pool.size);
     const parts: { table: Uint8Array }[] = await Promise.all(
       Array.from({ length: Math.ceil(nw / per) }, (_, k) =>

@@ -484,6 +484,19 @@ export function workerMain(): void {
     return take(a, G.sA);
   }
 
+  // ---------------------------------------------------------------- native fixed base
+  // With the native addon (workerData.nativeAddon, its path), points come from its C++ fixed-base
+  // multiplication (native/fixed_base.cc) instead of the WASM table: the scalars makeScalars left in
+  // WASM memory (standard form) go in, the points come back as LEM bytes, ready for encode().
+  const native: any = workerData.nativeAddon ? require(workerData.nativeAddon) : undefined;
+  const nativeWindow: Record<string, number> = {};
+  function nativeFixedBase(G: Group, group: string, S: number, n: number): number {
+    const lem: Uint8Array = native.fixedBase(group, nativeWindow[group], take(S, n * FR)); // S: regular (standard) form
+    const pts = alloc(n * G.sA);
+    put(pts, lem);
+    return pts;
+  }
+
   // ---------------------------------------------------------------- dispatch
   function handle(m: any): any {
     switch (m.cmd) {
@@ -492,10 +505,14 @@ export function workerMain(): void {
       case "loadTable":
         loadTable(groups[m.group], m.w, m.nw, m.bytes);
         return {};
+      case "nativeTable":
+        native.fixedBase(m.group, m.w, new Uint8Array(0)); // builds the process-wide table once
+        nativeWindow[m.group] = m.w;
+        return {};
       case "points": {
         const G = groups[m.group];
         const S = makeScalars(m.scalars, m.n);
-        return encode(G, fixedBase(G, S, m.n), m.n, m.enc);
+        return encode(G, nativeWindow[m.group] ? nativeFixedBase(G, m.group, S, m.n) : fixedBase(G, S, m.n), m.n, m.enc);
       }
       case "encode": {
         const G = groups[m.group];

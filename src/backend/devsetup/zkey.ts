@@ -15,6 +15,8 @@ export interface DevZkeyOptions {
   log?: (m: string) => void;
   /** With a power: also write the matching .ptau here (same τ, α, β), e.g. for `snarkjs zkey verify`. */
   ptauOut?: string;
+  /** Points from the native addon's fixed-base multiplication when it loads (default true), else WASM. */
+  native?: boolean;
 }
 
 export interface DevZkeyInfo {
@@ -47,7 +49,7 @@ export async function generateDevZkey(r1csFile: string, ptauFileOrPower: string 
   const power = ptauFileOrPower;
   const r1cs = readRawR1cs(r1csFile);
   checkDomain(r1cs, power); // before any work: the circuit must fit
-  const session = await DevSession.open(log);
+  const session = await DevSession.open(log, undefined, { native: opts.native });
   try {
     if (opts.ptauOut) await writeDevPtau(session, power, opts.ptauOut);
     return await writeDevZkey(session, r1cs, zkeyOut, power);
