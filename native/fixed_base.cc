@@ -48,7 +48,8 @@ void batch_to_affine(const std::vector<Jacobian<F>>& in, Affine<F>* out) {
 
 template <typename F>
 std::unique_ptr<FixedBaseTable<F>> build_table(const Affine<F>& g, int w) {
-  if (w < 2 || w > 16) throw std::runtime_error("fixed-base window must be 2..16 bits");
+  // Digits are int16_t (signed_digits): a 16-bit window's digit 2^15 would not fit.
+  if (w < 2 || w > 15) throw std::runtime_error("fixed-base window must be 2..15 bits");
   auto t = std::make_unique<FixedBaseTable<F>>();
   t->w = w;
   t->windows = 254 / w + 1;

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cstring>
 #include <cstdint>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -30,6 +31,8 @@ inline int msm_window_bits(size_t n) {
 
 // Signed digits of every scalar, window-major: digits[w * n + i].
 inline void signed_digits(const uint64_t* scalars, size_t n, int c, int windows, std::vector<int16_t>& digits) {
+  // A digit lies in [-2^(c-1) + 1, 2^(c-1)]: it fits int16_t only for c <= 15.
+  if (c < 1 || c > 15) throw std::runtime_error("signed digits of 1..15 bits only");
   digits.assign((size_t)windows * n, 0);
   const int64_t half = (int64_t)1 << (c - 1), full = (int64_t)1 << c;
   for (size_t i = 0; i < n; i++) {

@@ -20,6 +20,12 @@ export interface NativeAddon {
   g2Msm(points: Uint8Array, scalars: Uint8Array, threads?: number): Uint8Array;
   /** ffjavascript's Fr.fft (or Fr.ifft when `inverse`) of n = 2^k elements. */
   fft(values: Uint8Array, inverse: boolean): Uint8Array;
+  /**
+   * k_i·G for the G1 or G2 generator (the development setup's points), with a process-wide table of
+   * `windowBits` (2..15) windows; scalars n × 32 bytes, standard form, below 2^254. Affine points in
+   * Montgomery form, as a .zkey stores them (zeros for infinity). Empty scalars: only builds the table.
+   */
+  fixedBase(group: "G1" | "G2", windowBits: number, scalars: Uint8Array): Uint8Array;
   /** A uniform element of Fr from the OS CSPRNG. */
   randomFr(): Uint8Array;
   /** The worker threads used by default. */
@@ -40,7 +46,7 @@ export function nativeAddonPath(): string {
   return process.env.ZKML_NATIVE_ADDON || path.resolve(__dirname, "../../build/Release/zkml_native.node");
 }
 
-const EXPORTS = ["prove", "fieldOp", "g1Msm", "g2Msm", "fft", "randomFr", "threads"] as const;
+const EXPORTS = ["prove", "fieldOp", "g1Msm", "g2Msm", "fft", "fixedBase", "randomFr", "threads"] as const;
 
 let cached: NativeAddon | { error: string } | undefined;
 

@@ -264,6 +264,51 @@ describe("native prover", function () {
     }
   });
 
+  describe("fixed-base multiplication (the development setup's points) against ffjavascript", () => {
+    // A scalar whose signed digits are all 2^(w-1), the largest a window's table holds (the carry-free
+    // top digit): each window's bits are 100…0. A 16-bit window's digit 2^15 overflowed int16 and made
+    // keys of 2^18 domains that verified no proof; these scalars catch that at every width.
+    const halfDigits = (w: number) => {
+      let k = 0n;
+      for (let bit = w - 1; bit < 254; bit += w) k |= 1n << BigInt(bit);
+      return k;
+    };
+    const lemOf = (G: any, k: bigint, size: number) => {
+      const out = new Uint8Array(size);
+      const pt = G.timesScalar(G.g, le(k));
+      if (!G.isZero(pt)) G.toRprLEM(out, 0, G.toAffine(pt));
+      return out;
+    };
+    for (const group of ["G1", "G2"] as const) {
+      it(`${group}: every window width 2..15 on 0, 1, r-1, r, 2^254-1, all-top-digit and random scalars`, () => {
+        const G = curve[group];
+        const size = group === "G2" ? 128 : 64;
+        for (let w = 2; w <= 15; w++) {
+          const scalars = [0n, 1n, R - 1n, R, (1n << 254n) - 1n, halfDigits(w), halfDigits(w) >> 1n, ...Array.from({ length: 8 }, () => randomBelow(R))];
+          const got = addon.fixedBase(group, w, Buffer.concat(scalars.map(le)));
+          expect(got.length).to.equal(scalars.length * size);
+          scalars.forEach((k, i) => expect(hex(got.subarray(i * size, (i + 1) * size)), `${group} w=${w} k=${k.toString(16)}`).to.equal(hex(lemOf(G, k, size))));
+        }
+      });
+    }
+    it("refuses a 16-bit window and a scalar of 2^254 or more, in one line", () => {
+      let e: unknown;
+      try {
+        addon.fixedBase("G1", 16, le(1n));
+      } catch (x) {
+        e = x;
+      }
+      expect(oneLine(e)).to.include("2..15");
+      e = undefined;
+      try {
+        addon.fixedBase("G1", 8, le(1n << 254n));
+      } catch (x) {
+        e = x;
+      }
+      expect(oneLine(e)).to.include("2^254");
+    });
+  });
+
   describe("FFT against ffjavascript's Fr.fft / Fr.ifft", () => {
     // A Uint8Array, not a Buffer: ffjavascript swaps elements through .slice(), which copies only for a Uint8Array.
     const toMont = (F: any, values: bigint[]) => new Uint8Array(Buffer.concat(values.map((v) => F.fromRprLE(le(v), 0))));

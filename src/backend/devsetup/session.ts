@@ -124,14 +124,15 @@ export class DevSession {
 
   /**
    * Builds and loads the fixed-base table for a group, sized for about `expected` multiplications:
-   * window w minimizes (multiplications × windows) + (table entries), capped at 16 bits so a table
-   * stays 32 MiB (G1) / 64 MiB (G2) per thread. Kept for the rest of the session.
+   * window w minimizes (multiplications × windows) + (table entries), capped at 15 bits: a table stays
+   * 17 MiB (G1) / 34 MiB (G2), and the native addon's signed digits (int16) reach 2^(w-1) = 2^14 at
+   * most (a 16-bit window's 2^15 would overflow). Kept for the rest of the session.
    */
   async ensureTable(group: GroupName, expected: number): Promise<void> {
     if (this.tables.has(group)) return;
     let w = 4;
     const cost = (v: number) => expected * windowsFor(v) + windowsFor(v) * 2 ** (v - 1);
-    for (let v = 5; v <= 16; v++) if (cost(v) < cost(w)) w = v;
+    for (let v = 5; v <= 15; v++) if (cost(v) < cost(w)) w = v;
     const nw = windowsFor(w);
     const t0 = Date.now();
     if (this.native) {
