@@ -26,7 +26,15 @@ unsigned default_threads();
 inline int msm_window_bits(size_t n) {
   int lg = 0;
   while (((size_t)1 << (lg + 1)) <= n) lg++;
-  return std::max(2, std::min(15, lg - 4));
+  if (lg >= 14) return std::min(15, lg - 4);  // batch-affine buckets: measured best at 2^16..2^21
+  // Small MSMs use Jacobian buckets: the c minimizing windows × (n additions + 2^c for the running sums).
+  int best = 2;
+  double bestCost = 1e300;
+  for (int c = 2; c <= 12; c++) {
+    double cost = (254.0 / c + 1) * ((double)n + (double)((size_t)1 << c));
+    if (cost < bestCost) bestCost = cost, best = c;
+  }
+  return best;
 }
 
 // Signed digits of every scalar, window-major: digits[w * n + i].
@@ -70,7 +78,7 @@ class BucketWindow {
   // A batch of a quarter of the buckets at most: a larger one would send most points to the
   // Jacobian accumulators (their bucket already pending) before it is ever flushed.
   explicit BucketWindow(size_t nBuckets)
-      : batch_(std::max<size_t>(1, std::min<size_t>(MAX_BATCH, nBuckets / 4))), affine_(nBuckets), state_(nBuckets), jacobian_(nBuckets) {
+      : batch_(std::max<size_t>(1, std::min<size_t>(MAX_BATCH, nBuckets / 4))), batched_(batch_ >= MIN_BATCH), affine_(nBuckets), state_(nBuckets), jacobian_(nBuckets) {
     idx_.reserve(batch_);
     pending_.reserve(batch_);
     prefix_.resize(batch_);
@@ -84,6 +92,10 @@ class BucketWindow {
   }
 
   void add(size_t b, const Affine<F>& p) {
+    if (!batched_) {
+      jacobian_[b] = J::add_mixed(jacobian_[b], p);
+      return;
+    }
     if (state_[b] == EMPTY) {
       affine_[b] = p;
       state_[b] = FULL;
@@ -111,6 +123,10 @@ class BucketWindow {
 
  private:
   static const size_t MAX_BATCH = 1024;  // one inversion (~380 multiplications) per 1024 additions
+  // Below this a batch's inversion outweighs its savings (an affine addition saves ~5 of a mixed
+  // Jacobian one's 11 multiplications: break-even near 380 / 5 = 76 additions per inversion). With
+  // batches of 2 (8 buckets), msm H of a 256-point key took 120 ms instead of 2 ms.
+  static const size_t MIN_BATCH = 128;
   enum : uint8_t { EMPTY = 0, FULL = 1, PENDING = 2 };
 
   void flush() {
@@ -140,6 +156,7 @@ class BucketWindow {
   }
 
   size_t batch_;
+  bool batched_;
   std::vector<Affine<F>> affine_;
   std::vector<uint8_t> state_;
   std::vector<J> jacobian_;
