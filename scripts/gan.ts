@@ -3,9 +3,12 @@
 // token whose tokenURI renders the proven pixels as on-chain SVG.
 //
 //   npm run gan          compile (cached when unchanged), prove, deploy, mint, render
-//   npm run bench:gan    the same from a fresh compile; writes bench/gan.json
+//   npm run bench:gan    the same from a fresh compile
+// Both then prove the same prompt's witness with both provers side by side (scripts/bench/provers.ts:
+// the same zkey and .wtns, each proof in its own process for its peak RSS, GAN_ROUNDS rounds alternating
+// which prover goes first, no warm-up: a proof as `zkml:prove` makes it) and write bench/gan-<model>.json.
 //
-// Env: PROMPT (default below), GAN_MODEL (default mnist_gan; gan_mini is the reduced copy).
+// Env: PROMPT (default below), GAN_MODEL (default mnist_gan; gan_mini is the reduced copy), GAN_ROUNDS (3).
 // Writes zkml-build/proofs/<model>/image.png: the proven image (left) next to onnxruntime's (right).
 import fs from "fs";
 import path from "path";
@@ -17,10 +20,15 @@ import { ensureExampleModel } from "../src/examples";
 import { imageShape, proveAndMintImage } from "../src/mint/proven-image";
 import { svgRunPixels } from "../src/statements/proven-image";
 import { renderComparison } from "../src/util/render";
+import { artifact } from "../src/pipeline/manifest";
+import { recipientContext } from "../src/privacy/seeded";
+import { compareProvers } from "./bench/provers";
+import { worker } from "./bench/run";
 
 const MODEL = process.env.GAN_MODEL ?? "mnist_gan";
 const PROMPT = process.env.PROMPT ?? "a handwritten digit, drawn by a GAN and proven";
 const FRESH = process.env.ZKML_FRESH === "1";
+const ROUNDS = Number(process.env.GAN_ROUNDS ?? 3);
 
 async function main(): Promise<void> {
   const t0 = Date.now();
@@ -45,13 +53,30 @@ async function main(): Promise<void> {
   fs.mkdirSync(outDir, { recursive: true });
   const rendering = renderComparison(path.join(outDir, "image.png"), proven, minted.proved.reference!.outputs[0], width, height);
 
+  // The two provers side by side on this prompt's witness (the same one the mint's proof was made from).
+  const loadStart = require("os").loadavg().map((x: number) => x.toFixed(2)).join(" ");
+  const work = path.join(hre.config.zkml.buildDir, "bench", `gan-${MODEL}`);
+  fs.mkdirSync(work, { recursive: true });
+  const wtns = path.join(work, "witness.wtns");
+  log(`witness for the side-by-side (its own process) ...`);
+  const witness = await worker(["model-witness", built.dir, JSON.stringify({ prompt: PROMPT }), recipientContext(recipient.address).toString(), wtns]);
+  log(`witness ${sec(witness.ms)} (${witness.wires} wires, peak ${witness.peakMB} MB); Groth16 with native and snarkjs, ${ROUNDS} rounds ...`);
+  const cmp = await compareProvers({ zkey: artifact(built.dir, m, "zkey"), vkey: artifact(built.dir, m, "vkey"), wtns, outDir: work, rounds: ROUNDS, warmup: false, witnessMs: witness.ms, progress: log });
+  const sideBySide = JSON.parse(fs.readFileSync(path.join(work, "proof.json"), "utf8")).publicSignals;
+  if (JSON.stringify(sideBySide) !== JSON.stringify(minted.proved.publicSignals)) throw new Error("the side-by-side proofs' public signals differ from the minted proof's");
+  const loadEnd = require("os").loadavg().map((x: number) => x.toFixed(2)).join(" ");
+  const e2e = { native: witness.ms + cmp.native.ms, snarkjs: witness.ms + cmp.snarkjs.ms };
+
   const t = m.timingsMs;
   const peakMiB = Math.round(process.resourceUsage().maxRSS / 1024);
   const rows: [string, string][] = [
     ["model", `${m.name}: ${m.circuit.constraints} constraints, ${m.circuit.wires} wires, domain 2^${m.ptau.power}, ${m.publicSignals.count} public signals (${m.circuit.body} body)`],
     ["prompt", `${JSON.stringify(PROMPT)} -> seed ${minted.proved.seed}`],
     ["compile", `${(compileMs / 1000).toFixed(1)} s${built.cached ? " (cached build)" : ""}: calibrate ${sec(t.calibrate)}, lower ${sec(t.lower)}, circom ${sec(t.circom)}, r1cs ${sec(t.r1cs)}, setup ${sec(t.setup)}`],
-    ["prove", `${(minted.proveMs / 1000).toFixed(1)} s (witness + Groth16 proof + onnxruntime reference)`],
+    ["prove", `${(minted.proveMs / 1000).toFixed(1)} s (zkml:prove's path with the default prover: witness + Groth16 proof + checks + onnxruntime reference)`],
+    ["witness", `${sec(witness.ms)} (median of ${(witness.runs as number[]).length}), peak ${witness.peakMB} MB`],
+    ["Groth16", `native ${sec(cmp.native.ms)} (peak ${cmp.native.peakMB} MB) vs snarkjs ${sec(cmp.snarkjs.ms)} (peak ${cmp.snarkjs.peakMB} MB): ${cmp.ratio}x (median of ${ROUNDS}, same zkey and witness, each in its own process)`],
+    ["end to end", `witness + Groth16: native ${sec(e2e.native)} vs snarkjs ${sec(e2e.snarkjs)}: ${cmp.endToEndRatio}x; load average ${loadStart} -> ${loadEnd}`],
     ["total", `${((Date.now() - t0) / 1000).toFixed(1)} s; peak memory ${peakMiB} MiB (this process and its worker threads)`],
     ["verify gas", `${minted.verifyGas} (verifyProof as a transaction, incl. 21000 base and calldata)`],
     ["commit gas", `${minted.commitGas} (commitPrompt, a block before the mint)`],
@@ -61,19 +86,31 @@ async function main(): Promise<void> {
   ];
   console.log("");
   for (const [k, v] of rows) console.log(`${k.padEnd(11)} ${v}`);
-  if (FRESH) {
-    const json = {
-      model: m.name, prompt: PROMPT, constraints: m.circuit.constraints, wires: m.circuit.wires, domainPower: m.ptau.power,
-      publicSignals: m.publicSignals.count, scaleBits: m.quant.scaleBits, inputBits: m.quant.inputBits,
-      seconds: { compile: compileMs / 1000, ...Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v / 1000])), prove: minted.proveMs / 1000, total: (Date.now() - t0) / 1000 },
-      peakMemoryMiB: peakMiB, verifyGas: Number(minted.verifyGas), commitGas: Number(minted.commitGas), mintGas: Number(minted.mintGas),
-      maxPixelError: rendering.maxPixelError, maxGrayLevelError: rendering.maxGrayLevelError,
-      fidelity: m.fidelity, machine: { cpus: require("os").cpus().length, node: process.version },
-    };
-    fs.mkdirSync("bench", { recursive: true });
-    fs.writeFileSync(path.join("bench", `gan-${MODEL}.json`), JSON.stringify(json, null, 2) + "\n");
-    log(`wrote bench/gan-${MODEL}.json`);
-  }
+  const json = {
+    date: new Date().toISOString(),
+    model: m.name, prompt: PROMPT, constraints: m.circuit.constraints, wires: m.circuit.wires, domainPower: m.ptau.power,
+    publicSignals: m.publicSignals.count, scaleBits: m.quant.scaleBits, inputBits: m.quant.inputBits,
+    cachedBuild: built.cached,
+    seconds: { compile: compileMs / 1000, ...Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v / 1000])), prove: minted.proveMs / 1000, total: (Date.now() - t0) / 1000 },
+    compileNote: built.cached ? "compile: this run reused the cached build (its own figures are the manifest's timings, from when it was compiled)" : "compile: fresh in this run",
+    proveNote: "prove: zkml:prove's path with the default (native) prover, incl. the evaluator checks and the onnxruntime reference",
+    provers: {
+      how: `the mint's prompt and recipient; the witness built as zkml:prove builds it, in its own process (median of its runs), written as a .wtns; then native and snarkjs Groth16 on the same zkey and .wtns, each proof in its own process (peak RSS by GNU time), no warm-up, ${ROUNDS} rounds alternating which goes first, median; every proof verified and its public signals equal to the minted proof's`,
+      witness: { ms: Math.round(witness.ms), runs: (witness.runs as number[]).map(Math.round), peakMB: witness.peakMB },
+      native: cmp.native, snarkjs: cmp.snarkjs,
+      groth16Ratio: cmp.ratio,
+      endToEndMs: { native: Math.round(e2e.native), snarkjs: Math.round(e2e.snarkjs) },
+      endToEndRatio: cmp.endToEndRatio,
+      peakRatio: cmp.peakRatio,
+      loadAverage: { start: loadStart, end: loadEnd, note: "os.loadavg() 1/5/15 min; other work may share the machine" },
+    },
+    peakMemoryMiB: peakMiB, verifyGas: Number(minted.verifyGas), commitGas: Number(minted.commitGas), mintGas: Number(minted.mintGas),
+    maxPixelError: rendering.maxPixelError, maxGrayLevelError: rendering.maxGrayLevelError,
+    fidelity: m.fidelity, machine: { cpus: require("os").cpus().length, memGiB: Math.round(require("os").totalmem() / 2 ** 30), node: process.version },
+  };
+  fs.mkdirSync("bench", { recursive: true });
+  fs.writeFileSync(path.join("bench", `gan-${MODEL}.json`), JSON.stringify(json, null, 2) + "\n");
+  log(`wrote bench/gan-${MODEL}.json`);
 }
 
 const sec = (ms: number | undefined) => (ms === undefined ? "n/a" : `${(ms / 1000).toFixed(1)} s`);

@@ -87,7 +87,8 @@ export class DevSession {
 
   /**
    * `opts.native` (default true): compute points with the native addon's fixed-base multiplication
-   * when it loads (about Nx faster than the WASM tables, see bench/native.md), else with WASM.
+   * when it loads, else with WASM. Measured (`npm run bench:setup -- 16` and `-- 16 --wasm`, side by
+   * side, machine loaded): the 2^16 ptau in 28.8 s native against 43.9 s WASM, 1.5x.
    */
   static async open(log: (m: string) => void = () => undefined, threads?: number, opts: { native?: boolean } = {}): Promise<DevSession> {
     const curve = await ffjavascript().buildBn128(true);
