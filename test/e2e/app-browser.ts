@@ -1,22 +1,9 @@
-// What the app's browser tests (./app.test.ts) drive the page with: Debian's Chromium through playwright-core, and a
+// What the app's browser tests (./app.test.ts) drive the page with (in Debian's Chromium, app/node/chromium.ts): a
 // test wallet injected into the page as window.ethereum that signs with a Hardhat account in Node and talks to the
 // in-process Hardhat network. Every call the page makes to the wallet is recorded, as is every network request.
 import { HDNodeWallet, toQuantity } from "ethers";
-import fs from "fs";
 import type { EIP1193Provider } from "hardhat/types";
-import { chromium, type Browser, type BrowserContext } from "playwright-core";
-
-export const CHROMIUM = process.env.ZKML_CHROMIUM ?? "/usr/bin/chromium";
-
-/** Headless Chromium with nothing running in the background (no update checks, no sync, no QUIC probes). */
-export async function launchChromium(): Promise<Browser> {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}: apt-get install -y chromium (or set ZKML_CHROMIUM)`);
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-}
+import type { BrowserContext } from "playwright-core";
 
 export interface WalletCall {
   method: string;

@@ -23,7 +23,8 @@ import { packWords } from "../../src/privacy/packing";
 import { encodeValues, promptValues, svgPixels, tokenIdOf } from "../../src/statements/aigc";
 import { decodeSvgUri, decodeTokenUri, expectedGray } from "../../src/statements/token-uri";
 import { readFeedInputs, type RoundFeed } from "../../src/statements/vault-inputs";
-import { hardhatAccount, launchChromium, recordRequests, TestWallet, type RecordedRequest } from "./app-browser";
+import { launchChromium } from "../../app/node/chromium";
+import { hardhatAccount, recordRequests, TestWallet, type RecordedRequest } from "./app-browser";
 import { BN254_Q } from "./helpers";
 
 const ARTIFACTS = path.join(hre.config.paths.root, "test-artifacts", "app");
@@ -293,6 +294,7 @@ describe("app: the web dApp in Chromium (playwright-core)", function () {
       const { grays } = svgPixels(decodeSvgUri(meta.image));
       expect(grays).to.deep.equal(decodeOutputs(m, signals).map((v) => expectedGray(v, m.quant.scaleBits)));
       await shot("studio", "studio-minted");
+      await page.screenshot({ path: path.join(ARTIFACTS, "app-flows.png"), fullPage: true }); // every flow at its on-chain result
     });
 
     it("says so when the prompt was already minted", async function () {
