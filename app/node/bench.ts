@@ -52,7 +52,7 @@ async function main() {
       const { m, input } = j;
       // The page's worker, proving RUNS + 1 times (the first warms up; its files come from the server once).
       const browserMs: number[] = await page.evaluate(
-        async ({ url, model, modelHash, input, runs }) => {
+        async ({ url, model, keyId, input, runs }) => {
           const w = new Worker(url, { type: "module" });
           const times: number[] = [];
           for (let i = 0; i <= runs; i++) {
@@ -61,14 +61,14 @@ async function main() {
                 if (e.data.kind === "done") resolve(e.data.result.proveMs);
                 else if (e.data.kind === "error") reject(new Error(e.data.message));
               };
-              w.postMessage({ id: i + 1, model, modelHash, input });
+              w.postMessage({ id: i + 1, model, keyId, input });
             });
             if (i > 0) times.push(ms);
           }
           w.terminate();
           return times;
         },
-        { url: `/assets/${worker}`, model: m.name, modelHash: m.modelHash, input: JSON.parse(JSON.stringify(input)), runs: RUNS },
+        { url: `/assets/${worker}`, model: m.name, keyId: config.keyIds[m.name], input: JSON.parse(JSON.stringify(input)), runs: RUNS },
       );
       const dir = hre.zkml.modelDir(m.name);
       const [wasm, zkey] = [artifact(dir, m, "wasm"), artifact(dir, m, "zkey")].map((f) => new Uint8Array(fs.readFileSync(f)));

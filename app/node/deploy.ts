@@ -3,8 +3,9 @@
 // the vault funded and its price feed given the "buy" window of price_forecaster's scenarios. Returns the
 // configuration the page reads (/app-config.json): chain, models, contract addresses and ABIs.
 //
-// Runs inside Hardhat: on the in-process network (the browser tests, over a JSON-RPC server) or on a local node
-// (`npm run app`). The mocks make it a dev-network deployment only.
+// Runs inside Hardhat on the in-process network: the browser tests reach it through their test wallet, `npm run app`
+// and serves it as a local node over JSON-RPC. The mocks make it a dev-network deployment only.
+import crypto from "crypto";
 import fs from "fs";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import path from "path";
@@ -18,6 +19,12 @@ export const APP_MODELS = { studio: "pixel_gen", pass: "face_match", vault: "pri
 
 /** The dev networks the app deploys to (it deploys mock tokens and a mock feed). */
 const DEV_NETWORKS = ["hardhat", "localhost"];
+
+/** A digest of the model's verification key, which changes whenever its proving key does. */
+function keyId(hre: HardhatRuntimeEnvironment, name: string): string {
+  const vkey = fs.readFileSync(path.join(hre.zkml.modelDir(name), hre.zkml.manifest(name).files.vkey));
+  return crypto.createHash("sha256").update(vkey).digest("hex").slice(0, 16);
+}
 
 /** Compiles the app's models (cached when unchanged) and the contracts. */
 export async function compileAppModels(hre: HardhatRuntimeEnvironment, log: (msg: string) => void = () => undefined): Promise<void> {
@@ -66,6 +73,7 @@ export async function deployApp(hre: HardhatRuntimeEnvironment, log: (msg: strin
     chainName: "the local Hardhat network",
     rpcUrl,
     models: { ...APP_MODELS },
+    keyIds: Object.fromEntries(Object.values(APP_MODELS).map((name) => [name, keyId(hre, name)])),
     contracts: {
       collection: await entry(collection, "AigcCollection"),
       pass: await entry(pass, "HumanityPass"),

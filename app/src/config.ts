@@ -13,6 +13,8 @@ export interface AppConfig {
   rpcUrl?: string;
   /** The compiled model of each flow (its files are served under /zkml/<name>/). */
   models: { studio: string; pass: string; vault: string };
+  /** Per model name, a digest of its verification key: the browser's cached wasm and zkey are kept under it, so new keys are fetched anew. */
+  keyIds: Record<string, string>;
   contracts: { collection: ContractEntry; pass: ContractEntry; vault: ContractEntry; feed: ContractEntry; asset: ContractEntry; riskAsset: ContractEntry };
 }
 

@@ -35,7 +35,8 @@ export function explain(e: unknown, contracts: Interface[] = []): string {
   const code = err?.code ?? err?.info?.error?.code ?? err?.error?.code;
   if (code === 4001 || code === "ACTION_REJECTED") return "You rejected the request in your wallet, so nothing was sent.";
   if (code === 4100) return "Your wallet has not authorised this site; connect the wallet and try again.";
-  if (code === "INSUFFICIENT_FUNDS" || /insufficient funds/i.test(String(err?.message ?? ""))) return "Your account does not have enough ETH to pay for this transaction and its gas.";
+  const said = messages(e, 0).join(" ");
+  if (code === "INSUFFICIENT_FUNDS" || /insufficient funds|doesn't have enough funds/i.test(said)) return "Your account does not have enough ETH to pay for this transaction and its gas.";
   if (code === "NETWORK_ERROR" || /network changed/i.test(String(err?.message ?? ""))) return "Your wallet changed networks while the request was running; check the network and try again.";
   const revert = err?.revert?.name ? err.revert : decodeRevert(err, contracts);
   if (revert?.name && REVERTS[revert.name]) return REVERTS[revert.name](revert.args ?? []);
@@ -44,6 +45,13 @@ export function explain(e: unknown, contracts: Interface[] = []): string {
   if (e instanceof TypeError && /fetch/i.test(e.message)) return "The page could not reach the server or the network; check that the app and the local node are running.";
   const message = String(err?.shortMessage ?? err?.message ?? e).split("\n")[0].replace(/\s+/g, " ").trim();
   return /[.!?]$/.test(message) ? message : `${message}.`;
+}
+
+/** Every `message` in the error and the errors it wraps (a wallet's or node's words are a few levels down). */
+function messages(e: unknown, depth: number): string[] {
+  if (depth > 5 || e === null || typeof e !== "object") return [];
+  const o = e as Record<string, unknown>;
+  return [...(typeof o.message === "string" ? [o.message] : []), ...["error", "info", "cause"].flatMap((k) => messages(o[k], depth + 1))];
 }
 
 /** A custom error's name and arguments from revert data anywhere in the error, if one of `contracts` declares it. */

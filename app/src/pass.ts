@@ -24,7 +24,7 @@ export function mountPass(session: () => Session | undefined) {
       const m = await manifest(s.config.models.pass);
       const values = parseEmbedding(field.value, inputSize(m));
       const q = quantizedInputs(m, { input_data: [values] });
-      const proof = await prove(m.name, m.modelHash, circuitInput(m, q, { bindings: { recipient: s.account } }), c.status);
+      const proof = await prove(m.name, s.config.keyIds[m.name], circuitInput(m, q, { bindings: { recipient: s.account } }), c.status);
       const [score] = decodeOutputs(m, proof.publicSignals);
       const nullifier = commitmentsIn(m, proof.publicSignals).input!;
       c.status(`Proved in ${seconds(proof.proveMs)}; claiming the pass with the score, the commitment and the proof…`);

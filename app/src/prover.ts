@@ -6,7 +6,8 @@ import { AppError } from "./errors";
 export interface ProveRequest {
   id: number;
   model: string;
-  modelHash: string;
+  /** The model's key id (AppConfig.keyIds): its cached files are kept under it. */
+  keyId: string;
   input: Record<string, unknown>;
 }
 
@@ -25,7 +26,7 @@ export type ProveReply = { id: number; kind: "progress"; message: string } | { i
 let worker: Worker | undefined;
 let nextId = 1;
 
-export function prove(model: string, modelHash: string, input: Record<string, unknown>, progress: (msg: string) => void): Promise<BrowserProof> {
+export function prove(model: string, keyId: string, input: Record<string, unknown>, progress: (msg: string) => void): Promise<BrowserProof> {
   worker ??= new Worker(new URL("./prover.worker.ts", import.meta.url), { type: "module" });
   const w = worker;
   const id = nextId++;
@@ -39,7 +40,7 @@ export function prove(model: string, modelHash: string, input: Record<string, un
       else reject(new AppError(proofFailure(msg.message)));
     };
     w.addEventListener("message", onMessage);
-    w.postMessage({ id, model, modelHash, input } satisfies ProveRequest);
+    w.postMessage({ id, model, keyId, input } satisfies ProveRequest);
   });
 }
 

@@ -34,7 +34,7 @@ export function mountStudio(session: () => Session | undefined) {
       if (await exists(s.contracts.collection, tokenId))
         throw new AppError(`This prompt was already minted as token ${short("0x" + tokenId.toString(16))}; each prompt mints once, so try another prompt.`);
 
-      const proof = await prove(m.name, m.modelHash, circuitInput(m, q, { bindings: { recipient: s.account } }), c.status);
+      const proof = await prove(m.name, s.config.keyIds[m.name], circuitInput(m, q, { bindings: { recipient: s.account } }), c.status);
       const args = mintArgs(m, proof.calldata, s.account);
       c.status(`Proved in ${seconds(proof.proveMs)}. Committing to the prompt (1 of 2 transactions)…`);
       const commit = await commitPrompt(s.contracts.collection, args.prompt, s.account);

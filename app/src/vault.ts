@@ -64,7 +64,7 @@ export function mountVault(session: () => Session | undefined) {
       const onChain = ((await vault.currentModelInputs()) as bigint[]).map(BigInt);
       if (onChain.some((v, i) => v !== q[i])) throw new AppError("The feed changed while it was being read; try again.");
       const epoch: bigint = await vault.epoch();
-      const proof = await prove(m.name, m.modelHash, circuitInput(m, q, { bindings: { epoch } }), c.status);
+      const proof = await prove(m.name, s.config.keyIds[m.name], circuitInput(m, q, { bindings: { epoch } }), c.status);
       const [prediction] = decodeOutputs(m, proof.publicSignals);
       c.status(`Proved in ${seconds(proof.proveMs)}; sending the rebalance…`);
       const receipt = await (await vault.rebalance(asProof(proof.calldata), prediction)).wait();

@@ -5,7 +5,7 @@
 // Screenshots go to test-artifacts/app/; each flow's proof time in the browser and in Node to
 // test-artifacts/app/proof-times.json.
 import { expect } from "chai";
-import { Contract, toBeHex, zeroPadValue } from "ethers";
+import { Contract, HDNodeWallet, toBeHex, zeroPadValue } from "ethers";
 import fs from "fs";
 import hre from "hardhat";
 import path from "path";
@@ -190,6 +190,40 @@ describe("app: the web dApp in Chromium (playwright-core)", function () {
       const signals = await nodeTimes(m, circuitInput(m, q, { bindings: { epoch: epoch0 } }), { input_data: [feedInputs.floats] }, { epoch: epoch0 }, await proveMs("vault"));
       expect(tx.args.prediction).to.equal(decodeOutputs(m, signals)[0]);
       await shot("vault", "vault-rebalanced");
+    });
+
+    it("says so when the feed's last round is older than the vault's maximum age", async function () {
+      const vault = contract("vault");
+      const { maxAge } = await vault.strategy();
+      const node = hre.network.provider;
+      const snapshot = await node.request({ method: "evm_snapshot", params: [] });
+      try {
+        await node.request({ method: "evm_increaseTime", params: [Number(maxAge) + 1] });
+        await node.request({ method: "evm_mine", params: [] });
+        const epoch = await vault.epoch();
+        expect(await act("vault", "#vault-rebalance")).to.deep.equal({ state: "error", alert: "The price feed's last round is older than the vault's maximum age; a new price must be pushed before the vault can rebalance." });
+        expect(await vault.epoch()).to.equal(epoch);
+      } finally {
+        await node.request({ method: "evm_revert", params: [snapshot] });
+      }
+    });
+
+    it("tells an account without ETH that it cannot pay for the transaction", async function () {
+      const poor = await browser.newContext();
+      try {
+        await new TestWallet(hre.network.provider, HDNodeWallet.createRandom(), config.chainId).install(poor);
+        const p = await poor.newPage();
+        await p.goto(server.url);
+        await p.click("#connect");
+        await p.waitForSelector("body[data-ready=true]");
+        const epoch = await contract("vault").epoch();
+        await p.click("#vault-rebalance");
+        await p.waitForSelector("#vault[data-state=error]");
+        expect(await p.locator("#vault .error").textContent()).to.equal("Your account does not have enough ETH to pay for this transaction and its gas.");
+        expect(await contract("vault").epoch()).to.equal(epoch);
+      } finally {
+        await poor.close();
+      }
     });
   });
 
