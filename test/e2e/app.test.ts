@@ -285,7 +285,10 @@ describe("app: the web dApp in Chromium (playwright-core)", function () {
       expect(leaks("", ["0x12345678" + zeroPadValue(toBeHex(words[0]), 32).slice(2)])).to.deep.equal([`word ${words[0]}`]);
 
       // The recording sees the worker's requests (the proving key) and the claim the wallet sent.
-      expect(requests.map((r) => new URL(r.url).pathname)).to.include(`/zkml/${FACE_MODEL}/model.zkey`);
+      // Two proofs (the claim and the replay), one download of each model file: the worker keeps them in the Cache API.
+      const paths = requests.map((r) => new URL(r.url).pathname);
+      expect(paths.filter((p) => p === `/zkml/${FACE_MODEL}/model.zkey`)).to.have.length(1);
+      expect(paths.filter((p) => p === `/zkml/${FACE_MODEL}/model.wasm`)).to.have.length(1);
       const passAddress = config.contracts.pass.address.toLowerCase();
       const claims = wallet.calls.filter((c) => c.method === "eth_sendTransaction" && (c.params[0] as { to: string }).to.toLowerCase() === passAddress);
       expect(claims).to.have.length(1);
