@@ -22,8 +22,8 @@
  * Hardhat-free API) and src/hardhat3/ (Hardhat 3's ESM plugin). Hardhat 2's own files (tasks.ts, solc.ts,
  * type-extensions.ts) are the only ones in src/hardhat/ that import "hardhat": the rest runs under either major.
  *
- * Besides: no cycles; src never imports scripts/, tasks/, test/ or deploy/; the compiler core (base to
- * pipeline) never imports Hardhat; scripts/, deploy/ and tasks/ never import test/.
+ * Besides: no cycles; src never imports scripts/, tasks/, test/, deploy/ or app/; the compiler core (base to
+ * pipeline) never imports Hardhat; scripts/, deploy/, tasks/ and app/ never import test/.
  */
 const LAYERS = [
   ["base", "src/(errors\\.ts|util/|numeric/)"],
@@ -63,16 +63,16 @@ module.exports = {
     },
     {
       name: "src-imports-outside-src",
-      comment: "library code cannot depend on scripts, tasks, tests or deployment modules",
+      comment: "library code cannot depend on scripts, tasks, tests, deployment modules or the web app",
       severity: "error",
       from: { path: "^src/" },
-      to: { path: "^(scripts|tasks|test|deploy)/" },
+      to: { path: "^(scripts|tasks|test|deploy|app)/" },
     },
     {
       name: "runners-import-tests",
-      comment: "scripts and deployment modules run library code; tests keep their helpers to themselves",
+      comment: "scripts, deployment modules and the web app run library code; tests keep their helpers to themselves",
       severity: "error",
-      from: { path: "^(scripts|deploy|tasks)/" },
+      from: { path: "^(scripts|deploy|tasks|app)/" },
       to: { path: "^test/" },
     },
     {
@@ -102,6 +102,6 @@ module.exports = {
     doNotFollow: { path: "node_modules" },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
-    exclude: { path: "(^|/)zkml-build/|^artifacts/|^cache/|^typechain-types/" },
+    exclude: { path: "(^|/)zkml-build/|^artifacts/|^cache/|^typechain-types/|^app/dist/" },
   },
 };

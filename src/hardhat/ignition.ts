@@ -64,6 +64,20 @@ export function zkmlModules(buildModule: BuildModule) {
       });
     },
 
+    /**
+     * The adapter and a HumanityPass (contracts/examples/HumanityPass.sol) over a hashed-input model bound to the
+     * recipient (face_match). Parameters: `threshold` (the lowest score, fixed point at the model's scale; default
+     * 4.0), `enrollmentRequired` (default false), `name`, `symbol`, `owner` (default the deployer).
+     */
+    humanityPass: (manifest: Manifest) =>
+      buildModule(`HumanityPass_${manifest.name}`, (m) => {
+        const verifier = m.contract(manifest.contractName);
+        const model = m.contract("ZkmlModel", [verifier, ...adapterArgs(manifest, 0n)]);
+        const threshold = m.getParameter("threshold", 4n << BigInt(manifest.quant.scaleBits));
+        const args = [model, threshold, m.getParameter("enrollmentRequired", false), m.getParameter("name", "Humanity Pass"), m.getParameter("symbol", "HUMAN"), m.getParameter("owner", m.getAccount(0))];
+        return { verifier, model, pass: m.contract("HumanityPass", args) };
+      }),
+
     provenImage: (manifest: Manifest) => {
       const { width, height, bits, scaleBits } = imageCollectionArgs(manifest);
       return buildModule(`ProvenImageCollection_${manifest.name}`, (m) => {

@@ -8,17 +8,20 @@ import { QuantizedModel } from "../quantize";
 import { fail, invariant } from "../errors";
 import { importOnnx } from "../onnx/import";
 import { evaluateQuantized, quantizeModel } from "../quantize";
-import { COMMITMENT_TAG, commitValues } from "../privacy/commitment";
-import { modelWitnessInput } from "../privacy/layout";
-import { packWords, unpackWords } from "../privacy/packing";
+import { packWords } from "../privacy/packing";
 import { outputChallenge, outputFingerprint, promptSeed, seededInputs } from "../privacy/seeded";
 import { dequantize } from "../numeric/fixed-point";
-import { FIELD_MODULUS, toField } from "../numeric/field";
+import { FIELD_MODULUS } from "../numeric/field";
 import { writeDirAtomically, writeJson } from "./files";
 import { quantizeInputs, readModelInput } from "./input";
 import { artifact, loadManifest, Manifest } from "./manifest";
 import { firstLine, runOnnxRuntime } from "./reference";
 import { Graph, inputScale } from "../ir/graph";
+import { circuitInput, Commitments, commitmentsIn, commitmentsOf, decodeOutputs, splitOutputs } from "./statement";
+
+// The statement helpers live in ./statement.ts (no files, no prover: the browser app bundles them); re-exported here.
+export { bindingInputs, circuitInput, commitmentsIn, commitmentsOf, decodeInputs, decodeOutputs, encodeSignals, quantizedInputs } from "./statement";
+export type { CircuitExtras, Commitments } from "./statement";
 
 export interface ProvedOutput {
   name: string;
@@ -92,13 +95,9 @@ export async function proveModel(dir: string, rawInput: unknown, opts: ProveOpti
   const expectedCommitments = commitmentsOf(m, q.flat(), expected, qmodel.params?.values, salt);
 
   log(`${m.name}: proving...`);
-  const circuitInput: Record<string, unknown> = { ...modelWitnessInput(layout, q.flat()), ...bindingInputs(m, opts.bindings ?? {}) };
-  if (qmodel.params) circuitInput.params = qmodel.params.values.map(String);
-  if (salt !== undefined) circuitInput.inSalt = salt.toString();
-  if (seed !== undefined) circuitInput.inSeed = seed.toString();
-  if (challenge !== undefined) circuitInput.outChallenge = challenge.toString();
+  const input = circuitInput(m, q.flat(), { bindings: opts.bindings, params: qmodel.params?.values, salt, seed, challenge });
   // One path for both bodies: the full witness, then a proof from it, checked against the model's key.
-  const witness = await modelWitness(dir, m, qmodel, circuitInput, q.flat(), expected);
+  const witness = await modelWitness(dir, m, qmodel, input, q.flat(), expected);
   const proveStart = performance.now();
   const { proof, publicSignals } = await system.prove(artifact(dir, m, "zkey"), witness);
   const proveMs = performance.now() - proveStart;
@@ -209,37 +208,6 @@ export function readSeed(raw: unknown, model: string): bigint {
   fail(`model "${model}" takes a seeded input: give { "prompt": "some text" } or { "seed": "<field element>" }`);
 }
 
-/** Decimal field elements of the commitments a proof makes public. */
-export interface Commitments {
-  output?: string;
-  model?: string;
-  input?: string;
-}
-
-/** The commitments a proof of these quantized values must carry, computed off-chain. */
-export function commitmentsOf(m: Manifest, inputs: bigint[], outputs: bigint[], params: bigint[] | undefined, salt?: bigint): Commitments {
-  const layout = m.publicSignals;
-  const c: Commitments = {};
-  if (layout.outputs.encoding === "commitment") c.output = commitValues(COMMITMENT_TAG.output, outputs, layout.outputs.packing).toString();
-  if (layout.modelCommitment) {
-    invariant(params, `model "${m.name}" has private parameters but none were given`);
-    c.model = commitValues(COMMITMENT_TAG.params, params, layout.modelCommitment.packing).toString();
-  }
-  if (layout.inputs.encoding === "commitment") c.input = commitValues(COMMITMENT_TAG.input, inputs, layout.inputs.packing, salt).toString();
-  return c;
-}
-
-/** The commitments among a proof's public signals. */
-export function commitmentsIn(m: Manifest, publicSignals: string[]): Commitments {
-  const layout = m.publicSignals;
-  const at = (i: number) => BigInt(publicSignals[i]).toString();
-  const c: Commitments = {};
-  if (layout.outputs.encoding === "commitment") c.output = at(layout.outputs.offset);
-  if (layout.modelCommitment) c.model = at(layout.modelCommitment.offset);
-  if (layout.inputs.encoding === "commitment") c.input = at(layout.inputs.offset);
-  return c;
-}
-
 /**
  * The commitments a proof of `rawInput` will carry (input, output, model), computed off-chain without
  * proving: what a provider publishes (the model commitment) or a registrar enrols (an input commitment).
@@ -321,54 +289,4 @@ export async function verifyProofDir(modelDir: string, proofDir: string, opts: {
   if (meta?.modelHash && meta.modelHash !== m.modelHash)
     return { valid: false, reason: `the proof was made for model "${meta.model}" (${meta.modelHash}), not "${m.name}" (${m.modelHash})` };
   return verifyModelProof(modelDir, read("proof.json"), read("public.json"), opts);
-}
-
-/** Each declared binding as a decimal field element; a missing, unknown or out-of-field value is an error. */
-export function bindingInputs(m: Manifest, values: Record<string, bigint | string | number>): Record<string, string> {
-  const declared = (m.publicSignals.bindings ?? []).map((b) => b.name);
-  const unknown = Object.keys(values).filter((k) => !declared.includes(k));
-  if (unknown.length > 0) fail(`model "${m.name}" has no binding ${unknown.map((k) => `"${k}"`).join(", ")}; its bindings: ${declared.join(", ") || "none"}`);
-  const out: Record<string, string> = {};
-  for (const name of declared) {
-    const v = values[name];
-    if (v === undefined) fail(`model "${m.name}" proofs are bound to "${name}": give its value (e.g. --bind ${name}=0x...)`);
-    let x: bigint;
-    try {
-      x = BigInt(v);
-    } catch {
-      fail(`binding "${name}" = ${JSON.stringify(v)} is not an integer (decimal or 0x-hex)`);
-    }
-    if (x < 0n || x >= FIELD_MODULUS) fail(`binding "${name}" = ${v} is not an element of the BN254 scalar field`);
-    out[name] = x.toString();
-  }
-  return out;
-}
-
-/** Signed integers packed in the output part of the public signals (outputs must be public). */
-export function decodeOutputs(m: Manifest, publicSignals: string[]): bigint[] {
-  const { offset, count, encoding, packing } = m.publicSignals.outputs;
-  if (encoding !== "packed") fail(`model "${m.name}" keeps its outputs private (output: "hashed"); only their commitment is public`);
-  return unpackWords(publicSignals.slice(offset, offset + count).map((s) => BigInt(s)), packing);
-}
-
-/** Signed integers packed in the input part of the public signals (inputs must be public). */
-export function decodeInputs(m: Manifest, publicSignals: string[]): bigint[] {
-  const { offset, count, encoding, packing } = m.publicSignals.inputs;
-  if (encoding !== "packed") fail(`model "${m.name}" keeps its inputs private (input: "${m.visibility.input}")`);
-  return unpackWords(publicSignals.slice(offset, offset + count).map((s) => BigInt(s)), packing);
-}
-
-/** Public signals (field elements, as decimal strings) for quantized inputs and outputs. */
-export function encodeSignals(values: bigint[]): string[] {
-  return values.map((v) => toField(v).toString());
-}
-
-function splitOutputs(m: Manifest, flat: number[]): ProvedOutput[] {
-  let at = 0;
-  return m.outputs.map((o) => {
-    const n = o.shape.reduce((a, b) => a * b, 1);
-    const values = flat.slice(at, at + n);
-    at += n;
-    return { name: o.name, shape: o.shape, values };
-  });
 }

@@ -1,10 +1,10 @@
 // AigcCollection's byte encodings (contracts/AigcCollection.sol): a proof of the recipient-bound model becomes
 // the (prompt, aigcData, proof) byte strings that mintWithProof and verify take (mintWithProof also takes the
 // salt of its commitment: ./prompt-commitment.ts), and the token's SVG read back as gray levels.
-import { AbiCoder, keccak256 } from "ethers";
+import { AbiCoder, concat, getBytes, keccak256, toUtf8Bytes } from "ethers";
 import type { Groth16Calldata } from "../backend/groth16";
 import type { Manifest } from "../pipeline/manifest";
-import { decodeInputs, decodeOutputs } from "../pipeline/prove";
+import { decodeInputs, decodeOutputs } from "../pipeline/statement";
 
 const abi = AbiCoder.defaultAbiCoder();
 
@@ -19,6 +19,21 @@ export function encodeProof(cd: Pick<Groth16Calldata, "a" | "b" | "c">, recipien
 }
 
 export const tokenIdOf = (prompt: string): bigint => BigInt(keccak256(prompt));
+
+/**
+ * A text prompt as a generator's `count` input values in [-1, 1): keccak256 of its UTF-8 bytes (chained as
+ * keccak256(previous ‖ text) when more than 16 values are needed) read as signed 16-bit numbers / 2^15, each
+ * rounded down to a multiple of 2^-scaleBits so that it quantizes exactly. The same text always gives the same values.
+ */
+export function promptValues(text: string, count: number, scaleBits: number): number[] {
+  if (text.trim() === "") throw new Error("the prompt is empty");
+  const bytes: number[] = [];
+  for (let block = keccak256(toUtf8Bytes(text)); bytes.length < 2 * count; block = keccak256(concat([block, toUtf8Bytes(text)]))) bytes.push(...getBytes(block));
+  return Array.from({ length: count }, (_, i) => {
+    const raw = ((bytes[2 * i] << 8) | bytes[2 * i + 1]) << 16 >> 16; // signed 16-bit, big-endian
+    return Math.floor((raw * 2 ** scaleBits) / 2 ** 15) / 2 ** scaleBits;
+  });
+}
 
 export interface MintArgs {
   /** Quantized model inputs and outputs, as the proof's public signals hold them. */
