@@ -8,6 +8,8 @@ import { importOnnx } from "../../src/onnx/import";
 import { sliceGraph } from "../../src/ir/cut";
 import { COMMITMENT_TAG, commitValues } from "../../src/privacy/commitment";
 import { unpackWords } from "../../src/privacy/packing";
+import { solidityLayout } from "../../src/privacy/layout";
+import { asProof, statement } from "../../src/statements/zkml-model";
 import { evaluateQuantized, quantizeModel } from "../../src/quantize";
 import { estimateGraph } from "../../src/quantize/estimate";
 import {
@@ -117,5 +119,72 @@ describe("segmented proving (chain of segment proofs)", function () {
     const again = await compileChain({ name: "chain_demo", onnx, buildDir: path.join(dir, "build"), quant: QUANT, segments: { cuts: ["a1", "a2"] }, log: () => undefined });
     expect(again.cached).to.equal(true);
     expect(again.manifest.chainHash).to.equal(compiled.manifest.chainHash);
+  });
+
+  describe("on-chain: ChainVerifier", () => {
+    let chain: Awaited<ReturnType<typeof hre.ethers.deployContract>>;
+    let adapters: Awaited<ReturnType<typeof hre.ethers.deployContract>>[];
+    const proofs = () => proved.segments.map((p) => asProof(p.calldata));
+    const links = (segs = proved.segments) => segs.slice(0, -1).map((p, i) => BigInt(p.publicSignals[compiled.manifest.segments[i].publicSignals.outputs.offset]));
+    const whole = () => {
+      const q = chainInputs(compiled.dir, compiled.manifest, input);
+      return statement({ inputs: q, outputs: proved.outputs.map(BigInt) });
+    };
+
+    before(async () => {
+      await hre.run("compile", { quiet: true });
+      adapters = [];
+      for (const s of compiled.manifest.segments) {
+        const verifier = await hre.ethers.deployContract(s.contractName);
+        adapters.push(await hre.ethers.deployContract("ZkmlModel", [await verifier.getAddress(), s.modelHash, solidityLayout(s.publicSignals, QUANT.scaleBits), 0n]));
+      }
+      chain = await hre.ethers.deployContract("ChainVerifier", [await Promise.all(adapters.map((a) => a.getAddress()))]);
+    });
+
+    it("verifies every segment proof and link in one call, and exposes the chain's identity", async () => {
+      expect(await chain.segmentCount()).to.equal(3n);
+      expect(await chain.chainHash()).to.equal(compiled.manifest.chainHash);
+      expect(await chain.verifyStatement(proofs(), links(), whole())).to.equal(true);
+      await chain.requireStatement(proofs(), links(), whole());
+      const signals = proved.segments.map((p) => p.publicSignals.map(BigInt));
+      expect(await chain.verify(proofs(), signals)).to.equal(true);
+      // Gas: the whole chain, and each segment's proof alone through its adapter.
+      const total = await chain.verifyStatement.estimateGas(proofs(), links(), whole());
+      const each = await Promise.all(adapters.map((a, i) => a.verify.estimateGas(proofs()[i], signals[i])));
+      console.log(`      gas: chain of ${each.length} segments ${total} (${total / BigInt(each.length)} per segment); each segment alone ${each.join(", ")}`);
+    });
+
+    it("rejects a forged link and a statement of other outputs or inputs", async () => {
+      const acts = chainActivations(compiled.dir, compiled.manifest, chainInputs(compiled.dir, compiled.manifest, input));
+      const forged = acts[2].slice();
+      forged[0] += 1n;
+      const other = await proveSegment(compiled.dir, 2, forged);
+      const forgedProofs = [...proofs().slice(0, 2), asProof(other.calldata)];
+      const otherOutputs = statement({ inputs: whole().inputs, outputs: other.outputs.map(BigInt) });
+      // With the honest link the forged segment fails; with its own input commitment as the link, segment 1 fails.
+      expect(await chain.verifyStatement(forgedProofs, links(), otherOutputs)).to.equal(false);
+      const forgedLink = BigInt(other.publicSignals[compiled.manifest.segments[2].publicSignals.inputs.offset]);
+      expect(await chain.verifyStatement(forgedProofs, [links()[0], forgedLink], otherOutputs)).to.equal(false);
+      await expect(chain.requireStatement(forgedProofs, links(), otherOutputs)).to.be.revertedWithCustomError(chain, "InvalidProof");
+      // Raw signals: the broken link is named.
+      const signals = [...proved.segments.slice(0, 2), other].map((p) => p.publicSignals.map(BigInt));
+      await expect(chain.verify(forgedProofs, signals)).to.be.revertedWithCustomError(chain, "BrokenLink").withArgs(2n, links()[1], forgedLink);
+      // The honest proofs do not prove other outputs, nor other inputs.
+      const wrong = whole();
+      wrong.outputs = wrong.outputs.map((v, i) => (i === 0 ? v + 1n : v));
+      expect(await chain.verifyStatement(proofs(), links(), wrong)).to.equal(false);
+      const wrongIn = whole();
+      wrongIn.inputs = wrongIn.inputs.map((v, i) => (i === 0 ? v + 1n : v));
+      expect(await chain.verifyStatement(proofs(), links(), wrongIn)).to.equal(false);
+      await expect(chain.verifyStatement(proofs().slice(0, 2), links(), whole())).to.be.revertedWithCustomError(chain, "WrongSegmentCount").withArgs(3n, 2n);
+    });
+
+    it("refuses segments that do not form a chain", async () => {
+      const addrs = await Promise.all(adapters.map((a) => a.getAddress()));
+      const factory = await hre.ethers.getContractFactory("ChainVerifier");
+      // The last segment cannot come before another: its outputs are public values, not a link commitment.
+      await expect(factory.deploy([addrs[2], addrs[1]])).to.be.revertedWithCustomError(chain, "InvalidChainLayout").withArgs(0n);
+      await expect(factory.deploy([addrs[0]])).to.be.revertedWithCustomError(chain, "WrongSegmentCount");
+    });
   });
 });
