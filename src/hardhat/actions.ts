@@ -193,6 +193,39 @@ export async function verifySetupAction(args: { model: string }, ctx: TaskContex
 }
 
 /** Runs an action, then frees the proving systems' worker threads so the process can exit. */
+export interface WorkerArgs {
+  redis: string;
+  store: string;
+  cache?: string;
+  name?: string;
+  concurrency?: number;
+  lockMs?: number;
+  prover?: string;
+}
+
+/** Runs a queue worker (src/queue/worker.ts) until SIGINT or SIGTERM, then lets its current job finish. */
+export async function workerAction(args: WorkerArgs, ctx: TaskContext) {
+  const { startWorker } = await import("../queue/worker");
+  const log = progress();
+  const w = await startWorker({
+    redis: args.redis,
+    store: path.resolve(args.store),
+    cacheDir: fromShell(args.cache) ?? path.join(ctx.config.buildDir, "worker-cache"),
+    name: args.name,
+    concurrency: args.concurrency,
+    lockDurationMs: args.lockMs,
+    prover: args.prover ?? ctx.config.prover,
+    log,
+  });
+  log(`${w.name}: waiting for jobs on ${args.redis}`);
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  log(`${w.name}: stopping after the current job`);
+  await w.close();
+}
+
 export async function withRelease<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
