@@ -31,6 +31,8 @@ async function main() {
   console.log(`${w.name}: ready`);
   const stop = async () => {
     await w.close();
+    const proofs = [...w.proved.values()].reduce((a, b) => a + b, 0);
+    console.log(`${w.name}: stopped; ${proofs} proofs, ${w.cached} from the cache, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
     process.exit(0);
   };
   process.once("SIGINT", stop);

@@ -54,6 +54,9 @@ export const TASKS: readonly TaskSpec[] = [
       { name: "salt", description: "Salt of a salted input commitment (visibility.inputSalt), a field element", kind: "optional" },
       { name: "prover", description: 'Proving system: "native" or "snarkjs" (default: zkml.prover, else "native", which falls back to snarkjs when its addon is not built)', kind: "optional" },
       { name: "noReference", description: "Skip the onnxruntime comparison", kind: "flag" },
+      { name: "distributed", description: "A chained model (zkml.models.<name>.segments): prove its segments through the queue's workers", kind: "flag" },
+      { name: "redis", description: "With --distributed: the queue's Redis URL, e.g. redis://127.0.0.1:6379", kind: "optional" },
+      { name: "store", description: "With --distributed: the shared artifact store directory the workers read", kind: "optional" },
     ],
   },
   {

@@ -19,7 +19,7 @@ import { estimateGraph } from "../quantize/estimate";
 import { IntervalDomain } from "../quantize/interval";
 import { runGraph } from "../quantize/run";
 import { signedRange } from "../numeric/fixed-point";
-import { buildGraphCircuit, checkBindings, compilerFingerprint, StepRunner } from "./compile";
+import { buildGraphCircuit, checkBindings, CircuitBody, compilerFingerprint, StepRunner } from "./compile";
 import { writeDirAtomically, writeJson } from "./files";
 import { quantizeInputs, readModelInput } from "./input";
 import { Manifest, MANIFEST_FILE, MANIFEST_FORMAT, loadManifest, verifierContractName } from "./manifest";
@@ -95,6 +95,8 @@ export interface ChainCompileOptions {
   bindings?: string[];
   visibility?: Visibility;
   segments: SegmentSettings;
+  /** Every segment's circuit body (default: chosen per segment, as for a single model). */
+  body?: CircuitBody;
   ptau?: string;
   prover?: ProverChoice;
   force?: boolean;
@@ -164,7 +166,7 @@ export async function compileChain(opts: ChainCompileOptions): Promise<CompiledC
   const system = provingSystem(opts.prover);
   const dir = path.join(opts.buildDir, opts.name);
   const onnxBytes = fs.readFileSync(opts.onnx);
-  const buildKey = sha256(onnxBytes, JSON.stringify(opts.quant), JSON.stringify(bindings), JSON.stringify(visibility), JSON.stringify(opts.segments), opts.ptau ?? "dev", circomCommand().label, compilerFingerprint());
+  const buildKey = sha256(onnxBytes, JSON.stringify(opts.quant), JSON.stringify(bindings), JSON.stringify(visibility), JSON.stringify(opts.segments), opts.body ?? "auto", opts.ptau ?? "dev", circomCommand().label, compilerFingerprint());
   if (!opts.force) {
     const old = tryLoadChain(dir);
     if (old && old.buildKey === buildKey) {
@@ -203,6 +205,7 @@ export async function compileChain(opts: ChainCompileOptions): Promise<CompiledC
         bindings: to ? [] : bindings,
         visibility: segVisibility,
         links: { input: from !== undefined, output: to !== undefined },
+        body: opts.body,
       });
       const r1cs = readR1cs(built.artifacts.r1cs);
       const { ptau, vkey } = await step("setup", () => setupKeys(built.artifacts.r1cs, path.join(segDir, "model.zkey"), { ptau: opts.ptau, log: opts.log, prover: system }));
