@@ -108,6 +108,10 @@ contract ChainVerifier is IZkmlChain {
         uint256 n = _segments.length;
         if (proofs.length != n) revert WrongSegmentCount(n, proofs.length);
         if (signals.length != n) revert WrongSegmentCount(n, signals.length);
+        for (uint256 i = 0; i < n; ++i) {
+            uint256 expected = _segments[i].publicSignalCount();
+            if (signals[i].length != expected) revert IZkmlModel.WrongSignalCount(expected, signals[i].length);
+        }
         for (uint256 i = 1; i < n; ++i) {
             uint256 out = signals[i - 1][_segments[i - 1].layout().outputs.offset];
             uint256 inp = signals[i][_segments[i].layout().inputs.offset];

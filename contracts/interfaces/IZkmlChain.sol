@@ -56,8 +56,9 @@ interface IZkmlChain {
     /**
      * @notice Whether raw segment proofs (`signals[i]` as snarkjs gives segment i's public signals) form a valid
      * chain.
-     * @dev Reverts with {BrokenLink} at the first segment whose input commitment is not its predecessor's output
-     * commitment, and on malformed signal lists; returns false when a proof does not verify.
+     * @dev Reverts with {IZkmlModel.WrongSignalCount} on a list of the wrong length, with {BrokenLink} at the first
+     * segment whose input commitment is not its predecessor's output commitment, and on signals outside the field;
+     * returns false when a proof does not verify.
      */
     function verify(IZkmlModel.Proof[] calldata proofs, uint256[][] calldata signals) external view returns (bool);
 }

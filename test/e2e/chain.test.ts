@@ -169,6 +169,8 @@ describe("segmented proving (chain of segment proofs)", function () {
       // Raw signals: the broken link is named.
       const signals = [...proved.segments.slice(0, 2), other].map((p) => p.publicSignals.map(BigInt));
       await expect(chain.verify(forgedProofs, signals)).to.be.revertedWithCustomError(chain, "BrokenLink").withArgs(2n, links()[1], forgedLink);
+      const short = [signals[0].slice(0, -1), ...signals.slice(1)];
+      await expect(chain.verify(forgedProofs, short)).to.be.revertedWithCustomError(chain, "WrongSignalCount").withArgs(BigInt(signals[0].length), BigInt(short[0].length));
       // The honest proofs do not prove other outputs, nor other inputs.
       const wrong = whole();
       wrong.outputs = wrong.outputs.map((v, i) => (i === 0 ? v + 1n : v));
