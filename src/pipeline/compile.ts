@@ -250,7 +250,7 @@ export interface CircuitInterface {
   visibility: Visibility;
   body?: CircuitBody;
   /** Inside a chain: which side(s) are link commitments (see signalLayout). */
-  links?: { input?: boolean; output?: boolean };
+  links?: { input?: boolean; output?: boolean; outputBits?: number };
 }
 
 const untimed: StepRunner = async (_label, fn) => fn();
