@@ -9,7 +9,6 @@ import { readR1cs } from "../backend/r1cs";
 import { fail, invariant } from "../errors";
 import { CutPoint, cutPoints, sliceGraph } from "../ir/cut";
 import { Graph, size, ValueInfo } from "../ir/graph";
-import { signedWidth } from "../numeric/fixed-point";
 import { importOnnx } from "../onnx/import";
 import { QuantParams } from "../ops/domain";
 import { COMMITMENT_TAG, commitValues } from "../privacy/commitment";
@@ -36,12 +35,9 @@ import { setupKeys } from "./setup";
  * commitments mean equal activations. The first segment's inputs and the last one's outputs follow the
  * model's visibility; the bindings go to the last segment.
  *
- * A segment after a cut is quantized with its input at the model scale, range-checked at the width of the whole
- * model's bounds at the cut (so widths do not compound from segment to segment; the segment before packs its
- * outputs at that width, with a digit check where its constraints do not imply it). Each segment is therefore
- * sound on its own: its input range check is what its own bounds pass assumes. A cut is only made where the whole
- * model's value is exactly at the model scale (not left finer for a linear layer), so the chain computes what
- * the whole model computes.
+ * A segment after a cut is quantized with its input at the model scale and as wide as the previous
+ * segment's output packing; a cut is only made where the whole model's value is exactly at the model
+ * scale (not left finer for a linear layer), so the chain computes what the whole model computes.
  */
 export const CHAIN_FORMAT = "hardhat-zkml/chain@1";
 export const CHAIN_FILE = "chain.json";
@@ -52,8 +48,8 @@ export interface ChainSegment {
   dir: string;
   contractName: string;
   /** The cut before its first node (absent for the first segment) and after its last (absent for the last). */
-  from?: ChainCut;
-  to?: ChainCut;
+  from?: CutPoint;
+  to?: CutPoint;
   quant: QuantParams;
   constraints: number;
   publicSignals: SignalLayout;
@@ -114,30 +110,19 @@ export interface CompiledChain {
   cached: boolean;
 }
 
-/** A layer boundary a chain may be cut at, and the signed width of its values over the whole input range. */
-export interface ChainCut extends CutPoint {
-  /**
-   * The width the boundary's values are packed and range-checked at: that of the whole model's bounds there (from
-   * its interval pass over every model input), so the widths do not grow from segment to segment.
-   */
-  bits: number;
-}
-
 /** The layer boundaries of `graph` where a chain may be cut: one tensor crosses, at exactly the model scale. */
-export function chainCutPoints(graph: Graph, quant: QuantParams): ChainCut[] {
-  const values = new Map<string, { scale: number; fine: boolean; bits: number }>();
+export function chainCutPoints(graph: Graph, quant: QuantParams): CutPoint[] {
+  const scales = new Map<string, { scale: number; fine: boolean }>();
   const inputs = graph.inputs.map((vi) => Array.from({ length: size(vi.shape) }, () => signedRange(quant.inputBits)));
-  runGraph(graph, new IntervalDomain(), quant, inputs, undefined, (name, v) =>
-    values.set(name, { scale: v.scale, fine: v.fine === true, bits: Math.max(2, ...v.data.map((b) => signedWidth(b.lo, b.hi))) }),
-  );
-  return cutPoints(graph).flatMap((c) => {
-    const v = values.get(c.tensor);
-    return v !== undefined && v.scale === quant.scaleBits && !v.fine ? [{ ...c, bits: v.bits }] : [];
+  runGraph(graph, new IntervalDomain(), quant, inputs, undefined, (name, v) => scales.set(name, { scale: v.scale, fine: v.fine === true }));
+  return cutPoints(graph).filter((c) => {
+    const s = scales.get(c.tensor);
+    return s !== undefined && s.scale === quant.scaleBits && !s.fine;
   });
 }
 
 /** The cuts a setting asks for, in graph order. */
-export function chooseCuts(name: string, graph: Graph, quant: QuantParams, settings: SegmentSettings): ChainCut[] {
+export function chooseCuts(name: string, graph: Graph, quant: QuantParams, settings: SegmentSettings): CutPoint[] {
   const valid = chainCutPoints(graph, quant);
   if (settings.cuts) {
     const chosen = settings.cuts.map((t) => {
@@ -152,8 +137,8 @@ export function chooseCuts(name: string, graph: Graph, quant: QuantParams, setti
   const limit = settings.maxConstraints;
   if (limit === undefined || !(limit > 0)) fail(`model "${name}": a chain needs segments.cuts or a positive segments.maxConstraints`);
   const cost = (from: CutPoint | undefined, to: CutPoint | undefined) => estimateGraph(sliceGraph(graph, from, to), quant).constraints;
-  const cuts: ChainCut[] = [];
-  let start: ChainCut | undefined;
+  const cuts: CutPoint[] = [];
+  let start: CutPoint | undefined;
   let next = 0;
   // Each segment ends at the furthest boundary that keeps it within the limit (at the next one when even that is above).
   while (next < valid.length && cost(start, undefined) > limit) {
@@ -219,7 +204,7 @@ export async function compileChain(opts: ChainCompileOptions): Promise<CompiledC
       const built = await buildGraphCircuit(segName, segGraph, `${path.basename(opts.onnx)} nodes ${from?.index ?? 0}..${(to?.index ?? graph.nodes.length) - 1}`, quant, segDir, step, {
         bindings: to ? [] : bindings,
         visibility: segVisibility,
-        links: { input: from !== undefined, output: to !== undefined, outputBits: to?.bits },
+        links: { input: from !== undefined, output: to !== undefined },
         body: opts.body,
       });
       const r1cs = readR1cs(built.artifacts.r1cs);
@@ -257,7 +242,6 @@ export async function compileChain(opts: ChainCompileOptions): Promise<CompiledC
       });
       // The next segment's inputs are this one's outputs, range-checked at the width they are packed at.
       inputBits = built.layout.outputs.packing.bits;
-      invariant(!to || inputBits === to.bits, `segment ${i}: outputs packed at ${inputBits} bits, the cut says ${to?.bits}`);
     }
     const chain: ChainManifest = {
       format: CHAIN_FORMAT,

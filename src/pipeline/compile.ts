@@ -250,7 +250,7 @@ export interface CircuitInterface {
   visibility: Visibility;
   body?: CircuitBody;
   /** Inside a chain: which side(s) are link commitments (see signalLayout). */
-  links?: { input?: boolean; output?: boolean; outputBits?: number };
+  links?: { input?: boolean; output?: boolean };
 }
 
 const untimed: StepRunner = async (_label, fn) => fn();

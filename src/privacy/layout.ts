@@ -66,17 +66,15 @@ export interface LayoutSource {
 
 /**
  * `links`: inside a chain of segments, the inputs and/or outputs are a link commitment (one public signal
- * each, see ValueGroup.linked) instead of what the model's visibility says. `outputBits` fixes the width linked
- * outputs are packed at (the next segment's input width); outputs whose constraints do not keep them inside it
- * get a digit range check (buildGraphCircuit), so the packing stays injective.
+ * each, see ValueGroup.linked) instead of what the model's visibility says.
  */
-export function signalLayout(src: LayoutSource, v: Visibility, bindings: string[], links: { input?: boolean; output?: boolean; outputBits?: number } = {}): SignalLayout {
+export function signalLayout(src: LayoutSource, v: Visibility, bindings: string[], links: { input?: boolean; output?: boolean } = {}): SignalLayout {
   if ((links.input && (v.input !== "hashed" || v.inputSalt)) || (links.output && v.output !== "hashed") || (links.input || links.output ? v.params !== "fixed" : false))
     fail(`a chain link needs unsalted hashed values and fixed parameters on its side (got ${JSON.stringify(v)})`);
   let next = 0;
   const take = (n: number) => ((next += n), next - n);
   const outBits = Math.max(1, ...src.outputBounds.map((b) => signedWidth(b.lo, b.hi)));
-  const outPacking = packing(src.outputBounds.length, links.output && links.outputBits !== undefined ? links.outputBits : outBits);
+  const outPacking = packing(src.outputBounds.length, outBits);
   const outputs: ValueGroup =
     v.output === "public"
       ? { encoding: "packed", offset: take(outPacking.words), count: outPacking.words, packing: outPacking, scaleBits: src.scaleBits }

@@ -82,8 +82,6 @@ describe("segmented proving (chain of segment proofs)", function () {
       // The next segment's inputs are range-checked at the width the previous outputs are packed at.
       expect(inp.packing).to.deep.equal(out.packing);
       expect(segs[i + 1].quant.inputBits).to.equal(out.packing.bits);
-      // That width is the whole model's bound at the cut, not the previous segment's (wider) own bound.
-      expect(out.packing.bits).to.equal(segs[i].to!.bits);
     }
   });
 
