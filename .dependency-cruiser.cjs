@@ -15,7 +15,7 @@
  *   backend   circom, R1CS files, linking, proving systems
  *   audit     soundness checks over emitted constraints
  *   pipeline  compile, setup, prove, verify
- *   library   what a package user calls beside the pipeline (statements, examples, conformance, mint)
+ *   library   what a package user calls beside the pipeline (statements, examples, conformance, mint, queue)
  *   hardhat   the plugin's Hardhat wiring: what both majors share, and Hardhat 2's registration
  *
  * Above them the entries, imported by nothing in src: src/index.ts (Hardhat 2), src/core.ts (the
@@ -38,7 +38,7 @@ const LAYERS = [
   ["backend", "src/backend/"],
   ["audit", "src/audit/"],
   ["pipeline", "src/pipeline/"],
-  ["library", "src/(statements|examples|conformance|mint)/"],
+  ["library", "src/(statements|examples|conformance|mint|queue)/"],
   ["hardhat", "src/hardhat/"],
 ];
 

@@ -7,6 +7,8 @@ export { compileModel, writeVerifier } from "./pipeline/compile";
 export type { CompileOptions, CompiledModel, CalibrationSettings, CircuitBody, StepRunner } from "./pipeline/compile";
 export { proveModel, verifyModelProof, verifyProofDir, writeProof, computeCommitments, decodeOutputs } from "./pipeline/prove";
 export type { ProveOptions, ProveResult, VerifyResult, Commitments, ProvedOutput } from "./pipeline/prove";
+export { compileChain, proveChain, proveSegment, verifyChain, loadChain, chainActivations, chainInputs, chainCutPoints, chainHash } from "./pipeline/chain";
+export type { ChainManifest, ChainSegment, ChainCompileOptions, CompiledChain, ChainProof, SegmentProof, SegmentSettings } from "./pipeline/chain";
 export { contributeModel, beaconModel, verifySetup } from "./pipeline/phase2";
 export { loadManifest, verifierContractName, MANIFEST_FILE } from "./pipeline/manifest";
 export type { Manifest } from "./pipeline/manifest";

@@ -101,12 +101,12 @@ export function emitCircom(program: CircuitProgram, header: string, layout: Sign
     lines.push("    // Outputs, packed, then fingerprinted at the verifier's challenge.", `    component fingerprint = Fingerprint(${words.length});`);
     words.forEach((w, k) => lines.push(`    fingerprint.words[${k}] <== ${w};`));
     lines.push("    fingerprint.r <== outChallenge;", "    outFingerprint <== fingerprint.out;");
-  } else sponge(lines, "outHash", "outCommitment", COMMITMENT_TAG.output, packedWords(outNames, out.packing));
+  } else sponge(lines, "outHash", "outCommitment", out.linked ? COMMITMENT_TAG.link : COMMITMENT_TAG.output, packedWords(outNames, out.packing));
   if (model) sponge(lines, "paramHash", "modelCommitment", COMMITMENT_TAG.params, packedWords(range(paramCount, "params"), model.packing));
   const inNames = range(inputCount, "in");
   if (inp.encoding === "packed") packedWords(inNames, inp.packing).forEach((w, k) => lines.push(`    inPacked[${k}] === ${w};`));
   if (inp.encoding === "commitment")
-    sponge(lines, "inHash", "inCommitment", COMMITMENT_TAG.input, [...(inp.salted ? ["inSalt"] : []), ...packedWords(inNames, inp.packing)]);
+    sponge(lines, "inHash", "inCommitment", inp.linked ? COMMITMENT_TAG.link : COMMITMENT_TAG.input, [...(inp.salted ? ["inSalt"] : []), ...packedWords(inNames, inp.packing)]);
   if (bindingNames.length > 0) {
     // A public input in no constraint has a zero verification-key point, so any value would verify:
     // squaring it puts it in one constraint and binds the proof to it.

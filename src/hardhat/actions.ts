@@ -69,6 +69,18 @@ export interface CompileArgs {
 }
 
 export async function compileAction(args: CompileArgs, ctx: TaskContext) {
+  const segmented = args.name && !args.model ? ctx.config.models[args.name]?.segments : undefined;
+  if (segmented) {
+    const log = progress();
+    const c = await ctx.zkml.compileChain(args.name!, { force: args.force, ptau: fromShell(args.ptau), log, progress: listrSteps() });
+    if (!args.noSolidity) {
+      if (ctx.importPackageContracts) writeContractImports(ctx.root, ctx.config.verifiersDir);
+      await ctx.compileSolidity();
+    }
+    console.table(c.manifest.segments.map((s) => ({ segment: s.index, from: s.from?.tensor ?? "input", to: s.to?.tensor ?? "output", constraints: s.constraints, verifier: s.contractName })));
+    console.log(`chain ${c.manifest.name}: ${c.manifest.segments.length} segments${c.cached ? " (cached)" : ""}, chainHash ${c.manifest.chainHash}`);
+    return [];
+  }
   const built = await ctx.zkml.compile({
     onnx: fromShell(args.model),
     name: args.name,
@@ -104,6 +116,9 @@ export async function compileAction(args: CompileArgs, ctx: TaskContext) {
 
 export interface ProveArgs {
   model: string;
+  distributed?: boolean;
+  redis?: string;
+  store?: string;
   input?: string;
   prompt?: string;
   context?: string;
@@ -126,6 +141,7 @@ export function parseBindings(text: string | undefined): Record<string, string> 
 }
 
 export async function proveAction(args: ProveArgs, ctx: TaskContext) {
+  if (args.distributed) return proveDistributedAction(args, ctx);
   ctx.zkml.compiledDir(args.model); // an unknown model fails here, before any progress is shown
   const out = args.out ? path.resolve(args.out) : path.join(ctx.config.buildDir, "proofs", args.model);
   const bindings = parseBindings(args.bind);
@@ -147,6 +163,28 @@ export async function proveAction(args: ProveArgs, ctx: TaskContext) {
   if (r.reference) console.log(`max |proved - ${r.reference.source}| = ${r.reference.maxAbsError.toExponential(3)}`);
   if (r.referenceUnavailable) console.log((await import("../pipeline/prove")).describeNoReference(r.referenceUnavailable, r.reference !== undefined));
   console.log(`wrote proof.json, public.json, output.json, calldata.json to ${path.relative(process.cwd(), out) || "."}`);
+  return r;
+}
+
+/** `zkml:prove --distributed`: a chained model's segments proven by the queue's workers, assembled and checked here. */
+async function proveDistributedAction(args: ProveArgs, ctx: TaskContext) {
+  if (!args.redis || !args.store) throw new ZkmlError("--distributed needs --redis <url> and --store <shared directory>");
+  if (args.input === undefined) throw new ZkmlError("--distributed needs --input (a JSON file)");
+  const out = args.out ? path.resolve(args.out) : path.join(ctx.config.buildDir, "proofs", args.model);
+  const log = progress();
+  const r = await ctx.zkml.proveDistributed(args.model, path.resolve(args.input), {
+    redis: args.redis,
+    store: path.resolve(args.store),
+    bindings: parseBindings(args.bind),
+    salt: args.salt,
+    log,
+    onProgress: (e) => log(`segment ${e.segment}: ${e.stage} (${e.worker})`),
+  });
+  fs.mkdirSync(out, { recursive: true });
+  fs.writeFileSync(path.join(out, "chain-proof.json"), JSON.stringify(r, null, 2));
+  for (const j of r.jobs) console.log(`segment ${j.segment}: ${j.cached ? "from the result cache" : `proved by ${j.worker} (attempts ${j.attempts}, stalls ${j.stalls})`}`);
+  console.log(`chain verified; outputs (quantized): ${r.outputs.slice(0, 16).join(", ")}${r.outputs.length > 16 ? ", ..." : ""}`);
+  console.log(`wrote chain-proof.json to ${path.relative(process.cwd(), out) || "."}`);
   return r;
 }
 
@@ -193,6 +231,39 @@ export async function verifySetupAction(args: { model: string }, ctx: TaskContex
 }
 
 /** Runs an action, then frees the proving systems' worker threads so the process can exit. */
+export interface WorkerArgs {
+  redis: string;
+  store: string;
+  cache?: string;
+  name?: string;
+  concurrency?: number;
+  lockMs?: number;
+  prover?: string;
+}
+
+/** Runs a queue worker (src/queue/worker.ts) until SIGINT or SIGTERM, then lets its current job finish. */
+export async function workerAction(args: WorkerArgs, ctx: TaskContext) {
+  const { startWorker } = await import("../queue/worker");
+  const log = progress();
+  const w = await startWorker({
+    redis: args.redis,
+    store: path.resolve(args.store),
+    cacheDir: fromShell(args.cache) ?? path.join(ctx.config.buildDir, "worker-cache"),
+    name: args.name,
+    concurrency: args.concurrency,
+    lockDurationMs: args.lockMs,
+    prover: args.prover ?? ctx.config.prover,
+    log,
+  });
+  log(`${w.name}: waiting for jobs on ${args.redis}`);
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  log(`${w.name}: stopping after the current job`);
+  await w.close();
+}
+
 export async function withRelease<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();

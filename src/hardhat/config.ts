@@ -24,6 +24,11 @@ export interface ZkmlModelUserConfig {
   body?: "circom" | "direct";
   /** Overrides zkml.maxConstraints for this model. */
   maxConstraints?: number;
+  /**
+   * Prove each inference as a chain of segments cut at layer boundaries (src/pipeline/chain.ts): at the tensors
+   * `cuts`, or wherever keeps each segment's estimated constraints within `maxConstraints`. Needs a fixed scaleBits.
+   */
+  segments?: { cuts?: string[]; maxConstraints?: number };
 }
 
 export interface ZkmlUserConfig {
@@ -62,6 +67,7 @@ export interface ZkmlModelConfig {
   calibrationSamples?: number;
   body?: "circom" | "direct";
   maxConstraints?: number;
+  segments?: { cuts?: string[]; maxConstraints?: number };
 }
 
 export interface ZkmlConfig {
@@ -109,6 +115,18 @@ export function resolveZkmlConfig(user: ZkmlUserConfig | undefined, root: string
     }
     return v as string[];
   };
+  const segmentsOf = (v: unknown, where: string): ZkmlModelConfig["segments"] => {
+    if (v === undefined) return undefined;
+    const o = v as { cuts?: unknown; maxConstraints?: unknown };
+    const cutsOk = o?.cuts === undefined || (Array.isArray(o.cuts) && o.cuts.length > 0 && o.cuts.every((c) => typeof c === "string" && c.length > 0));
+    const maxOk = o?.maxConstraints === undefined || (typeof o.maxConstraints === "number" && Number.isInteger(o.maxConstraints) && o.maxConstraints > 0);
+    const keysOk = typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).every((k) => k === "cuts" || k === "maxConstraints");
+    if (!keysOk || !cutsOk || !maxOk || (o.cuts === undefined) === (o.maxConstraints === undefined)) {
+      errors.push(`${where} must be { cuts: ["<tensor>", ...] } or { maxConstraints: <positive integer> }`);
+      return undefined;
+    }
+    return o.cuts !== undefined ? { cuts: o.cuts as string[] } : { maxConstraints: o.maxConstraints as number };
+  };
   const visibilityOf = (v: unknown, where: string): Visibility => {
     const r = resolveVisibility(v, where);
     errors.push(...r.errors);
@@ -130,7 +148,7 @@ export function resolveZkmlConfig(user: ZkmlUserConfig | undefined, root: string
       errors.push(`${where} must be an object with an "onnx" path`);
       continue;
     }
-    const known = new Set(["onnx", "scaleBits", "inputBits", "calibration", "bind", "visibility", "calibrationSamples", "body", "maxConstraints"]);
+    const known = new Set(["onnx", "scaleBits", "inputBits", "calibration", "bind", "visibility", "calibrationSamples", "body", "maxConstraints", "segments"]);
     for (const k of Object.keys(m)) if (!known.has(k)) errors.push(`${where}: unknown setting "${k}"`);
     const onnx = str(m.onnx, `${where}.onnx`);
     if (m.onnx === undefined) errors.push(`${where}.onnx is required`);
@@ -145,6 +163,9 @@ export function resolveZkmlConfig(user: ZkmlUserConfig | undefined, root: string
       body: m.body,
       maxConstraints: int(m.maxConstraints, `${where}.maxConstraints`, 1, MAX_CONSTRAINTS_LIMIT, maxConstraints),
     };
+    const segments = segmentsOf(m.segments, `${where}.segments`);
+    if (segments) models[name].segments = segments;
+    if (models[name].segments && models[name].scaleBits === undefined) errors.push(`${where}.segments needs a fixed scaleBits (every segment is quantized at it)`);
     if (m.body !== undefined && m.body !== "circom" && m.body !== "direct") errors.push(`${where}.body must be "circom" or "direct", got ${JSON.stringify(m.body)}`);
   }
   if (u.prover !== undefined && !isProverName(u.prover)) errors.push(`zkml.prover must be one of ${proverNames()}, got ${JSON.stringify(u.prover)}`);

@@ -7,6 +7,8 @@ import { CalibrationSettings, CompiledModel, compileModel, StepRunner } from "..
 import { loadManifest, Manifest } from "../pipeline/manifest";
 import { Commitments, computeCommitments, ProveOptions, proveModel, ProveResult, verifyModelProof, VerifyResult, writeProof } from "../pipeline/prove";
 import { solidityLayout } from "../privacy/layout";
+import { compileChain, CompiledChain, loadChain } from "../pipeline/chain";
+import type { DistributedProof, DistributedProveOptions } from "../queue/coordinator";
 import { PUBLIC_VISIBILITY } from "../privacy/visibility";
 import { ZkmlConfig, ZkmlModelConfig } from "./config";
 
@@ -84,6 +86,11 @@ export class ZkmlRuntime {
     }
     const results: CompiledModel[] = [];
     for (const [name, m] of targets) {
+      if (m.segments) {
+        // A chained model's segments are compiled as a chain (compileChain); they are not single models.
+        if (!req.onnx) await this.compileChain(name, req);
+        continue;
+      }
       results.push(
         await compileModel({
           name,
@@ -106,6 +113,41 @@ export class ZkmlRuntime {
       );
     }
     return results;
+  }
+
+  /** Compiles a model configured with `segments` as a chain of segment circuits and keys (src/pipeline/chain.ts). */
+  async compileChain(name: string, req: Pick<CompileRequest, "force" | "ptau" | "log" | "progress"> = {}): Promise<CompiledChain> {
+    const m = this.modelConfig(name);
+    if (!m.segments) fail(`model "${name}" has no segments setting (zkml.models.${name}.segments)`);
+    if (m.scaleBits === undefined) fail(`model "${name}": segments need a fixed scaleBits`);
+    return compileChain({
+      name,
+      onnx: m.onnx,
+      buildDir: this.config.buildDir,
+      verifiersDir: this.config.verifiersDir,
+      quant: { scaleBits: m.scaleBits, inputBits: m.inputBits },
+      bindings: m.bind,
+      visibility: m.visibility,
+      segments: m.segments,
+      body: m.body,
+      ptau: req.ptau ? path.resolve(this.host.root, req.ptau) : this.config.ptau,
+      prover: this.config.prover,
+      force: req.force,
+      log: req.log ?? (() => undefined),
+      progress: req.progress,
+    });
+  }
+
+  /**
+   * Proves an inference of a chained model through the queue: `redis` is the queue's Redis URL, `store` the
+   * artifact directory the workers (`npx hardhat zkml:worker`) read.
+   */
+  async proveDistributed(name: string, input: unknown, opts: Omit<DistributedProveOptions, "chainDir">): Promise<DistributedProof> {
+    const dir = this.modelDir(name);
+    loadChain(dir); // an uncompiled chain is a one-line error
+    const raw = typeof input === "string" ? readJsonFile(input) : input;
+    const { proveDistributed } = await import("../queue/coordinator");
+    return proveDistributed(raw, { ...opts, chainDir: dir });
   }
 
   /**

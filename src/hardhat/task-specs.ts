@@ -16,7 +16,7 @@ export interface TaskSpec {
   name: string;
   description: string;
   /** The function of src/hardhat/actions.ts that runs the task. */
-  action: "compileAction" | "proveAction" | "verifyAction" | "contributeAction" | "beaconAction" | "verifySetupAction";
+  action: "compileAction" | "proveAction" | "verifyAction" | "contributeAction" | "beaconAction" | "verifySetupAction" | "workerAction";
   args: TaskArgSpec[];
 }
 
@@ -54,6 +54,9 @@ export const TASKS: readonly TaskSpec[] = [
       { name: "salt", description: "Salt of a salted input commitment (visibility.inputSalt), a field element", kind: "optional" },
       { name: "prover", description: 'Proving system: "native" or "snarkjs" (default: zkml.prover, else "native", which falls back to snarkjs when its addon is not built)', kind: "optional" },
       { name: "noReference", description: "Skip the onnxruntime comparison", kind: "flag" },
+      { name: "distributed", description: "A chained model (zkml.models.<name>.segments): prove its segments through the queue's workers", kind: "flag" },
+      { name: "redis", description: "With --distributed: the queue's Redis URL, e.g. redis://127.0.0.1:6379", kind: "optional" },
+      { name: "store", description: "With --distributed: the shared artifact store directory the workers read", kind: "optional" },
     ],
   },
   {
@@ -87,5 +90,19 @@ export const TASKS: readonly TaskSpec[] = [
     description: "Checks a model's Groth16 key against its circuit and powers of tau (snarkjs zkey verify)",
     action: "verifySetupAction",
     args: [MODEL],
+  },
+  {
+    name: "zkml:worker",
+    description: "Proves segment jobs of chained models from a BullMQ queue on Redis until stopped (SIGINT/SIGTERM)",
+    action: "workerAction",
+    args: [
+      { name: "redis", description: "Redis URL, e.g. redis://127.0.0.1:6379", kind: "required" },
+      { name: "store", description: "The shared artifact store directory the coordinator publishes chains to", kind: "required" },
+      { name: "cache", description: "This worker's artifact cache (default: <buildDir>/worker-cache)", kind: "optional" },
+      { name: "name", description: "The worker's name in progress events and results (default: host:pid)", kind: "optional" },
+      { name: "concurrency", description: "Jobs at once (default 1)", kind: "optional", type: "int" },
+      { name: "lockMs", description: "Job lock duration in ms: a dead worker's job returns to the queue after it (default 30000)", kind: "optional", type: "int" },
+      { name: "prover", description: 'Proving system: "native" or "snarkjs" (default: zkml.prover)', kind: "optional" },
+    ],
   },
 ];

@@ -249,6 +249,8 @@ export interface CircuitInterface {
   bindings: string[];
   visibility: Visibility;
   body?: CircuitBody;
+  /** Inside a chain: which side(s) are link commitments (see signalLayout). */
+  links?: { input?: boolean; output?: boolean };
 }
 
 const untimed: StepRunner = async (_label, fn) => fn();
@@ -264,12 +266,26 @@ export async function buildCircuit(
   io: CircuitInterface = { bindings: [], visibility: PUBLIC_VISIBILITY },
 ): Promise<BuiltCircuit> {
   const graph = await step("import", () => importOnnx(onnxBytes, source));
+  return buildGraphCircuit(name, graph, source, quant, dir, step, io);
+}
+
+/** An imported graph (a whole model, or one segment of a chain) -> circom circuit compiled in `dir`. */
+export async function buildGraphCircuit(
+  name: string,
+  graph: Graph,
+  source: string,
+  quant: QuantParams,
+  dir: string,
+  step: StepRunner = untimed,
+  io: CircuitInterface = { bindings: [], visibility: PUBLIC_VISIBILITY },
+): Promise<BuiltCircuit> {
   const qmodel = await step("quantize", () => quantizeModel(graph, quant, { privateParams: io.visibility.params === "private" }));
   const program = await step("lower", () => lowerModel(qmodel));
   const layout = signalLayout(
     { inputCount: program.inputCount, inputBits: quant.inputBits, outputBounds: qmodel.outputBounds, params: qmodel.params?.values, scaleBits: quant.scaleBits, integerInputs: integerInputs(graph) },
     io.visibility,
     io.bindings,
+    io.links,
   );
   const header = `model "${name}" from ${source}, scale 2^${quant.scaleBits}, inputs ${quant.inputBits} bits; ${describeVisibility(io.visibility)}`;
   const inputCount = graph.inputs.reduce((n, vi) => n + size(vi.shape), 0);

@@ -8,10 +8,12 @@ import { Packing, packWords } from "./packing";
  *
  *   h_0 = tag;  h_{k+1} = Poseidon(h_k, chunk_k)  over chunks of up to 15 words;  commitment = h_last.
  *
- * The tag keeps an input commitment from ever equalling an output or model commitment. The word count
+ * The tag keeps an input commitment from ever equalling an output or model commitment. The link tag is
+ * the one exception by design: a chain's boundary activations are committed with it on both sides, as
+ * the output of one segment and the input of the next (src/pipeline/chain.ts). The word count
  * is fixed by the model's layout, so chunking needs no length padding.
  */
-export const COMMITMENT_TAG = { input: 1n, output: 2n, params: 3n } as const;
+export const COMMITMENT_TAG = { input: 1n, output: 2n, params: 3n, link: 4n } as const;
 
 export const SPONGE_RATE = 15;
 

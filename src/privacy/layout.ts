@@ -27,6 +27,12 @@ export interface ValueGroup {
   /** A "commitment" over inputs with a private salt as its first word. */
   salted?: boolean;
   /**
+   * A "commitment" that links two segments of a chain (src/pipeline/chain.ts): made with the link tag on
+   * both sides of a boundary, so one segment's output commitment equals the next one's input commitment
+   * exactly when they commit to the same values packed the same way.
+   */
+  linked?: boolean;
+  /**
    * Inputs only: the graph inputs whose values are exact integers (int64, bool, ...: scale 0, not
    * `scaleBits`), by their first value's index among the inputs. Absent when every input is a float.
    */
@@ -58,7 +64,13 @@ export interface LayoutSource {
   integerInputs?: { name: string; start: number; count: number }[];
 }
 
-export function signalLayout(src: LayoutSource, v: Visibility, bindings: string[]): SignalLayout {
+/**
+ * `links`: inside a chain of segments, the inputs and/or outputs are a link commitment (one public signal
+ * each, see ValueGroup.linked) instead of what the model's visibility says.
+ */
+export function signalLayout(src: LayoutSource, v: Visibility, bindings: string[], links: { input?: boolean; output?: boolean } = {}): SignalLayout {
+  if ((links.input && (v.input !== "hashed" || v.inputSalt)) || (links.output && v.output !== "hashed") || (links.input || links.output ? v.params !== "fixed" : false))
+    fail(`a chain link needs unsalted hashed values and fixed parameters on its side (got ${JSON.stringify(v)})`);
   let next = 0;
   const take = (n: number) => ((next += n), next - n);
   const outBits = Math.max(1, ...src.outputBounds.map((b) => signedWidth(b.lo, b.hi)));
@@ -66,7 +78,7 @@ export function signalLayout(src: LayoutSource, v: Visibility, bindings: string[
   const outputs: ValueGroup =
     v.output === "public"
       ? { encoding: "packed", offset: take(outPacking.words), count: outPacking.words, packing: outPacking, scaleBits: src.scaleBits }
-      : { encoding: v.output === "fingerprint" ? "fingerprint" : "commitment", offset: take(1), count: 1, packing: outPacking, scaleBits: src.scaleBits };
+      : { encoding: v.output === "fingerprint" ? "fingerprint" : "commitment", offset: take(1), count: 1, packing: outPacking, scaleBits: src.scaleBits, ...(links.output ? { linked: true } : {}) };
   let modelCommitment: SignalLayout["modelCommitment"];
   if (v.params === "private") {
     const ps = src.params ?? [];
@@ -75,7 +87,8 @@ export function signalLayout(src: LayoutSource, v: Visibility, bindings: string[
   }
   const inPacking = packing(src.inputCount, src.inputBits);
   let inputs: ValueGroup;
-  if (v.input === "hashed") inputs = { encoding: "commitment", offset: take(1), count: 1, packing: inPacking, scaleBits: src.scaleBits, salted: v.inputSalt };
+  if (v.input === "hashed")
+    inputs = { encoding: "commitment", offset: take(1), count: 1, packing: inPacking, scaleBits: src.scaleBits, salted: v.inputSalt, ...(links.input ? { linked: true } : {}) };
   else if (v.input === "seeded") inputs = { encoding: "seed", offset: take(1), count: 1, packing: inPacking, scaleBits: src.scaleBits };
   else if (v.input === "private") inputs = { encoding: "none", offset: next, count: 0, packing: inPacking, scaleBits: src.scaleBits };
   else inputs = { encoding: "packed", offset: take(inPacking.words), count: inPacking.words, packing: inPacking, scaleBits: src.scaleBits };

@@ -10,7 +10,14 @@ import { opFor } from "../ops/registry";
  * brought to `scaleBits` so the manifest has one scale for all outputs (integer and boolean outputs,
  * at scale 0, by an exact multiplication).
  */
-export function runGraph<T>(graph: Graph, dom: Domain<T>, quant: QuantParams, inputs: T[][], params?: ParamTable<T>): QValue<T>[] {
+export function runGraph<T>(
+  graph: Graph,
+  dom: Domain<T>,
+  quant: QuantParams,
+  inputs: T[][],
+  params?: ParamTable<T>,
+  onValue?: (name: string, value: QValue<T>) => void,
+): QValue<T>[] {
   const deferring = deferrable(graph);
   const ctx: OpContext<T> = { dom, quant, opset: graph.opset, params, deferRounding: (node) => deferring.has(node.name) };
   const values = new Map<string, QValue<T>>();
@@ -25,7 +32,11 @@ export function runGraph<T>(graph: Graph, dom: Domain<T>, quant: QuantParams, in
       return { kind: "value", value };
     });
     const outs = opFor(node).apply(ctx, node, args as Arg<T>[]);
-    node.outputs.forEach((name, j) => outs[j] && values.set(name, outs[j]));
+    node.outputs.forEach((name, j) => {
+      if (!outs[j]) return;
+      values.set(name, outs[j]);
+      onValue?.(name, outs[j]);
+    });
   }
   return graph.outputs.map((vi) => {
     const v = values.get(vi.name)!;

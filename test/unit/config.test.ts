@@ -123,6 +123,16 @@ describe("resolveZkmlConfig", () => {
       ]);
     });
 
+    it("validates a chained model's segments (cuts or a constraint target, with a fixed scale)", () => {
+      const ok = resolveUntyped({ models: { a: { onnx: "a.onnx", scaleBits: 8, segments: { cuts: ["a1"] } }, b: { onnx: "b.onnx", scaleBits: 8, segments: { maxConstraints: 500 } } } });
+      expect(ok.errors).to.deep.equal([]);
+      expect([ok.config.models.a.segments, ok.config.models.b.segments]).to.deep.equal([{ cuts: ["a1"] }, { maxConstraints: 500 }]);
+      const shape = 'zkml.models.m.segments must be { cuts: ["<tensor>", ...] } or { maxConstraints: <positive integer> }';
+      for (const bad of [{}, { cuts: [] }, { maxConstraints: 0 }, { cuts: ["a"], maxConstraints: 5 }, { size: 3 }, "a1"])
+        expect(resolveUntyped({ models: { m: { onnx: "m.onnx", scaleBits: 8, segments: bad } } }).errors).to.deep.equal([shape]);
+      expect(resolveUntyped({ models: { m: { onnx: "m.onnx", segments: { cuts: ["a1"] } } } }).errors).to.deep.equal(["zkml.models.m.segments needs a fixed scaleBits (every segment is quantized at it)"]);
+    });
+
     it("reports a model without an onnx path", () => {
       expect(resolveUntyped({ models: { m: {} } }).errors).to.deep.equal(["zkml.models.m.onnx is required"]);
       expect(resolveUntyped({ models: { m: { scaleBits: 8 } } }).errors).to.deep.equal(["zkml.models.m.onnx is required"]);

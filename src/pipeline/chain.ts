@@ -1,0 +1,445 @@
+import crypto from "crypto";
+import { AbiCoder, keccak256 } from "ethers";
+import fs from "fs";
+import path from "path";
+import { Groth16Calldata, Groth16Proof, Groth16VerificationKey } from "../backend/groth16";
+import { ProverChoice, provingSystem } from "../backend/provers";
+import { circomCommand } from "../backend/circom";
+import { readR1cs } from "../backend/r1cs";
+import { fail, invariant } from "../errors";
+import { CutPoint, cutPoints, sliceGraph } from "../ir/cut";
+import { Graph, size, ValueInfo } from "../ir/graph";
+import { importOnnx } from "../onnx/import";
+import { QuantParams } from "../ops/domain";
+import { COMMITMENT_TAG, commitValues } from "../privacy/commitment";
+import { modelWitnessInput, SignalLayout } from "../privacy/layout";
+import { describeVisibility, PUBLIC_VISIBILITY, Visibility } from "../privacy/visibility";
+import { evaluateQuantized, quantizeModel, QuantizedModel } from "../quantize";
+import { estimateGraph } from "../quantize/estimate";
+import { IntervalDomain } from "../quantize/interval";
+import { runGraph } from "../quantize/run";
+import { signedRange } from "../numeric/fixed-point";
+import { buildGraphCircuit, checkBindings, CircuitBody, compilerFingerprint, StepRunner } from "./compile";
+import { writeDirAtomically, writeJson } from "./files";
+import { quantizeInputs, readModelInput } from "./input";
+import { Manifest, MANIFEST_FILE, MANIFEST_FORMAT, loadManifest, verifierContractName } from "./manifest";
+import { bindingInputs, modelWitness } from "./prove";
+import { setupKeys } from "./setup";
+
+/**
+ * One inference proven as a chain of segments (issue 20). The model's graph is cut at layer boundaries
+ * (src/ir/cut.ts); segment i proves out_i = f_i(in_i) with its own circuit and keys. Between two segments
+ * the boundary activations are committed with the link tag (src/privacy/commitment.ts), packed at one
+ * width on both sides: segment i's outputs are kept inside that width by their proven bounds (or a digit
+ * range check), segment i+1's inputs by its input range check, so the packing is injective and equal link
+ * commitments mean equal activations. The first segment's inputs and the last one's outputs follow the
+ * model's visibility; the bindings go to the last segment.
+ *
+ * A segment after a cut is quantized with its input at the model scale and as wide as the previous
+ * segment's output packing; a cut is only made where the whole model's value is exactly at the model
+ * scale (not left finer for a linear layer), so the chain computes what the whole model computes.
+ */
+export const CHAIN_FORMAT = "hardhat-zkml/chain@1";
+export const CHAIN_FILE = "chain.json";
+
+export interface ChainSegment {
+  index: number;
+  /** The segment's directory, relative to the chain's: a model manifest of its own (manifest.json). */
+  dir: string;
+  contractName: string;
+  /** The cut before its first node (absent for the first segment) and after its last (absent for the last). */
+  from?: CutPoint;
+  to?: CutPoint;
+  quant: QuantParams;
+  constraints: number;
+  publicSignals: SignalLayout;
+  /** sha256 of the segment's proving key and verification key files (what workers check artifacts against). */
+  zkeySha256: string;
+  vkeySha256: string;
+  /** The segment manifest's `modelHash` (what its ZkmlModel adapter is deployed with). */
+  modelHash: string;
+}
+
+export interface ChainManifest {
+  format: typeof CHAIN_FORMAT;
+  name: string;
+  buildKey: string;
+  quant: QuantParams;
+  visibility: Visibility;
+  bindings: string[];
+  inputs: ValueInfo[];
+  outputs: ValueInfo[];
+  /**
+   * The chain's identity, as contracts/ChainVerifier.sol computes it: keccak256(abi.encode(bytes32[] modelHashes))
+   * over the segments' manifest `modelHash`es, in order.
+   */
+  chainHash: string;
+  segments: ChainSegment[];
+  files: { onnx: string };
+}
+
+export interface SegmentSettings {
+  /** Cut before these tensors' consumers: each must be a layer boundary (see cutPoints). */
+  cuts?: string[];
+  /** Or: cut greedily so that each segment's estimated constraints stay at most this (a lower estimate). */
+  maxConstraints?: number;
+}
+
+export interface ChainCompileOptions {
+  name: string;
+  onnx: string;
+  buildDir: string;
+  verifiersDir?: string;
+  /** The scale must be fixed: every segment is quantized at it. */
+  quant: { scaleBits: number; inputBits: number };
+  bindings?: string[];
+  visibility?: Visibility;
+  segments: SegmentSettings;
+  /** Every segment's circuit body (default: chosen per segment, as for a single model). */
+  body?: CircuitBody;
+  ptau?: string;
+  prover?: ProverChoice;
+  force?: boolean;
+  log: (msg: string) => void;
+  progress?: StepRunner;
+}
+
+export interface CompiledChain {
+  dir: string;
+  manifest: ChainManifest;
+  cached: boolean;
+}
+
+/** The layer boundaries of `graph` where a chain may be cut: one tensor crosses, at exactly the model scale. */
+export function chainCutPoints(graph: Graph, quant: QuantParams): CutPoint[] {
+  const scales = new Map<string, { scale: number; fine: boolean }>();
+  const inputs = graph.inputs.map((vi) => Array.from({ length: size(vi.shape) }, () => signedRange(quant.inputBits)));
+  runGraph(graph, new IntervalDomain(), quant, inputs, undefined, (name, v) => scales.set(name, { scale: v.scale, fine: v.fine === true }));
+  return cutPoints(graph).filter((c) => {
+    const s = scales.get(c.tensor);
+    return s !== undefined && s.scale === quant.scaleBits && !s.fine;
+  });
+}
+
+/** The cuts a setting asks for, in graph order. */
+export function chooseCuts(name: string, graph: Graph, quant: QuantParams, settings: SegmentSettings): CutPoint[] {
+  const valid = chainCutPoints(graph, quant);
+  if (settings.cuts) {
+    const chosen = settings.cuts.map((t) => {
+      const c = valid.find((v) => v.tensor === t);
+      if (!c) fail(`model "${name}": "${t}" is not a layer boundary a chain can be cut at (one tensor crossing, at the model scale); the boundaries are: ${valid.map((v) => v.tensor).join(", ") || "none"}`);
+      return c;
+    });
+    const sorted = [...chosen].sort((a, b) => a.index - b.index);
+    if (new Set(sorted.map((c) => c.index)).size !== sorted.length) fail(`model "${name}": the same cut is given twice`);
+    return sorted;
+  }
+  const limit = settings.maxConstraints;
+  if (limit === undefined || !(limit > 0)) fail(`model "${name}": a chain needs segments.cuts or a positive segments.maxConstraints`);
+  const cost = (from: CutPoint | undefined, to: CutPoint | undefined) => estimateGraph(sliceGraph(graph, from, to), quant).constraints;
+  const cuts: CutPoint[] = [];
+  let start: CutPoint | undefined;
+  let next = 0;
+  // Each segment ends at the furthest boundary that keeps it within the limit (at the next one when even that is above).
+  while (next < valid.length && cost(start, undefined) > limit) {
+    let j = next;
+    while (j + 1 < valid.length && cost(start, valid[j + 1]) <= limit) j++;
+    cuts.push(valid[j]);
+    start = valid[j];
+    next = j + 1;
+  }
+  return cuts;
+}
+
+/**
+ * Compiles a model as a chain: cuts it, then builds and keys each segment with the pipeline's own stages
+ * (buildGraphCircuit, setupKeys, the proving system's verifier). Artifacts go to <buildDir>/<name>/seg<i>.
+ */
+export async function compileChain(opts: ChainCompileOptions): Promise<CompiledChain> {
+  if (!/^[A-Za-z0-9_-]+$/.test(opts.name)) fail(`model name "${opts.name}" may contain only letters, digits, "_" and "-"`);
+  if (!fs.existsSync(opts.onnx)) fail(`ONNX file not found: ${opts.onnx}`);
+  const visibility = opts.visibility ?? PUBLIC_VISIBILITY;
+  if (visibility.input === "seeded" || visibility.output === "fingerprint" || visibility.params === "private")
+    fail(`model "${opts.name}": a chain does not take seeded inputs, fingerprinted outputs or private parameters yet (${describeVisibility(visibility)})`);
+  const bindings = opts.bindings ?? [];
+  checkBindings(bindings);
+  const system = provingSystem(opts.prover);
+  const dir = path.join(opts.buildDir, opts.name);
+  const onnxBytes = fs.readFileSync(opts.onnx);
+  const buildKey = sha256(onnxBytes, JSON.stringify(opts.quant), JSON.stringify(bindings), JSON.stringify(visibility), JSON.stringify(opts.segments), opts.body ?? "auto", opts.ptau ?? "dev", circomCommand().label, compilerFingerprint());
+  if (!opts.force) {
+    const old = tryLoadChain(dir);
+    if (old && old.buildKey === buildKey) {
+      opts.log(`${opts.name}: chain up to date (${old.segments.map((s) => s.constraints).join(" + ")} constraints)`);
+      writeVerifiers(dir, old, opts.verifiersDir);
+      return { dir, manifest: old, cached: true };
+    }
+  }
+  const run: StepRunner = opts.progress ?? (async (label, fn) => (opts.log(`${label}...`), fn()));
+  const graph = importOnnx(onnxBytes, path.basename(opts.onnx));
+  const cuts = chooseCuts(opts.name, graph, opts.quant, opts.segments);
+  if (cuts.length === 0) fail(`model "${opts.name}": the segment settings make one segment; compile it as a single model instead`);
+  opts.log(`${opts.name}: ${cuts.length + 1} segments, cut at ${cuts.map((c) => c.tensor).join(", ")}`);
+
+  const manifest = await writeDirAtomically(dir, async (tmp) => {
+    fs.writeFileSync(path.join(tmp, "model.onnx"), onnxBytes);
+    const segments: ChainSegment[] = [];
+    let inputBits = opts.quant.inputBits;
+    for (let i = 0; i <= cuts.length; i++) {
+      const from = i === 0 ? undefined : cuts[i - 1];
+      const to = i === cuts.length ? undefined : cuts[i];
+      const segName = `${opts.name}_seg${i}`;
+      const rel = `seg${i}`;
+      const segDir = path.join(tmp, rel);
+      fs.mkdirSync(segDir);
+      const quant = { scaleBits: opts.quant.scaleBits, inputBits };
+      const segVisibility: Visibility = {
+        input: from ? "hashed" : visibility.input,
+        inputSalt: from ? false : visibility.inputSalt,
+        params: "fixed",
+        output: to ? "hashed" : visibility.output,
+      };
+      const segGraph = sliceGraph(graph, from, to);
+      const step: StepRunner = (label, fn) => run(`${segName}: ${label}`, fn);
+      const built = await buildGraphCircuit(segName, segGraph, `${path.basename(opts.onnx)} nodes ${from?.index ?? 0}..${(to?.index ?? graph.nodes.length) - 1}`, quant, segDir, step, {
+        bindings: to ? [] : bindings,
+        visibility: segVisibility,
+        links: { input: from !== undefined, output: to !== undefined },
+        body: opts.body,
+      });
+      const r1cs = readR1cs(built.artifacts.r1cs);
+      const { ptau, vkey } = await step("setup", () => setupKeys(built.artifacts.r1cs, path.join(segDir, "model.zkey"), { ptau: opts.ptau, log: opts.log, prover: system }));
+      writeJson(path.join(segDir, "vkey.json"), vkey);
+      const contractName = verifierContractName(segName);
+      const verifierSrc = await step("verifier", () => system.solidityVerifier(path.join(segDir, "model.zkey"), contractName));
+      fs.writeFileSync(path.join(segDir, `${contractName}.sol`), verifierSrc);
+      const r = (f: string) => path.relative(segDir, f);
+      const m: Manifest = {
+        format: MANIFEST_FORMAT,
+        name: segName,
+        contractName,
+        modelHash: "0x" + sha256(onnxBytes, JSON.stringify(quant), JSON.stringify(segVisibility), built.circuitSrc),
+        buildKey,
+        quant,
+        inputs: segGraph.inputs,
+        outputs: segGraph.outputs,
+        visibility: segVisibility,
+        publicSignals: built.layout,
+        circuit: { constraints: r1cs.nConstraints, wires: r1cs.nWires, gadgets: built.program.gadgets.length, compiler: circomCommand().label, body: built.body, wrap: built.wrap },
+        ptau: { power: ptau.power, development: ptau.development, file: ptau.development ? "" : ptau.file, ceremony: ptau.ceremony },
+        files: {
+          onnx: "../model.onnx", circuit: "model.circom", r1cs: r(built.artifacts.r1cs), sym: r(built.artifacts.sym), wasm: r(built.artifacts.wasm),
+          witnessCalculator: r(built.artifacts.witnessCalculator), zkey: "model.zkey", vkey: "vkey.json", verifier: `${contractName}.sol`,
+        },
+        timingsMs: {},
+      };
+      invariant(built.layout.count === r1cs.nPubOut + r1cs.nPubIn, `segment ${i}: the circuit has ${r1cs.nPubOut + r1cs.nPubIn} public signals, the layout expects ${built.layout.count}`);
+      writeJson(path.join(segDir, MANIFEST_FILE), m);
+      opts.log(`${segName}: ${r1cs.nConstraints} constraints, inputs ${inputBits} bits, ${built.layout.count} public signals`);
+      segments.push({
+        index: i, dir: rel, contractName, from, to, quant, constraints: r1cs.nConstraints, publicSignals: built.layout, modelHash: m.modelHash,
+        zkeySha256: fileSha256(path.join(segDir, "model.zkey")), vkeySha256: fileSha256(path.join(segDir, "vkey.json")),
+      });
+      // The next segment's inputs are this one's outputs, range-checked at the width they are packed at.
+      inputBits = built.layout.outputs.packing.bits;
+    }
+    const chain: ChainManifest = {
+      format: CHAIN_FORMAT,
+      name: opts.name,
+      buildKey,
+      quant: opts.quant,
+      visibility,
+      bindings,
+      inputs: graph.inputs,
+      outputs: graph.outputs,
+      chainHash: chainHash(segments.map((s) => s.modelHash)),
+      segments,
+      files: { onnx: "model.onnx" },
+    };
+    writeJson(path.join(tmp, CHAIN_FILE), chain);
+    return chain;
+  });
+  writeVerifiers(dir, manifest, opts.verifiersDir);
+  return { dir, manifest, cached: false };
+}
+
+function writeVerifiers(dir: string, chain: ChainManifest, verifiersDir: string | undefined): void {
+  if (!verifiersDir) return;
+  fs.mkdirSync(verifiersDir, { recursive: true });
+  for (const s of chain.segments) {
+    const src = fs.readFileSync(path.join(dir, s.dir, `${s.contractName}.sol`));
+    const dest = path.join(verifiersDir, `${s.contractName}.sol`);
+    if (!fs.existsSync(dest) || !fs.readFileSync(dest).equals(src)) fs.writeFileSync(dest, src);
+  }
+}
+
+function tryLoadChain(dir: string): ChainManifest | undefined {
+  try {
+    const m = JSON.parse(fs.readFileSync(path.join(dir, CHAIN_FILE), "utf8")) as ChainManifest;
+    return m.format === CHAIN_FORMAT ? m : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** keccak256(abi.encode(bytes32[])) over the segments' model hashes: ChainVerifier's `chainHash`. */
+export function chainHash(modelHashes: string[]): string {
+  return keccak256(AbiCoder.defaultAbiCoder().encode(["bytes32[]"], [modelHashes]));
+}
+
+export function loadChain(dir: string): ChainManifest {
+  const m = tryLoadChain(dir);
+  if (!m) fail(`no compiled chain in ${dir}; compile the model with segments first`);
+  return m;
+}
+
+/** One segment's graph and quantized model, rebuilt from the chain's ONNX and cuts. */
+export function segmentModel(dir: string, chain: ChainManifest, index: number): QuantizedModel {
+  const s = chain.segments[index];
+  if (!s) fail(`chain "${chain.name}" has no segment ${index} (it has ${chain.segments.length})`);
+  const graph = importOnnx(fs.readFileSync(path.join(dir, chain.files.onnx)), chain.name);
+  return quantizeModel(sliceGraph(graph, s.from, s.to), s.quant);
+}
+
+/**
+ * The quantized activations at every boundary for one inference: `[inputs, after segment 0, ..., outputs]`,
+ * each segment run by the bit-exact evaluator on the one before. What the coordinator hands each prover.
+ */
+export function chainActivations(dir: string, chain: ChainManifest, inputs: bigint[]): bigint[][] {
+  const acts = [inputs];
+  for (let i = 0; i < chain.segments.length; i++) {
+    const qm = segmentModel(dir, chain, i);
+    const segInputs = splitBy(acts[i], qm.graph.inputs);
+    acts.push(evaluateQuantized(qm, segInputs).flatMap((v) => v.data));
+  }
+  return acts;
+}
+
+/** The model's quantized inputs from a prove input (the format `zkml:prove` reads). */
+export function chainInputs(dir: string, chain: ChainManifest, rawInput: unknown): bigint[] {
+  return quantizeInputs(readModelInput(rawInput, chain.inputs), chain.inputs, chain.quant).flat();
+}
+
+export interface SegmentProof {
+  index: number;
+  proof: Groth16Proof;
+  publicSignals: string[];
+  calldata: Groth16Calldata;
+  /** The segment's quantized outputs (decimal): the next segment's inputs. */
+  outputs: string[];
+  prover: string;
+  proveMs: number;
+}
+
+export interface SegmentProveOptions {
+  /** The last segment's bound public inputs. */
+  bindings?: Record<string, bigint | string | number>;
+  /** The first segment's input salt (a salted hashed input). */
+  salt?: bigint | string | number;
+  prover?: ProverChoice;
+}
+
+/**
+ * Proves segment `index` on its quantized inputs: the witness (the segment's circuit, checked against the
+ * evaluator) and a Groth16 proof under the segment's key, verified before it is returned.
+ */
+export async function proveSegment(dir: string, index: number, inputs: bigint[], opts: SegmentProveOptions = {}): Promise<SegmentProof> {
+  const chain = loadChain(dir);
+  const s = chain.segments[index];
+  if (!s) fail(`chain "${chain.name}" has no segment ${index}`);
+  const segDir = path.join(dir, s.dir);
+  const m = loadManifest(segDir);
+  const qm = segmentModel(dir, chain, index);
+  const expected = evaluateQuantized(qm, splitBy(inputs, qm.graph.inputs)).flatMap((v) => v.data);
+  const last = index === chain.segments.length - 1;
+  const circuitInput: Record<string, unknown> = { ...modelWitnessInput(m.publicSignals, inputs), ...(last ? bindingInputs(m, opts.bindings ?? {}) : {}) };
+  if (index === 0 && m.publicSignals.inputs.salted) {
+    if (opts.salt === undefined) fail(`model "${chain.name}" commits to its inputs with a salt: give it (--salt)`);
+    circuitInput.inSalt = BigInt(opts.salt).toString();
+  }
+  const witness = await modelWitness(segDir, m, qm, circuitInput, inputs, expected);
+  const system = provingSystem(opts.prover);
+  const t0 = performance.now();
+  const { proof, publicSignals } = await system.prove(path.join(segDir, m.files.zkey), witness);
+  const proveMs = performance.now() - t0;
+  invariant(await system.verify(readVkey(segDir, m), publicSignals, proof), `the proof of segment ${index} of "${chain.name}" does not verify against its key`);
+  const layout = m.publicSignals;
+  if (layout.outputs.linked)
+    invariant(BigInt(publicSignals[layout.outputs.offset]) === commitValues(COMMITMENT_TAG.link, expected, layout.outputs.packing), `segment ${index}: the circuit's output link differs from the one computed off-chain`);
+  if (layout.inputs.linked)
+    invariant(BigInt(publicSignals[layout.inputs.offset]) === commitValues(COMMITMENT_TAG.link, inputs, layout.inputs.packing), `segment ${index}: the circuit's input link differs from the one computed off-chain`);
+  return { index, proof, publicSignals, calldata: await system.calldata(proof, publicSignals), outputs: expected.map(String), prover: system.name, proveMs };
+}
+
+export interface ChainVerifyResult {
+  valid: boolean;
+  reason?: string;
+}
+
+/**
+ * Checks a chain of segment proofs off-chain: one proof per segment, each valid under its segment's key,
+ * and each segment's input link equal to the previous segment's output link.
+ */
+export async function verifyChain(dir: string, proofs: { proof: Groth16Proof; publicSignals: string[] }[], opts: { prover?: ProverChoice } = {}): Promise<ChainVerifyResult> {
+  const chain = loadChain(dir);
+  if (proofs.length !== chain.segments.length) return { valid: false, reason: `the chain has ${chain.segments.length} segments, got ${proofs.length} proofs` };
+  const system = provingSystem(opts.prover);
+  for (const [i, s] of chain.segments.entries()) {
+    const { proof, publicSignals } = proofs[i];
+    if (publicSignals.length !== s.publicSignals.count) return { valid: false, reason: `segment ${i}: ${publicSignals.length} public signals, its circuit has ${s.publicSignals.count}` };
+    const segDir = path.join(dir, s.dir);
+    if (!(await system.verify(readVkey(segDir, loadManifest(segDir)), publicSignals, proof))) return { valid: false, reason: `segment ${i}: the proof does not verify` };
+    if (i > 0) {
+      const prev = chain.segments[i - 1];
+      const out = proofs[i - 1].publicSignals[prev.publicSignals.outputs.offset];
+      const inp = publicSignals[s.publicSignals.inputs.offset];
+      if (BigInt(out) !== BigInt(inp)) return { valid: false, reason: `link ${i - 1} -> ${i}: segment ${i} was proven on other activations than segment ${i - 1} output (input commitment ${inp}, output commitment ${out})` };
+    }
+  }
+  return { valid: true };
+}
+
+export interface ChainProof {
+  segments: SegmentProof[];
+  /** The model's quantized outputs (decimal), what the last segment proved. */
+  outputs: string[];
+}
+
+/** Proves a whole chain in this process, one segment after another (the queue runs the same steps on workers). */
+export async function proveChain(dir: string, rawInput: unknown, opts: SegmentProveOptions & { log?: (m: string) => void } = {}): Promise<ChainProof> {
+  const chain = loadChain(dir);
+  const acts = chainActivations(dir, chain, chainInputs(dir, chain, rawInput));
+  const segments: SegmentProof[] = [];
+  for (let i = 0; i < chain.segments.length; i++) {
+    opts.log?.(`${chain.name}: proving segment ${i + 1}/${chain.segments.length}...`);
+    segments.push(await proveSegment(dir, i, acts[i], opts));
+  }
+  const result = await verifyChain(dir, segments, opts);
+  invariant(result.valid, `the chain of "${chain.name}" does not verify: ${result.reason}`);
+  return { segments, outputs: segments[segments.length - 1].outputs };
+}
+
+/** Flat values split into the graph inputs' lists. */
+function splitBy(flat: bigint[], inputs: ValueInfo[]): bigint[][] {
+  let at = 0;
+  const out = inputs.map((vi) => flat.slice(at, (at += size(vi.shape))));
+  if (at !== flat.length) fail(`expected ${at} input values, got ${flat.length}`);
+  return out;
+}
+
+function readVkey(dir: string, m: Manifest): Groth16VerificationKey {
+  return JSON.parse(fs.readFileSync(path.join(dir, m.files.vkey), "utf8"));
+}
+
+export function fileSha256(file: string): string {
+  return crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+}
+
+function sha256(...parts: (string | Uint8Array)[]): string {
+  const h = crypto.createHash("sha256");
+  for (const p of parts) {
+    h.update(p);
+    h.update("\0");
+  }
+  return h.digest("hex");
+}

@@ -1,0 +1,89 @@
+import crypto from "crypto";
+import fs from "fs";
+import path from "path";
+import { fail } from "../errors";
+
+/**
+ * The artifact store every worker reaches (issue 20): a shared directory first, an object store later.
+ *
+ *   <store>/blobs/<sha256>         each file once, named by the hash of its bytes
+ *   <store>/sets/<sha256>.json     a set: { files: { <relative path>: <sha256> } }, named by the hash of that JSON
+ *
+ * A compiled chain is published as one set; a job names the set and the files it needs. A worker copies them
+ * into its own cache directory and checks every file against its hash first: a corrupted or substituted
+ * artifact is refused, never proven with.
+ */
+export interface ArtifactSet {
+  files: Record<string, string>;
+}
+
+export function sha256Hex(data: Uint8Array | string): string {
+  return crypto.createHash("sha256").update(data).digest("hex");
+}
+
+/** Publishes every file under `dir` (recursively) and returns the set's id. Blobs already there are not rewritten. */
+export function publishDir(store: string, dir: string): string {
+  const files: Record<string, string> = {};
+  fs.mkdirSync(path.join(store, "blobs"), { recursive: true });
+  fs.mkdirSync(path.join(store, "sets"), { recursive: true });
+  for (const rel of listFiles(dir)) {
+    const bytes = fs.readFileSync(path.join(dir, rel));
+    const hash = sha256Hex(bytes);
+    const blob = path.join(store, "blobs", hash);
+    if (!fs.existsSync(blob)) writeAtomically(blob, bytes);
+    files[rel] = hash;
+  }
+  const json = JSON.stringify({ files: Object.fromEntries(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : 1))) });
+  const id = sha256Hex(json);
+  const setFile = path.join(store, "sets", `${id}.json`);
+  if (!fs.existsSync(setFile)) writeAtomically(setFile, json);
+  return id;
+}
+
+/** A published set, checked against its id. */
+export function readSet(store: string, id: string): ArtifactSet {
+  if (!/^[0-9a-f]{64}$/.test(id)) fail(`artifact set id must be 64 hex digits, got "${id}"`);
+  const file = path.join(store, "sets", `${id}.json`);
+  if (!fs.existsSync(file)) fail(`artifact set ${id} is not in the store ${store}`);
+  const json = fs.readFileSync(file, "utf8");
+  const actual = sha256Hex(json);
+  if (actual !== id) fail(`artifact set ${id} in the store is corrupted: its content hashes to ${actual}`);
+  return JSON.parse(json) as ArtifactSet;
+}
+
+/**
+ * Copies the files of set `id` that `want` selects into `<cacheDir>/<id>/`, each checked against its hash, and
+ * returns that directory. A file already copied (and checked) is not copied again; a blob whose bytes do not
+ * hash to its name is refused with one line naming it.
+ */
+export function materialize(store: string, id: string, cacheDir: string, want: (rel: string) => boolean = () => true): string {
+  const set = readSet(store, id);
+  const root = path.join(cacheDir, id);
+  for (const [rel, hash] of Object.entries(set.files)) {
+    if (!want(rel)) continue;
+    const dest = path.join(root, rel);
+    if (path.relative(root, dest).startsWith("..")) fail(`artifact set ${id} names a file outside itself: ${rel}`);
+    if (fs.existsSync(dest)) continue;
+    const blob = path.join(store, "blobs", hash);
+    if (!fs.existsSync(blob)) fail(`artifact ${rel} (sha256 ${hash}) is missing from the store ${store}`);
+    const bytes = fs.readFileSync(blob);
+    const actual = sha256Hex(bytes);
+    if (actual !== hash) fail(`artifact ${rel} is corrupted in the store: expected sha256 ${hash}, its content hashes to ${actual}; refusing to use it`);
+    fs.mkdirSync(path.dirname(dest), { recursive: true });
+    writeAtomically(dest, bytes);
+  }
+  return root;
+}
+
+function listFiles(dir: string, prefix = ""): string[] {
+  return fs
+    .readdirSync(path.join(dir, prefix), { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? listFiles(dir, path.join(prefix, e.name)) : e.isFile() ? [path.join(prefix, e.name)] : []))
+    .sort();
+}
+
+function writeAtomically(dest: string, data: Uint8Array | string): void {
+  const tmp = `${dest}.${process.pid}.${crypto.randomBytes(4).toString("hex")}.tmp`;
+  fs.writeFileSync(tmp, data);
+  fs.renameSync(tmp, dest);
+}
