@@ -130,6 +130,7 @@ export class FieldWrapChecker implements ConstraintSink {
   constraint(a: Terms, b: Terms, c: Terms): void {
     this.count++;
     if (this.isBoolean(a, b, c)) return;
+    if (this.isBooleanExpression(a, b, c)) return;
     if (this.site && GADGETS[this.site.kind].fieldArgument && this.isZeroField(a, b, c)) return;
     const ra = this.range(a);
     const rb = this.range(b);
@@ -177,6 +178,27 @@ export class FieldWrapChecker implements ConstraintSink {
     const lo = this.lo[w];
     // Intersect with what is already known (a recombined wire may be re-proven boolean).
     this.set(w, { lo: lo !== undefined && lo > 0n ? lo : 0n, hi: this.hi[w] !== undefined && this.hi[w]! < 1n ? this.hi[w]! : 1n });
+    return true;
+  }
+
+  /**
+   * L·(L − 1) = 0 for a linear combination L (a decomposition's lowest remainder bit folded into its
+   * recombination, src/emit/r1cs.ts): L ≡ 0 or 1 (mod p), a field fact. L's integer range must stay
+   * inside (−p/2, p/2), where 0 and 1 are the only integers ≡ 0 or 1: then L is the integer 0 or 1 and the
+   * recombination is an integer identity. Only |L| is measured, as for a boolean wire.
+   */
+  private isBooleanExpression(a: Terms, b: Terms, c: Terms): boolean {
+    if (c.size !== 0 || a.size < 2) return false;
+    const shifted = new Map(a);
+    shifted.set(0, signed(shifted.get(0) ?? 0n) - 1n);
+    if (shifted.get(0) === 0n) shifted.delete(0);
+    if (!sameTerms(shifted, b)) return false;
+    const r = this.range(a);
+    if (!r) {
+      this.problem("a folded recombination reads a prover-chosen wire that no constraint bounds");
+      return true;
+    }
+    this.measure(r);
     return true;
   }
 
