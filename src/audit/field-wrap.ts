@@ -14,7 +14,7 @@ import { Interval, Site } from "../quantize/interval";
  * The checker shows that for every constraint of the model, from bounds it derives itself from the
  * constraints, never from the bounds pass (src/quantize/interval.ts) that sized them:
  *  - the constant wire is 1; model inputs and private parameters lie in the range the interface's own
- *    SignedRangeCheck enforces on them (`WrapFacts`), whatever the prover chooses;
+ *    range check enforces on them (`WrapFacts`), whatever the prover chooses;
  *  - a wire in a boolean constraint w·(w−1) = 0 is 0 or 1 (a field fact, no integer assumption);
  *  - a wire that appears once, with coefficient ±1, in C of a constraint whose other terms are all
  *    bounded takes the integer value C forces on it: its range is the product's minus the rest;
@@ -29,7 +29,7 @@ import { Interval, Site } from "../quantize/interval";
 
 /** What the interface proves about the body's inputs before the body is read. */
 export interface WrapFacts {
-  /** Each model input: SignedRangeCheck(inputBits) in the interface, or a seeded digit. */
+  /** Each model input: the interface's range check of inputBits (src/emit/circom.ts), or a seeded digit. */
   input: Interval;
   /** Each private parameter: SignedRangeCheck of the committed packing width. */
   param?: Interval;
