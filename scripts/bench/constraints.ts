@@ -2,12 +2,19 @@
 // the benchmark models (src/examples/benchmarks) and the reference corpus. Compiles circuits only (no setup,
 // no proof), each model in its own process (mnist_gan's 1.7M constraints need several GB).
 //
-//   npx ts-node --transpile-only scripts/bench/constraints.ts [--record] [--fidelity] [model...]
+//   npx ts-node --transpile-only scripts/bench/constraints.ts [--record] [--fidelity] [--calibrated[=margin]] [model...]
 //
+//   before      bench/constraints.json: recorded by this script at the commit it names (467defe, before issue
+//               21's changes), every model at 2^12 with 24-bit signed inputs and worst-case widths (mnist_cnn at
+//               2^10)
+//   after       this checkout: examples and corpus at the same settings, so the saving is the code's alone;
+//               the benchmark models with the input range and calibrated widths (margin 1.5) their data give
+//   --calibrated[=margin]  every model also gets its input range from its own inputs and calibrated widths
+//               with that margin (default 2): what a model compiled with those settings saves
 //   --record    write the figures to bench/constraints.json as the "before" column (done once, at the
 //               commit the comparison starts from; the file names that commit)
-//   --fidelity  also calibrate the benchmark models at their scale against onnxruntime (max |error| as a
-//               fraction of the output range, argmax agreement)
+//   --fidelity  also check the benchmark models against onnxruntime at their settings (max |error| as a
+//               fraction of the output range, argmax agreement, inputs the calibrated widths refuse)
 //   ZKML_MODELS_DIR=...  the reference models (default ../shared/models/ezkl)
 import { execFileSync, spawnSync } from "child_process";
 import fs from "fs";
@@ -16,13 +23,17 @@ import { readR1cs } from "../../src/backend/r1cs";
 import { readSym } from "../../src/backend/sym";
 import { EXAMPLE_MODELS, exampleModelOnnx } from "../../src/examples";
 import { BENCHMARK_MODELS, benchmarkModelOnnx } from "../../src/examples/benchmarks";
+import { strokeImages } from "../../src/examples/benchmarks/mnist_cnn";
 import { importOnnx } from "../../src/onnx/import";
 import { QuantParams } from "../../src/ops/domain";
 import { gadgetConstraints } from "../../src/gadgets";
 import { buildCircuit } from "../../src/pipeline/compile";
-import { readModelInput } from "../../src/pipeline/input";
+import { quantizeInputs, readModelInput } from "../../src/pipeline/input";
 import { runOnnxRuntimeBatch } from "../../src/pipeline/reference";
-import { calibrate, calibrationSamples } from "../../src/quantize/calibrate";
+import { calibrateInputRange, calibrateWidths, calibrationSamples, fidelity } from "../../src/quantize/calibrate";
+import { evaluateQuantized, quantizeModel } from "../../src/quantize";
+import { ZkmlError } from "../../src/errors";
+import { Graph } from "../../src/ir/graph";
 import { mulberry32 } from "../../src/util/prng";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -31,10 +42,21 @@ const RECORD = path.join(ROOT, "bench", "constraints.json");
 const WORK = path.join(ROOT, "zkml-build", "bench-constraints");
 /** npm run bench's settings for the examples and the corpus. */
 const QUANT: QuantParams = { scaleBits: 12, inputBits: 24 };
-/** mnist_cnn at the scale calibration chooses for it (2^10: within 0.5 % of onnxruntime), as issue 21 measures it. */
-const BENCHMARK_QUANT: Record<string, QuantParams> = { mnist_cnn: { scaleBits: 10, inputBits: 24 } };
+/**
+ * mnist_cnn at the scale calibration chooses for it (2^10), as issue 21 measures it. The before column was
+ * recorded at the blanket 24-bit signed inputs; after, its inputs get the range its data declares
+ * (calibrateInputRange: pixels in [0, 1] are 0..1024 at 2^10, 11 unsigned bits).
+ */
+const BENCHMARK_SCALE: Record<string, number> = { mnist_cnn: 10 };
+/**
+ * Benchmark models compiled with calibrated widths (QuantParams.widths), with this margin: a factor on the
+ * largest value the calibration inputs give each node (2 = one bit of headroom).
+ */
+const WIDTH_MARGIN: Record<string, number> = { mnist_cnn: 1.5 };
 
 interface Figures {
+  /** scale / input bits (u: unsigned) / calibrated widths' margin, as measured. */
+  settings?: string;
   constraints?: number;
   byOp?: Record<string, number>;
   error?: string;
@@ -45,17 +67,30 @@ interface Entry {
   source: "example" | "benchmark" | "reference";
   onnx: string;
   quant: QuantParams;
+  /** Calibrated widths with this margin (WIDTH_MARGIN, or --calibrated=margin for every model). */
+  widthMargin?: number;
+  /** The input range from the calibration inputs (calibrateInputRange) instead of quant's. */
+  inputFromData?: boolean;
 }
 
-function models(only: string[]): Entry[] {
+function models(only: string[], margin?: number): Entry[] {
   const list: Entry[] = [
     ...EXAMPLE_MODELS.map((model) => ({ model, source: "example" as const, onnx: exampleModelOnnx(ROOT, model), quant: QUANT })),
-    ...BENCHMARK_MODELS.map((model) => ({ model, source: "benchmark" as const, onnx: benchmarkModelOnnx(ROOT, model), quant: BENCHMARK_QUANT[model] ?? QUANT })),
+    ...BENCHMARK_MODELS.map((model) => benchmarkEntry(model)),
   ];
   if (!fs.existsSync(MODELS_DIR)) throw new Error(`reference models not found at ${MODELS_DIR}; set ZKML_MODELS_DIR`);
   for (const model of fs.readdirSync(MODELS_DIR).sort())
     list.push({ model, source: "reference", onnx: path.join(MODELS_DIR, model, "network.onnx"), quant: QUANT });
-  return only.length ? list.filter((e) => only.includes(e.model)) : list;
+  const chosen = only.length ? list.filter((e) => only.includes(e.model)) : list;
+  return margin === undefined ? chosen : chosen.map((e) => ({ ...e, inputFromData: true, widthMargin: e.widthMargin ?? margin }));
+}
+
+/** A benchmark model at its scale, with the input range and calibrated widths its calibration inputs give. */
+function benchmarkEntry(model: string): Entry {
+  const onnx = benchmarkModelOnnx(ROOT, model);
+  const scaleBits = BENCHMARK_SCALE[model];
+  const quant = scaleBits === undefined ? QUANT : { ...QUANT, scaleBits };
+  return { model, source: "benchmark", onnx, quant, widthMargin: WIDTH_MARGIN[model], inputFromData: scaleBits !== undefined };
 }
 
 /** Constraints per ONNX op kind, attributed through the symbol names of the wires each constraint touches. */
@@ -89,16 +124,18 @@ async function measure(e: Entry): Promise<Figures> {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   try {
-    const built = await buildCircuit(e.model, fs.readFileSync(e.onnx), path.basename(e.onnx), e.quant, dir);
+    const quant = quantOf(e);
+    const settings = `${quant.scaleBits}/${quant.inputBits}${quant.inputUnsigned ? "u" : ""}${quant.widths ? `/w×${e.widthMargin}` : ""}`;
+    const built = await buildCircuit(e.model, fs.readFileSync(e.onnx), path.basename(e.onnx), quant, dir);
     const ops = new Map(built.graph.nodes.map((n) => [n.name, n.op]));
     const gadgetOps = built.program.gadgets.map((g) => ops.get(g.site.node) ?? "output rescale");
     const constraints = readR1cs(built.artifacts.r1cs).nConstraints;
     if (constraints <= ATTRIBUTE_FROM_R1CS_UP_TO)
-      return { constraints, byOp: constraintsByOp(built.artifacts.r1cs, built.artifacts.linkedSym ?? built.artifacts.sym, gadgetOps) };
+      return { settings, constraints, byOp: constraintsByOp(built.artifacts.r1cs, built.artifacts.linkedSym ?? built.artifacts.sym, gadgetOps) };
     const byOp: Record<string, number> = {};
     built.program.gadgets.forEach((g, i) => (byOp[gadgetOps[i]] = (byOp[gadgetOps[i]] ?? 0) + gadgetConstraints(g.site)));
     byOp["input range check and outputs"] = constraints - Object.values(byOp).reduce((a, b) => a + b, 0);
-    return { constraints, byOp };
+    return { settings, constraints, byOp };
   } catch (err) {
     return { error: (err as Error).message.split("\n")[0] };
   } finally {
@@ -118,15 +155,64 @@ function measureInChild(e: Entry): Figures {
   return line ? JSON.parse(line[1]) : { error: `the measuring process exited with ${child.status ?? child.signal}` };
 }
 
-/** The benchmark model's fidelity at its scale: max |error| over onnxruntime on its calibration images and random ones. */
-async function fidelity(e: Entry): Promise<string> {
+/** The model's calibration inputs: its calibration.json, then seeded random ones up to 100 (as compile does). */
+function samplesOf(e: Entry, graph: Graph): number[][][] {
+  return calibrationSamples(graph, givenSamples(e, graph), 100, mulberry32(0x5ca1e));
+}
+
+/** The model's own inputs: its calibration.json (a list of inputs), else its input.json. */
+function givenSamples(e: Entry, graph: Graph): number[][][] {
+  const dir = path.dirname(e.onnx);
+  const calFile = path.join(dir, "calibration.json");
+  const file = fs.existsSync(calFile) ? calFile : path.join(dir, "input.json");
+  if (!fs.existsSync(file)) return [];
+  const raw = JSON.parse(fs.readFileSync(file, "utf8"));
+  if (Array.isArray(raw)) return raw.map((r) => readModelInput(r, graph.inputs));
+  // One object: one input, or (a single-input model's examples' calibration.json) one row per sample.
+  const rows = (raw as { input_data?: unknown[] }).input_data;
+  if (graph.inputs.length === 1 && Array.isArray(rows) && rows.length > 1) return rows.map((row) => readModelInput({ input_data: [row] }, graph.inputs));
+  return [readModelInput(raw, graph.inputs)];
+}
+
+/** The entry's settings: its input range from its calibration inputs, and its calibrated widths, when asked. */
+function quantOf(e: Entry): QuantParams {
+  if (e.widthMargin === undefined && !e.inputFromData) return e.quant;
   const graph = importOnnx(fs.readFileSync(e.onnx), path.basename(e.onnx));
-  const calFile = path.join(path.dirname(e.onnx), "calibration.json");
-  const given = fs.existsSync(calFile) ? (JSON.parse(fs.readFileSync(calFile, "utf8")) as unknown[]).map((raw) => readModelInput(raw, graph.inputs)) : [];
-  const samples = calibrationSamples(graph, given, 100, mulberry32(0x5ca1e));
-  const { report } = await calibrate(graph, { inputBits: e.quant.inputBits, samples, scales: [e.quant.scaleBits], reference: (b) => runOnnxRuntimeBatch(e.onnx, graph.inputs, b) });
-  const agree = report.argmaxAgreement === undefined ? "" : `, argmax agrees on ${(report.argmaxAgreement * 100).toFixed(0)}%`;
-  return `max |error| ${report.maxAbsError.toExponential(2)} = ${(report.relativeError * 100).toFixed(3)}% of the output range over ${report.samples} inputs${agree}`;
+  const samples = samplesOf(e, graph);
+  const quant = e.inputFromData ? { scaleBits: e.quant.scaleBits, ...calibrateInputRange(graph, samples, e.quant.scaleBits) } : e.quant;
+  return e.widthMargin === undefined ? quant : { ...quant, widths: calibrateWidths(graph, quant, samples, e.widthMargin) };
+}
+
+/**
+ * The benchmark model's fidelity at its settings: max |error| over onnxruntime on its calibration inputs
+ * (argmax agreement); with calibrated widths, also how many of 100 other random inputs they refuse.
+ */
+async function fidelityOf(e: Entry): Promise<string> {
+  const graph = importOnnx(fs.readFileSync(e.onnx), path.basename(e.onnx));
+  const quant = quantOf(e);
+  const model = quantizeModel(graph, quant);
+  const samples = samplesOf(e, graph);
+  const err = fidelity(model, samples, await runOnnxRuntimeBatch(e.onnx, graph.inputs, samples));
+  const agree = err.argmaxAgreement === undefined ? "" : `, argmax agrees on ${(err.argmaxAgreement * 100).toFixed(0)}%`;
+  let refused = "";
+  if (quant.widths) {
+    // 100 random inputs from another seed over the same range (the first given input only sets the range),
+    // and for mnist_cnn 100 stroke images the calibration did not see.
+    const random = calibrationSamples(graph, givenSamples(e, graph).slice(0, 1), 101, mulberry32(0xbe7c4)).slice(1);
+    const refusedOf = (heldOut: number[][][]) => heldOut.filter((sample) => {
+      try {
+        evaluateQuantized(model, quantizeInputs(sample, graph.inputs, quant));
+        return false;
+      } catch (err) {
+        if (err instanceof ZkmlError && /calibrated/.test(err.message)) return true;
+        throw err;
+      }
+    }).length;
+    const strokes = e.model === "mnist_cnn" ? `, ${refusedOf(strokeImages(100, 0x57e0))} of 100 other stroke images` : "";
+    refused = `; calibrated widths (margin ${e.widthMargin}) refuse ${refusedOf(random)} of ${random.length} other random inputs${strokes}`;
+  }
+  const rel = err.outputRange > 0 ? err.maxAbsError / err.outputRange : err.maxAbsError;
+  return `max |error| ${err.maxAbsError.toExponential(2)} = ${(rel * 100).toFixed(3)}% of the output range over ${samples.length} inputs${agree}${refused}`;
 }
 
 const fmt = (n: number | undefined) => (n === undefined ? "-" : n.toLocaleString("en-US"));
@@ -155,14 +241,16 @@ async function main(): Promise<void> {
   }
   const record = argv.includes("--record");
   const withFidelity = argv.includes("--fidelity");
+  const calibratedArg = argv.find((a) => a.startsWith("--calibrated"));
+  const margin = calibratedArg === undefined ? undefined : Number(calibratedArg.split("=")[1] ?? 2);
   const only = argv.filter((a) => !a.startsWith("--"));
   const recorded = fs.existsSync(RECORD) ? JSON.parse(fs.readFileSync(RECORD, "utf8")) : undefined;
   const before: Record<string, Figures> = record ? {} : (recorded?.models ?? {});
   const after: Record<string, Figures> = {};
-  const rows: string[][] = [["model", "source", "scale/input bits", "before", "after", "saving", "per op kind (before→after)"]];
+  const rows: string[][] = [["model", "source", "scale/input bits(u: unsigned)/width margin", "before", "after", "saving", "per op kind (before→after)"]];
   const savings: Record<string, number[]> = { example: [], benchmark: [], reference: [] };
   const totals: Record<string, [number, number]> = { example: [0, 0], benchmark: [0, 0], reference: [0, 0] };
-  for (const e of models(only)) {
+  for (const e of models(only, margin)) {
     const f = measureInChild(e);
     after[e.model] = f;
     const b = before[e.model];
@@ -174,9 +262,9 @@ async function main(): Promise<void> {
       totals[e.source][0] += b.constraints;
       totals[e.source][1] += f.constraints;
     }
-    rows.push([e.model, e.source, `${e.quant.scaleBits}/${e.quant.inputBits}`, fmt(b?.constraints), f.error ? `error: ${f.error}` : fmt(f.constraints), saving, f.error ? "" : breakdown(b, f)]);
+    rows.push([e.model, e.source, f.settings ?? `${e.quant.scaleBits}/${e.quant.inputBits}`, fmt(b?.constraints), f.error ? `error: ${f.error}` : fmt(f.constraints), saving, f.error ? "" : breakdown(b, f)]);
     console.error(`${e.model}: ${f.error ?? fmt(f.constraints)}`);
-    if (withFidelity && e.source === "benchmark") console.error(`${e.model}: ${await fidelity(e)}`);
+    if (withFidelity && e.source === "benchmark") console.error(`${e.model}: ${await fidelityOf(e)}`);
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => (c === rows[0].length - 1 ? 0 : r[c].length))));
   for (const r of rows) console.log(r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join("  "));
@@ -185,7 +273,7 @@ async function main(): Promise<void> {
       console.log(`${source}: ${fmt(totals[source][0])} → ${fmt(totals[source][1])} constraints (${((1 - totals[source][1] / totals[source][0]) * 100).toFixed(1)}% fewer), median saving ${(median(s) * 100).toFixed(1)}% over ${s.length} models`);
   if (record) {
     const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).trim();
-    fs.writeFileSync(RECORD, JSON.stringify({ commit, date: new Date().toISOString(), settings: { default: QUANT, ...BENCHMARK_QUANT }, models: after }, null, 1) + "\n");
+    fs.writeFileSync(RECORD, JSON.stringify({ commit, date: new Date().toISOString(), settings: { default: QUANT, ...BENCHMARK_SCALE }, models: after }, null, 1) + "\n");
     console.log(`wrote ${path.relative(process.cwd(), RECORD)} (before = ${commit})`);
   }
 }

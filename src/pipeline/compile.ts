@@ -17,7 +17,7 @@ import { isIntegerInput, size } from "../ir/graph";
 import { emitCircom, MAX_WASM_FUNCTION_BYTES, witnessFunctionBytes } from "../emit/circom";
 import { defaultMaxConstraints, refuseEnormousGraph } from "../quantize/estimate";
 import { checkFieldWrap, outputsOutsideDigit, requireNoFieldWrap, WrapFacts } from "../audit/field-wrap";
-import { paramBits, signedRange } from "../numeric/fixed-point";
+import { inputRange, paramBits, signedRange } from "../numeric/fixed-point";
 import { WrapSummary } from "./manifest";
 import { fail, invariant } from "../errors";
 import { Graph } from "../ir/graph";
@@ -264,14 +264,16 @@ export async function buildCircuit(
   io: CircuitInterface = { bindings: [], visibility: PUBLIC_VISIBILITY },
 ): Promise<BuiltCircuit> {
   const graph = await step("import", () => importOnnx(onnxBytes, source));
+  if (quant.inputUnsigned && io.visibility.input === "seeded") fail(`model "${name}": seeded inputs are signed digits of the seed; inputUnsigned does not apply`);
   const qmodel = await step("quantize", () => quantizeModel(graph, quant, { privateParams: io.visibility.params === "private" }));
   const program = await step("lower", () => lowerModel(qmodel));
   const layout = signalLayout(
-    { inputCount: program.inputCount, inputBits: quant.inputBits, outputBounds: qmodel.outputBounds, params: qmodel.params?.values, scaleBits: quant.scaleBits, integerInputs: integerInputs(graph) },
+    // An unsigned n-bit input is a signed (n + 1)-bit packing digit.
+    { inputCount: program.inputCount, inputBits: quant.inputBits + (quant.inputUnsigned ? 1 : 0), outputBounds: qmodel.outputBounds, params: qmodel.params?.values, scaleBits: quant.scaleBits, integerInputs: integerInputs(graph) },
     io.visibility,
     io.bindings,
   );
-  const header = `model "${name}" from ${source}, scale 2^${quant.scaleBits}, inputs ${quant.inputBits} bits; ${describeVisibility(io.visibility)}`;
+  const header = `model "${name}" from ${source}, scale 2^${quant.scaleBits}, inputs ${quant.inputBits} bits${quant.inputUnsigned ? " unsigned" : ""}; ${describeVisibility(io.visibility)}`;
   const inputCount = graph.inputs.reduce((n, vi) => n + size(vi.shape), 0);
   const body = chooseBody(name, io.body, estimateConstraints(qmodel.sites, inputCount, quant.inputBits), witnessFunctionBytes(program));
   const wrap = await step("wrap check", () => checkFieldWrap(program, wrapFacts(quant, qmodel)));
@@ -318,7 +320,7 @@ function integerInputs(graph: Graph): { name: string; start: number; count: numb
 
 /** What the interface proves about the body's inputs and private parameters (for the wrap check). */
 export function wrapFacts(quant: QuantParams, qmodel: QuantizedModel): WrapFacts {
-  return { input: signedRange(quant.inputBits), param: qmodel.params && signedRange(paramBits(qmodel.params.values)) };
+  return { input: inputRange(quant), param: qmodel.params && signedRange(paramBits(qmodel.params.values)) };
 }
 
 /** Copies the model's verifier into the Hardhat sources when it changed. */

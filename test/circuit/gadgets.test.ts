@@ -189,7 +189,9 @@ describe("the interface's input range check (src/emit/circom.ts inputRangeChecks
     const inWire = c.sym.get("main.in[0]")!;
     for (const x of [-6, -5, 4, 5, 8]) {
       const tampered = [...honest];
-      tampered[inWire] = ((BigInt(x) % c.r1cs.prime) + c.r1cs.prime) % c.r1cs.prime;
+      // in and the wrapper's out = in take x; only the range check's wires are searched.
+      for (const w of [inWire, c.sym.get("main.out")!]) tampered[w] = ((BigInt(x) % c.r1cs.prime) + c.r1cs.prime) % c.r1cs.prime;
+      expect(unsatisfiedConstraints(c.r1cs, tampered).length, "only the range check can fail").to.be.greaterThan(0);
       expect(satisfyingAssignments(c.r1cs, tampered, bitWires, 8), `in=${x}`).to.deep.equal([]);
       let failed = false;
       try {
@@ -201,3 +203,27 @@ describe("the interface's input range check (src/emit/circom.ts inputRangeChecks
     }
   });
 });
+
+describe("the interface's input range check, unsigned (QuantParams.inputUnsigned)", () => {
+  // 3 unsigned bits: in must lie in [0, 7].
+  const src = ["pragma circom 2.1.6;", "template T() {", "    signal input in[1];", "    signal output out;", ...inputRangeChecks(1, 3, true), "    out <== in[0] * 1;", "}", "component main {public [in]} = T();", ""].join("\n");
+  let c: TestCircuit;
+  before(async () => {
+    c = await sourceCircuit("input-range-unsigned", src);
+  });
+
+  it("admits each input in [0, 7] with exactly one assignment, and none outside it", async () => {
+    const bitWires = [...c.sym.entries()].filter(([n]) => n.startsWith("main.inRange")).map(([, wire]) => ({ wire, boolean: false }));
+    const inWire = c.sym.get("main.in[0]")!;
+    const zero = await c.witness({ in: [0] });
+    for (let x = -4; x <= 10; x++) {
+      const tampered = [...zero];
+      // in and the wrapper's out = in take x; only the range check's wires are searched.
+      for (const w of [inWire, c.sym.get("main.out")!]) tampered[w] = ((BigInt(x) % c.r1cs.prime) + c.r1cs.prime) % c.r1cs.prime;
+      const found = satisfyingAssignments(c.r1cs, tampered, bitWires, 8);
+      if (x >= 0 && x <= 7) expect(found, `in=${x}`).to.deep.equal([await c.witness({ in: [x] })]);
+      else expect(found, `in=${x}`).to.deep.equal([]);
+    }
+  });
+});
+

@@ -40,6 +40,12 @@ function strokeImage(rand: () => number): number[] {
   return img;
 }
 
+/** `count` more stroke images from `seed`, for checks on inputs the calibration did not see (one graph input each). */
+export function strokeImages(count: number, seed: number): number[][][] {
+  const rand = mulberry32(seed);
+  return Array.from({ length: count }, () => [strokeImage(rand)]);
+}
+
 export function mnistCnnOnnx(seed = 21): Buffer {
   const rand = mulberry32(seed);
   const inits: InitializerSpec[] = [];
