@@ -24,6 +24,14 @@ export interface ZkmlModelUserConfig {
   body?: "circom" | "direct";
   /** Overrides zkml.maxConstraints for this model. */
   maxConstraints?: number;
+  /** Inputs are never negative (pixels): range-checked to [0, 2^inputBits), bounds start one-sided (issue 21). */
+  inputUnsigned?: boolean;
+  /**
+   * Calibrated widths (issue 21): each layer's range checks sized to what the calibration inputs reach times
+   * this margin (at least 1; 2 is one bit of headroom), not the worst case. Fewer constraints; an input
+   * beyond them fails to prove with a clear error (never a wrong proof).
+   */
+  widthMargin?: number;
 }
 
 export interface ZkmlUserConfig {
@@ -62,6 +70,8 @@ export interface ZkmlModelConfig {
   calibrationSamples?: number;
   body?: "circom" | "direct";
   maxConstraints?: number;
+  inputUnsigned?: boolean;
+  widthMargin?: number;
 }
 
 export interface ZkmlConfig {
@@ -130,7 +140,7 @@ export function resolveZkmlConfig(user: ZkmlUserConfig | undefined, root: string
       errors.push(`${where} must be an object with an "onnx" path`);
       continue;
     }
-    const known = new Set(["onnx", "scaleBits", "inputBits", "calibration", "bind", "visibility", "calibrationSamples", "body", "maxConstraints"]);
+    const known = new Set(["onnx", "scaleBits", "inputBits", "calibration", "bind", "visibility", "calibrationSamples", "body", "maxConstraints", "inputUnsigned", "widthMargin"]);
     for (const k of Object.keys(m)) if (!known.has(k)) errors.push(`${where}: unknown setting "${k}"`);
     const onnx = str(m.onnx, `${where}.onnx`);
     if (m.onnx === undefined) errors.push(`${where}.onnx is required`);
@@ -144,7 +154,12 @@ export function resolveZkmlConfig(user: ZkmlUserConfig | undefined, root: string
       calibrationSamples: int(m.calibrationSamples, `${where}.calibrationSamples`, 1, 10_000, undefined),
       body: m.body,
       maxConstraints: int(m.maxConstraints, `${where}.maxConstraints`, 1, MAX_CONSTRAINTS_LIMIT, maxConstraints),
+      ...(m.inputUnsigned === undefined ? {} : { inputUnsigned: m.inputUnsigned }),
+      ...(m.widthMargin === undefined ? {} : { widthMargin: m.widthMargin }),
     };
+    if (m.inputUnsigned !== undefined && typeof m.inputUnsigned !== "boolean") errors.push(`${where}.inputUnsigned must be true or false, got ${JSON.stringify(m.inputUnsigned)}`);
+    if (m.widthMargin !== undefined && !(typeof m.widthMargin === "number" && m.widthMargin >= 1 && m.widthMargin <= 1024))
+      errors.push(`${where}.widthMargin must be a number from 1 to 1024 (a factor on the largest value calibration sees), got ${JSON.stringify(m.widthMargin)}`);
     if (m.body !== undefined && m.body !== "circom" && m.body !== "direct") errors.push(`${where}.body must be "circom" or "direct", got ${JSON.stringify(m.body)}`);
   }
   if (u.prover !== undefined && !isProverName(u.prover)) errors.push(`zkml.prover must be one of ${proverNames()}, got ${JSON.stringify(u.prover)}`);

@@ -4,7 +4,7 @@ import os from "os";
 import path from "path";
 import { CircomArtifacts, compileCircuit, circomCommand } from "../backend/circom";
 import { ProverChoice, provingSystem } from "../backend/provers";
-import { calibrate, calibrationSamples, FidelityReport } from "../quantize/calibrate";
+import { calibrate, calibrateWidths, calibrationSamples, FidelityReport } from "../quantize/calibrate";
 import { mulberry32 } from "../util/prng";
 import { readModelInput } from "./input";
 import { onnxRuntimeError, runOnnxRuntimeBatch } from "./reference";
@@ -13,11 +13,11 @@ import { readR1cs } from "../backend/r1cs";
 import { linkR1cs } from "../backend/link";
 import { promptSeed, seededInputs } from "../privacy/seeded";
 import { estimateConstraints } from "../gadgets";
-import { isIntegerInput, size } from "../ir/graph";
+import { inputScale, isIntegerInput, size } from "../ir/graph";
 import { emitCircom, MAX_WASM_FUNCTION_BYTES, witnessFunctionBytes } from "../emit/circom";
 import { defaultMaxConstraints, refuseEnormousGraph } from "../quantize/estimate";
 import { checkFieldWrap, outputsOutsideDigit, requireNoFieldWrap, WrapFacts } from "../audit/field-wrap";
-import { inputRange, paramBits, signedRange } from "../numeric/fixed-point";
+import { inputRange, paramBits, quantizeReal, signedRange } from "../numeric/fixed-point";
 import { WrapSummary } from "./manifest";
 import { fail, invariant } from "../errors";
 import { Graph } from "../ir/graph";
@@ -69,8 +69,12 @@ export interface CompileOptions {
   buildDir: string;
   /** Where <Name>Verifier.sol is written for Hardhat to compile (omit to skip). */
   verifiersDir?: string;
-  /** Fixed-point settings; without scaleBits the scale is calibrated (see quantize/calibrate.ts). */
-  quant: { scaleBits?: number; inputBits: number };
+  /**
+   * Fixed-point settings; without scaleBits the scale is calibrated (see quantize/calibrate.ts).
+   * inputUnsigned: QuantParams.inputUnsigned; widthMargin: calibrated widths (QuantParams.widths) with
+   * this margin, from the calibration inputs.
+   */
+  quant: { scaleBits?: number; inputBits: number; inputUnsigned?: boolean; widthMargin?: number };
   calibration?: CalibrationSettings;
   /** Extra public inputs the proof is bound to (e.g. "recipient", "epoch"), after the model inputs. */
   bindings?: string[];
@@ -138,6 +142,7 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
   const system = provingSystem(opts.prover);
   if (opts.quant.scaleBits !== undefined) checkQuant({ scaleBits: opts.quant.scaleBits, inputBits: opts.quant.inputBits });
   else checkQuant({ scaleBits: 12, inputBits: opts.quant.inputBits });
+  if (opts.quant.widthMargin !== undefined && !(opts.quant.widthMargin >= 1)) fail(`widthMargin must be at least 1, got ${opts.quant.widthMargin}`);
   const bindings = opts.bindings ?? [];
   checkBindings(bindings);
   const visibility = opts.visibility ?? PUBLIC_VISIBILITY;
@@ -363,20 +368,35 @@ async function calibrateModel(opts: CompileOptions, onnxFile: string, graph: Gra
   const ortError = await onnxRuntimeError(onnxFile, graph.inputs, samples[0]);
   if (ortError) {
     // Without a float reference there is nothing to calibrate against: the default scale is used.
-    const quant = { scaleBits: opts.quant.scaleBits ?? FALLBACK_SCALE_BITS, inputBits: opts.quant.inputBits };
+    const quant = withWidths(graph, { scaleBits: opts.quant.scaleBits ?? FALLBACK_SCALE_BITS, inputBits: opts.quant.inputBits, inputUnsigned: opts.quant.inputUnsigned }, samples, opts.quant.widthMargin);
     opts.log(`${opts.name}: no float reference: onnxruntime cannot run the model (${ortError}); no calibration or fidelity report, scale 2^${quant.scaleBits}`);
     return { quant };
   }
   const reference = (batch: number[][][]) => runOnnxRuntimeBatch(onnxFile, graph.inputs, batch);
-  const settings = { inputBits: opts.quant.inputBits, target: opts.calibration?.target, reference };
+  const settings = { inputBits: opts.quant.inputBits, inputUnsigned: opts.quant.inputUnsigned, target: opts.calibration?.target, reference };
   if (opts.quant.scaleBits !== undefined) {
     const { report } = await calibrate(graph, { ...settings, samples, scales: [opts.quant.scaleBits] });
-    return { quant: { scaleBits: opts.quant.scaleBits, inputBits: opts.quant.inputBits }, report };
+    return { quant: withWidths(graph, { scaleBits: opts.quant.scaleBits, inputBits: opts.quant.inputBits, inputUnsigned: opts.quant.inputUnsigned }, samples, opts.quant.widthMargin), report };
   }
   // The search runs on a subset; the report on every sample at the chosen scale.
   const search = await calibrate(graph, { ...settings, samples: samples.slice(0, Math.max(16, given.length)) });
   const { report } = await calibrate(graph, { ...settings, samples, scales: [search.report.scaleBits] });
-  return { quant: search.model.quant, report: { ...report, tried: search.report.tried } };
+  return { quant: withWidths(graph, search.model.quant, samples, opts.quant.widthMargin), report: { ...report, tried: search.report.tried } };
+}
+
+/**
+ * The settings with calibrated widths from the calibration inputs, when a margin is given. The fidelity
+ * report stands as computed: every calibration input lies within the widths, where outputs are unchanged.
+ */
+function withWidths(graph: Graph, quant: QuantParams, samples: number[][][], margin: number | undefined): QuantParams {
+  if (margin === undefined) return quant;
+  const { lo, hi } = inputRange(quant);
+  // Calibration inputs the input range refuses are left to calibrate()'s own refusal; widths use the rest.
+  const inside = samples.filter((s) => s.every((list, i) => list.every((x) => {
+    const q = quantizeReal(x, inputScale(graph.inputs[i], quant.scaleBits), "calibration input");
+    return q >= lo && q <= hi;
+  })));
+  return { ...quant, widths: calibrateWidths(graph, quant, inside, margin) };
 }
 
 export function describeFidelity(r: FidelityReport): string {

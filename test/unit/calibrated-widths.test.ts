@@ -3,7 +3,9 @@ import fs from "fs";
 import path from "path";
 import { unsatisfiedConstraints } from "../../src/backend/r1cs";
 import { GraphSpec } from "../../src/onnx/writer";
+import { compileModel } from "../../src/pipeline/compile";
 import { quantizeInputs } from "../../src/pipeline/input";
+import { proveModel, verifyModelProof } from "../../src/pipeline/prove";
 import { modelWitnessInput } from "../../src/privacy/layout";
 import { evaluateQuantized, quantizeModel } from "../../src/quantize";
 import { calibrateInputRange, calibrateWidths } from "../../src/quantize/calibrate";
@@ -143,6 +145,35 @@ describe("an unsigned input range from the data (QuantParams.inputUnsigned, cali
       failed = true;
     }
     expect(failed, "a negative input must not be provable").to.equal(true);
+  });
+});
+
+describe("compiled with inputUnsigned and widthMargin: the manifest keeps the widths, proofs verify, inputs beyond them are refused", () => {
+  it("compile -> prove -> verify, then a refused input", async function () {
+    this.timeout(600_000);
+    const dir = tmpDir("calibrated-pipeline");
+    const file = path.join(dir, "mlp.onnx");
+    fs.writeFileSync(file, encodeWith(spec));
+    const inputs = Array.from({ length: 8 }, () => ({ input_data: sample(0.25) }));
+    const compiled = await compileModel({
+      name: "calibrated_mlp",
+      onnx: file,
+      buildDir: path.join(dir, "build"),
+      quant: { scaleBits: 8, inputBits: 9, inputUnsigned: true, widthMargin: 2 },
+      calibration: { inputs, samples: 40 },
+      prover: "snarkjs",
+      log: () => undefined,
+    });
+    const q = compiled.manifest.quant;
+    expect(q.inputUnsigned).to.equal(true);
+    expect(Object.keys(q.widths ?? {})).to.include(widthKey("relu1", "rescaleRelu"));
+    const r = await proveModel(compiled.dir, inputs[0], { reference: false, prover: "snarkjs" });
+    expect((await verifyModelProof(compiled.dir, r.proof, r.publicSignals, { prover: "snarkjs" })).valid).to.equal(true);
+    // Calibration drew from [0, 0.25]; all 1.9 is far beyond the margin.
+    await proveModel(compiled.dir, { input_data: [new Array(8).fill(1.9)] }, { reference: false, prover: "snarkjs" }).then(
+      () => expect.fail("an input beyond the calibrated widths was proven"),
+      (e: Error) => expect(e.message).to.match(/calibrated/),
+    );
   });
 });
 
