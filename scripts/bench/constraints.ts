@@ -26,7 +26,7 @@ import { BENCHMARK_MODELS, benchmarkModelOnnx } from "../../src/examples/benchma
 import { strokeImages } from "../../src/examples/benchmarks/mnist_cnn";
 import { importOnnx } from "../../src/onnx/import";
 import { QuantParams } from "../../src/ops/domain";
-import { gadgetConstraints } from "../../src/gadgets";
+import { buildBody } from "../../src/emit/r1cs";
 import { buildCircuit } from "../../src/pipeline/compile";
 import { quantizeInputs, readModelInput } from "../../src/pipeline/input";
 import { runOnnxRuntimeBatch } from "../../src/pipeline/reference";
@@ -112,9 +112,9 @@ function constraintsByOp(r1csFile: string, symFile: string, gadgetOps: string[])
 }
 
 /**
- * Above this many constraints the breakdown is summed from the gadgets' constraint formulas (their R1CS rows,
- * exactly: circom's -O2 only removes linear constraints, which no gadget has) with the rest as "input range
- * check and outputs", instead of reading every constraint back: mnist_gan's 1.7M would need ~4 GB more.
+ * Above this many constraints (always a direct body) the breakdown counts each gadget's rows as the direct
+ * body writes them (buildBody with a counting sink), the rest being "input range check and outputs",
+ * instead of reading every constraint back: mnist_gan's 1.7M would need ~4 GB more.
  */
 const ATTRIBUTE_FROM_R1CS_UP_TO = 400_000;
 
@@ -133,7 +133,12 @@ async function measure(e: Entry): Promise<Figures> {
     if (constraints <= ATTRIBUTE_FROM_R1CS_UP_TO)
       return { settings, constraints, byOp: constraintsByOp(built.artifacts.r1cs, built.artifacts.linkedSym ?? built.artifacts.sym, gadgetOps) };
     const byOp: Record<string, number> = {};
-    built.program.gadgets.forEach((g, i) => (byOp[gadgetOps[i]] = (byOp[gadgetOps[i]] ?? 0) + gadgetConstraints(g.site)));
+    let current = -1;
+    const perGadget = new Array<number>(built.program.gadgets.length).fill(0);
+    const sink = { constraint: () => current >= 0 && current < perGadget.length && perGadget[current]++, gadget: (k: number) => (current = k) };
+    const { inputCount, paramCount, outputs } = built.program;
+    buildBody(built.program, { input: (i) => 1 + i, param: (i) => 1 + inputCount + i, output: (i) => 1 + inputCount + paramCount + i, firstWire: 1 + inputCount + paramCount + outputs.length }, { sink });
+    perGadget.forEach((n, i) => (byOp[gadgetOps[i]] = (byOp[gadgetOps[i]] ?? 0) + n));
     byOp["input range check and outputs"] = constraints - Object.values(byOp).reduce((a, b) => a + b, 0);
     return { settings, constraints, byOp };
   } catch (err) {

@@ -374,24 +374,20 @@ async function calibrateModel(opts: CompileOptions, onnxFile: string, graph: Gra
   }
   const reference = (batch: number[][][]) => runOnnxRuntimeBatch(onnxFile, graph.inputs, batch);
   const settings = { inputBits: opts.quant.inputBits, inputUnsigned: opts.quant.inputUnsigned, target: opts.calibration?.target, reference };
-  if (opts.quant.scaleBits !== undefined) {
-    const { report } = await calibrate(graph, { ...settings, samples, scales: [opts.quant.scaleBits] });
-    return { quant: withWidths(graph, { scaleBits: opts.quant.scaleBits, inputBits: opts.quant.inputBits, inputUnsigned: opts.quant.inputUnsigned }, samples, opts.quant.widthMargin), report };
-  }
-  // The search runs on a subset; the report on every sample at the chosen scale.
-  const search = await calibrate(graph, { ...settings, samples: samples.slice(0, Math.max(16, given.length)) });
-  const { report } = await calibrate(graph, { ...settings, samples, scales: [search.report.scaleBits] });
-  return { quant: withWidths(graph, search.model.quant, samples, opts.quant.widthMargin), report: { ...report, tried: search.report.tried } };
+  // The search runs on a subset, at the worst-case widths; the report on every sample at the chosen scale,
+  // with the calibrated widths when asked (a table after a narrowed node may then compute differently).
+  const search = opts.quant.scaleBits === undefined ? await calibrate(graph, { ...settings, samples: samples.slice(0, Math.max(16, given.length)) }) : undefined;
+  const scaleBits = opts.quant.scaleBits ?? search!.report.scaleBits;
+  const quant = withWidths(graph, { scaleBits, inputBits: opts.quant.inputBits, inputUnsigned: opts.quant.inputUnsigned }, samples, opts.quant.widthMargin);
+  const { report } = await calibrate(graph, { ...settings, widths: quant.widths, samples, scales: [scaleBits] });
+  return { quant, report: search ? { ...report, tried: search.report.tried } : report };
 }
 
-/**
- * The settings with calibrated widths from the calibration inputs, when a margin is given. The fidelity
- * report stands as computed: every calibration input lies within the widths, where outputs are unchanged.
- */
+/** The settings with calibrated widths from the calibration inputs (those inside the input range), when a margin is given. */
 function withWidths(graph: Graph, quant: QuantParams, samples: number[][][], margin: number | undefined): QuantParams {
   if (margin === undefined) return quant;
   const { lo, hi } = inputRange(quant);
-  // Calibration inputs the input range refuses are left to calibrate()'s own refusal; widths use the rest.
+  // Calibration inputs the input range refuses are calibrate()'s to report; the widths use the rest.
   const inside = samples.filter((s) => s.every((list, i) => list.every((x) => {
     const q = quantizeReal(x, inputScale(graph.inputs[i], quant.scaleBits), "calibration input");
     return q >= lo && q <= hi;

@@ -63,10 +63,11 @@ function flatValues(v: unknown, vi: ValueInfo): number[] {
 /** Quantizes inputs, refusing values outside the range the circuit range-checks. */
 export function quantizeInputs(values: number[][], inputs: ValueInfo[], quant: QuantParams): bigint[][] {
   const { lo, hi } = inputRange(quant);
-  const settings = `inputBits=${quant.inputBits}${quant.inputUnsigned ? ", unsigned" : ""}, scaleBits=${quant.scaleBits}`;
+  const bits = `inputBits=${quant.inputBits}${quant.inputUnsigned ? ", unsigned" : ""}`;
+  const settings = `${bits}, scaleBits=${quant.scaleBits}`;
   return values.map((list, i) =>
     list.map((x, j) => {
-      if (isIntegerInput(inputs[i])) return integerInput(x, inputs[i], j, lo, hi, settings);
+      if (isIntegerInput(inputs[i])) return integerInput(x, inputs[i], j, lo, hi, bits);
       const q = quantizeReal(x, quant.scaleBits, `input "${inputs[i].name}" element ${j}`);
       if (q < lo || q > hi)
         fail(`input "${inputs[i].name}" element ${j} = ${x} is outside the provable range: rounded to a multiple of ` +

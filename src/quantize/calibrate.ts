@@ -3,7 +3,7 @@ import { attrInt, Graph, inputScale, isIntegerInput, size, ValueInfo } from "../
 import { CalibratedWidth, QuantParams } from "../ops/domain";
 import { dequantize, inputRange, quantizeReal, roundShift, signedWidth } from "../numeric/fixed-point";
 import { evaluateQuantized, evaluateTraced, quantizeModel, QuantizedModel } from "./index";
-import { CALIBRATED_KINDS, widthKey } from "./interval";
+import { CALIBRATED_KINDS, MAX_SAFE_BITS, widthKey, widthOf } from "./interval";
 
 /**
  * Calibration: the scale (fraction bits) is chosen per model, as the smallest that keeps the
@@ -20,6 +20,8 @@ export interface CalibrationOptions {
   inputBits: number;
   /** QuantParams.inputUnsigned. */
   inputUnsigned?: boolean;
+  /** QuantParams.widths: the fidelity measured with calibrated widths. */
+  widths?: QuantParams["widths"];
   /** Float inputs, one entry per sample, each a flat list per graph input. */
   samples: number[][][];
   reference: FloatReference;
@@ -101,7 +103,7 @@ export async function calibrate(graph: Graph, opts: CalibrationOptions): Promise
   const tried: FidelityReport["tried"] = [];
   let best: { model: QuantizedModel; err: ReturnType<typeof fidelity> } | undefined;
   for (const scaleBits of opts.scales ?? DEFAULT_SCALES) {
-    const quant = { scaleBits, inputBits: opts.inputBits, inputUnsigned: opts.inputUnsigned };
+    const quant = { scaleBits, inputBits: opts.inputBits, inputUnsigned: opts.inputUnsigned, widths: opts.widths };
     if (!fitsInputs(graph, opts.samples, quant)) {
       tried.push({ scaleBits, rejected: `calibration inputs exceed the ${opts.inputBits}-bit input range` });
       continue;
@@ -186,7 +188,22 @@ export function integerRange(graph: Graph, vi: ValueInfo): [number, number] {
  */
 export function calibrateWidths(graph: Graph, quant: QuantParams, samples: number[][][], margin = 2): Record<string, CalibratedWidth> {
   if (!(margin >= 1)) throw new ZkmlError(`the calibrated widths' margin must be at least 1 (a factor on the largest value seen), got ${margin}`);
-  const model = quantizeModel(graph, { scaleBits: quant.scaleBits, inputBits: quant.inputBits, inputUnsigned: quant.inputUnsigned });
+  const base = { scaleBits: quant.scaleBits, inputBits: quant.inputBits, inputUnsigned: quant.inputUnsigned };
+  // Narrower bounds can change what depends on them (a table's domain after a capped node), and so the
+  // values themselves: widths are re-measured on the model they make until they hold still. Each round
+  // only widens (a per-channel maximum with the last), so this ends within the worst-case widths.
+  let widths: Record<string, CalibratedWidth> | undefined;
+  for (let round = 0; round < 16; round++) {
+    const next = measureWidths(graph, quantizeModel(graph, { ...base, widths }), samples, margin, widths);
+    if (widths && JSON.stringify(next) === JSON.stringify(widths)) return next;
+    widths = next;
+  }
+  throw new ZkmlError("calibrated widths did not settle in 16 rounds");
+}
+
+/** One round of calibrateWidths: the widths `model`'s values need, each at least `floor`'s. */
+function measureWidths(graph: Graph, model: QuantizedModel, samples: number[][][], margin: number, floor: Record<string, CalibratedWidth> | undefined): Record<string, CalibratedWidth> {
+  const { quant } = model;
   // Per group: its channel layout (plane 0: one width for the node) and each channel's extremes.
   const groups = new Map<string, { plane: number; channels: { lo: bigint; hi: bigint }[] }>();
   const counts = new Map<string, number>();
@@ -198,9 +215,12 @@ export function calibrateWidths(graph: Graph, quant: QuantParams, samples: numbe
     const channels = perChannel ? shape[1] : 1;
     groups.set(key, { plane: perChannel ? size(shape.slice(2)) : 0, channels: Array.from({ length: channels }, () => ({ lo: 0n, hi: 0n })) });
   }
+  // The values do not depend on the calibrated checks' widths (only on kinds, shifts and table widths):
+  // they are traced with those checks relaxed, so a value past last round's width is measured, not refused.
+  const relaxed: QuantizedModel = { ...model, sites: model.sites.map((s) => (s.calibrated ? { ...s, width: MAX_SAFE_BITS, calibrated: undefined } : s)) };
   for (const sample of samples) {
     const q = sample.map((list, i) => list.map((x) => quantizeReal(x, inputScale(graph.inputs[i], quant.scaleBits), "calibration input")));
-    const { trace } = evaluateTraced(model, q);
+    const { trace } = evaluateTraced(relaxed, q);
     model.sites.forEach((s, i) => {
       if (!CALIBRATED_KINDS.has(s.kind)) return;
       // The value the check proves: the rounded quotient for a rescale, the input itself for a ReLU or sign.
@@ -216,7 +236,7 @@ export function calibrateWidths(graph: Graph, quant: QuantParams, samples: numbe
   const widen = (v: bigint) => (v >= 0n ? (v * m + 1023n) / 1024n : -((-v * m + 1023n) / 1024n));
   const widths: Record<string, CalibratedWidth> = {};
   for (const [key, g] of groups) {
-    const ws = g.channels.map((r) => signedWidth(widen(r.lo), widen(r.hi)));
+    const ws = g.channels.map((r, c) => Math.max(signedWidth(widen(r.lo), widen(r.hi)), widthOf(floor?.[key], g.plane === 0 ? 0 : c * g.plane) ?? 0));
     widths[key] = g.plane === 0 ? ws[0] : { plane: g.plane, channels: ws };
   }
   return widths;
