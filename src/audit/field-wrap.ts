@@ -14,7 +14,7 @@ import { Interval, Site } from "../quantize/interval";
  * The checker shows that for every constraint of the model, from bounds it derives itself from the
  * constraints, never from the bounds pass (src/quantize/interval.ts) that sized them:
  *  - the constant wire is 1; model inputs and private parameters lie in the range the interface's own
- *    SignedRangeCheck enforces on them (`WrapFacts`), whatever the prover chooses;
+ *    range check enforces on them (`WrapFacts`), whatever the prover chooses;
  *  - a wire in a boolean constraint w·(w−1) = 0 is 0 or 1 (a field fact, no integer assumption);
  *  - a wire that appears once, with coefficient ±1, in C of a constraint whose other terms are all
  *    bounded takes the integer value C forces on it: its range is the product's minus the rest;
@@ -29,7 +29,7 @@ import { Interval, Site } from "../quantize/interval";
 
 /** What the interface proves about the body's inputs before the body is read. */
 export interface WrapFacts {
-  /** Each model input: SignedRangeCheck(inputBits) in the interface, or a seeded digit. */
+  /** Each model input: the interface's range check of inputBits (src/emit/circom.ts), or a seeded digit. */
   input: Interval;
   /** Each private parameter: SignedRangeCheck of the committed packing width. */
   param?: Interval;
@@ -130,6 +130,7 @@ export class FieldWrapChecker implements ConstraintSink {
   constraint(a: Terms, b: Terms, c: Terms): void {
     this.count++;
     if (this.isBoolean(a, b, c)) return;
+    if (this.isBooleanExpression(a, b, c)) return;
     if (this.site && GADGETS[this.site.kind].fieldArgument && this.isZeroField(a, b, c)) return;
     const ra = this.range(a);
     const rb = this.range(b);
@@ -177,6 +178,27 @@ export class FieldWrapChecker implements ConstraintSink {
     const lo = this.lo[w];
     // Intersect with what is already known (a recombined wire may be re-proven boolean).
     this.set(w, { lo: lo !== undefined && lo > 0n ? lo : 0n, hi: this.hi[w] !== undefined && this.hi[w]! < 1n ? this.hi[w]! : 1n });
+    return true;
+  }
+
+  /**
+   * L·(L − 1) = 0 for a linear combination L (a decomposition's lowest remainder bit folded into its
+   * recombination, src/emit/r1cs.ts): L ≡ 0 or 1 (mod p), a field fact. L's integer range must stay
+   * inside (−p/2, p/2), where 0 and 1 are the only integers ≡ 0 or 1: then L is the integer 0 or 1 and the
+   * recombination is an integer identity. Only |L| is measured, as for a boolean wire.
+   */
+  private isBooleanExpression(a: Terms, b: Terms, c: Terms): boolean {
+    if (c.size !== 0 || a.size < 2) return false;
+    const shifted = new Map(a);
+    shifted.set(0, signed(shifted.get(0) ?? 0n) - 1n);
+    if (shifted.get(0) === 0n) shifted.delete(0);
+    if (!sameTerms(shifted, b)) return false;
+    const r = this.range(a);
+    if (!r) {
+      this.problem("a folded recombination reads a prover-chosen wire that no constraint bounds");
+      return true;
+    }
+    this.measure(r);
     return true;
   }
 

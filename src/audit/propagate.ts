@@ -31,7 +31,7 @@ function solveFor(c: Constraint, wire: number, w: bigint[], p: bigint): bigint |
   const inA = c.a.get(wire);
   const inB = c.b.get(wire);
   const inC = c.c.get(wire);
-  if (inA !== undefined && inB !== undefined) return undefined; // quadratic in the wire
+  if (inA !== undefined && inB !== undefined) return solveBoolean(c, wire, w, p);
   if (inA === undefined && inB === undefined) {
     // (A·w)(B·w) = C_rest + k w
     const rhs = mod(evalLc(c.a, w, p) * evalLc(c.b, w, p) - evalLc(c.c, w, p, wire), p);
@@ -44,6 +44,22 @@ function solveFor(c: Constraint, wire: number, w: bigint[], p: bigint): bigint |
   if (o === 0n) return undefined;
   const target = mod(evalLc(c.c, w, p) * modInverse(o, p), p);
   return mod((target - evalLc(lin, w, p, wire)) * modInverse(k, p), p);
+}
+
+/**
+ * L·(L − 1) = 0, a decomposition's lowest remainder bit folded into its recombination (src/emit/r1cs.ts):
+ * quadratic in each of L's wires, yet solved by making L 0 or 1, whichever gives the wire the smaller
+ * value, so a forgery that re-solves the recombination is still found. Undefined for any other product.
+ */
+function solveBoolean(c: Constraint, wire: number, w: bigint[], p: bigint): bigint | undefined {
+  if (c.c.size !== 0 || c.a.size !== c.b.size) return undefined;
+  for (const [x, k] of c.a) if (x !== 0 && c.b.get(x) !== k) return undefined;
+  if (mod((c.a.get(0) ?? 0n) - (c.b.get(0) ?? 0n), p) !== 1n) return undefined;
+  const k = c.a.get(wire)!;
+  const rest = evalLc(c.a, w, p, wire);
+  const [v0, v1] = [0n, 1n].map((target) => mod((target - rest) * modInverse(k, p), p));
+  const size = (v: bigint) => (v > p / 2n ? p - v : v);
+  return size(v1) < size(v0) ? v1 : v0;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { invariant } from "../errors";
 import { CircuitProgram, LinExpr } from "../lower";
 import { GADGETS } from "../gadgets";
 import { COMMITMENT_TAG } from "../privacy/commitment";
@@ -51,11 +52,7 @@ export function emitCircom(program: CircuitProgram, header: string, layout: Sign
         ]
       : [
           "    // Inputs are range-checked so the bounds every later range check relies on hold (and so their packing is injective).",
-          `    component inRange[${inputCount}];`,
-          `    for (var i = 0; i < ${inputCount}; i++) {`,
-          `        inRange[i] = SignedRangeCheck(${program.inputBits});`,
-          "        inRange[i].in <== in[i];",
-          "    }",
+          ...inputRangeChecks(inputCount, program.inputBits, program.inputUnsigned),
         ]),
     "",
   ];
@@ -195,4 +192,29 @@ export function formatLinExpr(e: LinExpr, name: (signal: number) => string): str
     parts.push(parts.length === 0 ? `${e.c}` : e.c < 0n ? ` - ${mag}` : ` + ${mag}`);
   }
   return parts.join("");
+}
+
+/**
+ * in[i] proven to lie in [-2^(n-1), 2^(n-1)) (or [0, 2^n) when unsigned, t = in[i]): the bits 1..n-1 of
+ * t = in[i] + 2^(n-1) as boolean signals,
+ * and bit 0 as L = t - (their weights), whose booleanity L·(L - 1) = 0 is also the recombination
+ * (SignedRangeCheck's system with bit 0 substituted, as src/emit/r1cs.ts digitsOf does). Written inline,
+ * not as a component: at -O0 (a linked interface) a component's input and sign output would each cost a
+ * copy constraint, n + 3 per input where this is n. L ≡ 0 or 1 makes t ≡ a value in [0, 2^n) (mod p).
+ */
+export function inputRangeChecks(count: number, n: number, unsigned = false): string[] {
+  invariant(n >= 2, `inputBits ${n}: at least 2 (checkQuant refuses less)`);
+  return [
+    `    signal inRange[${count}][${n - 1}];`,
+    `    for (var i = 0; i < ${count}; i++) {`,
+    unsigned ? "        var t = in[i];" : `        var t = in[i] + ${1n << BigInt(n - 1)};`,
+    "        var rest = 0;",
+    `        for (var j = 1; j < ${n}; j++) {`,
+    "            inRange[i][j - 1] <-- (t >> j) & 1;",
+    "            inRange[i][j - 1] * (inRange[i][j - 1] - 1) === 0;",
+    "            rest += inRange[i][j - 1] * (1 << j);",
+    "        }",
+    "        (t - rest) * (t - rest - 1) === 0;",
+    "    }",
+  ];
 }

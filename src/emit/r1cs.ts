@@ -34,6 +34,12 @@ export interface ConstraintSink {
   gadget?(k: number): void;
 }
 
+/**
+ * Widths up to which a decomposition's recombination is folded into its lowest remainder bit's
+ * booleanity (digitsOf): the folded constraint's |L·(L − 1)| stays below 2^(2·(125+1)) = 2^252 < p/2.
+ */
+const MAX_SUBSTITUTED_BITS = 125;
+
 /** Above this many terms an input feeding a product gets its own wire, so proving keys stay small. */
 const MAX_PRODUCT_TERMS = 16;
 
@@ -153,11 +159,11 @@ class BodyBuilder implements BodyWriter {
     this.constrain(new Map(), new Map(), c);
   }
 
-  /** n boolean wires holding bits from..from+n-1 of `t` (a non-negative integer). */
-  bits(t: () => bigint, from: number, n: number, name: string): number[] {
+  /** n boolean wires holding bits from..from+n-1 of `t` (a non-negative integer), named from `name[first]`. */
+  bits(t: () => bigint, from: number, n: number, name: string, first = 0): number[] {
     const out: number[] = [];
     for (let i = 0; i < n; i++) {
-      const w = this.wire(() => (t() >> BigInt(from + i)) & 1n, `${name}[${i}]`);
+      const w = this.wire(() => (t() >> BigInt(from + i)) & 1n, `${name}[${first + i}]`);
       this.constrain(new Map([[w, 1n]]), new Map([[w, 1n], [0, -1n]]), new Map());
       out.push(w);
     }
@@ -190,11 +196,27 @@ class BodyBuilder implements BodyWriter {
     const t = v + k;
     if (this.signalValue && (t < 0n || t >= pow2(width + shift)))
       fail(`a value ${v} does not fit its range check (${width} bits after a shift of ${shift}): the proof cannot be made`);
+    const minus = new Map(e);
+    minus.set(0, (minus.get(0) ?? 0n) + k);
+    if (shift >= 1 && width + shift <= MAX_SUBSTITUTED_BITS) {
+      // The lowest remainder bit gets no wire: it is L = t − (every other digit's weight), and its
+      // booleanity L·(L − 1) = 0 is also the recombination, one constraint where the template has two
+      // (circom's -O2 makes the same substitution). L ≡ 0 or 1 (mod p) and |L| < 2^(width+shift+1) < p/2
+      // make L an integer 0 or 1, so the template's argument holds unchanged. Only a remainder bit: no
+      // gadget reads r, while q's bits are outputs (sign, table index).
+      const r = this.bits(() => t, 1, shift - 1, rName, 1);
+      const q = this.bits(() => t, shift, width, qName);
+      const low = negate(this.recombine(q, shift, this.recombine(r, 1)));
+      for (const [w, c] of minus) low.set(w, (low.get(w) ?? 0n) + c);
+      const lowMinusOne = new Map(low);
+      lowMinusOne.set(0, (lowMinusOne.get(0) ?? 0n) - 1n);
+      for (const t of [low, lowMinusOne]) for (const [w, c] of t) if (c === 0n) t.delete(w);
+      this.constrain(low, lowMinusOne, new Map());
+      return { q, r };
+    }
     const r = this.bits(() => t, 0, shift, rName);
     const q = this.bits(() => t, shift, width, qName);
     const sum = this.recombine(q, shift, this.recombine(r));
-    const minus = new Map(e);
-    minus.set(0, (minus.get(0) ?? 0n) + k);
     this.linear(sum, negate(minus));
     return { q, r };
   }

@@ -35,7 +35,11 @@ export interface BodyWriter {
   bits(t: () => bigint, from: number, n: number, name: string): number[];
   /** sum(bits[i] · 2^(shift+i)), added into `into`. */
   recombine(bits: number[], shift?: number, into?: Terms): Terms;
-  /** Offset-binary digits of round-half-up(e / 2^shift) in `width` bits (SignedDigits / RescaleRangeCheck). */
+  /**
+   * Offset-binary digits of round-half-up(e / 2^shift) in `width` bits (SignedDigits / RescaleRangeCheck).
+   * With shift >= 1, r holds the remainder's bits 1..shift-1: bit 0 has no wire, its booleanity is the
+   * recombination (src/emit/r1cs.ts, digitsOf).
+   */
   digits(e: LinExpr, shift: number, width: number, names: [r: string, q: string]): { q: number[]; r: number[] };
   digitsOf(e: Terms, v: bigint, shift: number, width: number, names: [r: string, q: string]): { q: number[]; r: number[] };
   /** SignedRangeCheck(n) of e: its bits, the top one is e >= 0. */

@@ -29,6 +29,14 @@ export interface ZkmlModelUserConfig {
    * `cuts`, or wherever keeps each segment's estimated constraints within `maxConstraints`. Needs a fixed scaleBits.
    */
   segments?: { cuts?: string[]; maxConstraints?: number };
+  /** Inputs are never negative (pixels): range-checked to [0, 2^inputBits), bounds start one-sided (issue 21). */
+  inputUnsigned?: boolean;
+  /**
+   * Calibrated widths (issue 21): each layer's range checks sized to what the calibration inputs reach times
+   * this margin (at least 1; 2 is one bit of headroom), not the worst case. Fewer constraints; an input
+   * beyond them fails to prove with a clear error (never a wrong proof).
+   */
+  widthMargin?: number;
 }
 
 export interface ZkmlUserConfig {
@@ -68,6 +76,8 @@ export interface ZkmlModelConfig {
   body?: "circom" | "direct";
   maxConstraints?: number;
   segments?: { cuts?: string[]; maxConstraints?: number };
+  inputUnsigned?: boolean;
+  widthMargin?: number;
 }
 
 export interface ZkmlConfig {
@@ -148,7 +158,7 @@ export function resolveZkmlConfig(user: ZkmlUserConfig | undefined, root: string
       errors.push(`${where} must be an object with an "onnx" path`);
       continue;
     }
-    const known = new Set(["onnx", "scaleBits", "inputBits", "calibration", "bind", "visibility", "calibrationSamples", "body", "maxConstraints", "segments"]);
+    const known = new Set(["onnx", "scaleBits", "inputBits", "calibration", "bind", "visibility", "calibrationSamples", "body", "maxConstraints", "segments", "inputUnsigned", "widthMargin"]);
     for (const k of Object.keys(m)) if (!known.has(k)) errors.push(`${where}: unknown setting "${k}"`);
     const onnx = str(m.onnx, `${where}.onnx`);
     if (m.onnx === undefined) errors.push(`${where}.onnx is required`);
@@ -162,10 +172,15 @@ export function resolveZkmlConfig(user: ZkmlUserConfig | undefined, root: string
       calibrationSamples: int(m.calibrationSamples, `${where}.calibrationSamples`, 1, 10_000, undefined),
       body: m.body,
       maxConstraints: int(m.maxConstraints, `${where}.maxConstraints`, 1, MAX_CONSTRAINTS_LIMIT, maxConstraints),
+      ...(m.inputUnsigned === undefined ? {} : { inputUnsigned: m.inputUnsigned }),
+      ...(m.widthMargin === undefined ? {} : { widthMargin: m.widthMargin }),
     };
     const segments = segmentsOf(m.segments, `${where}.segments`);
     if (segments) models[name].segments = segments;
     if (models[name].segments && models[name].scaleBits === undefined) errors.push(`${where}.segments needs a fixed scaleBits (every segment is quantized at it)`);
+    if (m.inputUnsigned !== undefined && typeof m.inputUnsigned !== "boolean") errors.push(`${where}.inputUnsigned must be true or false, got ${JSON.stringify(m.inputUnsigned)}`);
+    if (m.widthMargin !== undefined && !(typeof m.widthMargin === "number" && m.widthMargin >= 1 && m.widthMargin <= 1024))
+      errors.push(`${where}.widthMargin must be a number from 1 to 1024 (a factor on the largest value calibration sees), got ${JSON.stringify(m.widthMargin)}`);
     if (m.body !== undefined && m.body !== "circom" && m.body !== "direct") errors.push(`${where}.body must be "circom" or "direct", got ${JSON.stringify(m.body)}`);
   }
   if (u.prover !== undefined && !isProverName(u.prover)) errors.push(`zkml.prover must be one of ${proverNames()}, got ${JSON.stringify(u.prover)}`);

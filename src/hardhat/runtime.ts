@@ -97,7 +97,7 @@ export class ZkmlRuntime {
           onnx: m.onnx,
           buildDir: this.config.buildDir,
           verifiersDir: this.config.verifiersDir,
-          quant: { scaleBits: req.scaleBits ?? m.scaleBits, inputBits: req.inputBits ?? m.inputBits },
+          quant: { scaleBits: req.scaleBits ?? m.scaleBits, inputBits: req.inputBits ?? m.inputBits, inputUnsigned: m.inputUnsigned, widthMargin: m.widthMargin },
           calibration: { ...calibrationSettings(req.calibration ? path.resolve(this.host.root, req.calibration) : m.calibration), samples: m.calibrationSamples },
           body: m.body,
           maxConstraints: req.maxConstraints ?? m.maxConstraints ?? this.config.maxConstraints,

@@ -9,6 +9,8 @@ export interface CircuitProgram {
   /** Signals 0 .. inputCount-1 are the flattened model inputs, in graph-input order. */
   inputCount: number;
   inputBits: number;
+  /** Inputs lie in [0, 2^inputBits) rather than the signed range (QuantParams.inputUnsigned). */
+  inputUnsigned?: boolean;
   /** Signals inputCount .. inputCount+paramCount-1 are private model parameters (0 when fixed). */
   paramCount: number;
   gadgets: Gadget[];
@@ -28,6 +30,7 @@ export function lowerModel(model: QuantizedModel): CircuitProgram {
   return {
     inputCount,
     inputBits: model.quant.inputBits,
+    inputUnsigned: model.quant.inputUnsigned,
     paramCount,
     gadgets: dom.gadgets,
     outputs: outs.flatMap((o) => o.data),

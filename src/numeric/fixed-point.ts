@@ -70,6 +70,11 @@ export function paramBits(values: bigint[]): number {
 }
 
 /** [-2^(bits-1), 2^(bits-1) - 1]: what a signed range check of `bits` bits admits. */
+/** The quantized range the circuit range-checks every model input to (QuantParams.inputBits, inputUnsigned). */
+export function inputRange(quant: { inputBits: number; inputUnsigned?: boolean }): { lo: bigint; hi: bigint } {
+  return quant.inputUnsigned ? { lo: 0n, hi: (1n << BigInt(quant.inputBits)) - 1n } : signedRange(quant.inputBits);
+}
+
 export function signedRange(bits: number): { lo: bigint; hi: bigint } {
   const half = 1n << BigInt(bits - 1);
   return { lo: -half, hi: half - 1n };

@@ -85,10 +85,27 @@ export interface QValue<T> {
   fine?: boolean;
 }
 
+/** A node's calibrated width: one for all its elements, or one per channel of `plane` consecutive elements. */
+export type CalibratedWidth = number | { plane: number; channels: number[] };
+
 /** Fixed-point settings shared by every stage. */
 export interface QuantParams {
   /** Activations and weights are kept at scale 2^scaleBits. */
   scaleBits: number;
   /** Quantized inputs must lie in [-2^(inputBits-1), 2^(inputBits-1)): a range check in-circuit. */
   inputBits: number;
+  /**
+   * Inputs declared non-negative (pixels, counts): quantized inputs lie in [0, 2^inputBits) instead, for
+   * the same inputBits constraints each. [0, 1] at 2^10 needs 11 such bits (12 signed), and every bound
+   * after the inputs starts from a range half as wide, one-sided.
+   */
+  inputUnsigned?: boolean;
+  /**
+   * Calibrated widths (quantize/calibrate.ts calibrateWidths): "node|kind" -> the signed width that
+   * node's rescale, ReLU and sign checks prove, where narrower than the bounds pass's worst case; one per
+   * node, or one per channel (element index / plane, modulo the channel count). The range checks enforce
+   * it, so every later bound holds for any witness; an honest value beyond it cannot be proven (the
+   * evaluator refuses it first). Soundness never depends on the calibration.
+   */
+  widths?: Record<string, CalibratedWidth>;
 }

@@ -21,8 +21,9 @@ export interface OpContext<T> {
   /**
    * True when a node's output may stay finer than the model scale (marked `fine`): every consumer is
    * a linear layer that takes it as it is, and rounding there is cheaper than here (see run.ts).
+   * `excess`: the fraction bits the output would carry above the model scale, when known.
    */
-  deferRounding?: (node: Node) => boolean;
+  deferRounding?: (node: Node, excess?: number) => boolean;
 }
 
 /** Turns a layer's quantized parameter tensor into values of the domain (private, committed signals in a circuit). */

@@ -114,14 +114,21 @@ const average: Reduce = (ctx, node, input, g) => {
   // Keep the scale bounded (a preceding Mul or Conv doubles it) before adding the reciprocal's shift.
   const x = atMostScale(ctx, node, input, 2 * ctx.quant.scaleBits);
   const counts = [...new Set(g.windows.map((w) => Math.max(w.count, 1)))];
-  // One shift for every window (they share the output scale): the largest count needs the most bits.
-  const { shift } = reciprocal(Math.max(...counts), ctx.quant.scaleBits);
-  const inverse = new Map(counts.map((c) => [c, quantizeReal(1 / c, shift, `${describeNode(node)} 1/${c}`)]));
+  const largest = Math.max(...counts);
+  // Windows of one power-of-two count (2x2: 4) divide exactly by a shift alone: the sum itself, log2(count)
+  // bits finer. Otherwise one shift for every window (they share the output scale), which the largest
+  // count needs the most bits for, times a rounded reciprocal.
+  const exact = counts.length === 1 && (largest & (largest - 1)) === 0;
+  const shift = exact ? Math.log2(largest) : reciprocal(largest, ctx.quant.scaleBits).shift;
+  const inverse = new Map(counts.map((c) => [c, exact ? 1n : quantizeReal(1 / c, shift, `${describeNode(node)} 1/${c}`)]));
   const data = eachWindow(x, g, (window, count) =>
     // A window entirely in the padding (count 0) averages nothing: 0, as onnxruntime gives.
     count === 0 ? ctx.dom.constant(0n) : ctx.dom.affine(window, window.map(() => inverse.get(count)!), 0n),
   );
-  return { shape: [...input.shape.slice(0, 2), ...g.outSp], scale: x.scale + shift, data };
+  const scale = x.scale + shift;
+  // Left unrounded when a linear layer absorbs it: its rescale rounds the sum with the layer's own.
+  const fine = scale > ctx.quant.scaleBits && ctx.deferRounding?.(node, scale - ctx.quant.scaleBits) ? true : undefined;
+  return { shape: [...input.shape.slice(0, 2), ...g.outSp], scale, data, fine };
 };
 
 const maximum: Reduce = (ctx, node, x, g) => {

@@ -4,7 +4,7 @@ import os from "os";
 import path from "path";
 import { CircomArtifacts, compileCircuit, circomCommand } from "../backend/circom";
 import { ProverChoice, provingSystem } from "../backend/provers";
-import { calibrate, calibrationSamples, FidelityReport } from "../quantize/calibrate";
+import { calibrate, calibrateWidths, calibrationSamples, FidelityReport } from "../quantize/calibrate";
 import { mulberry32 } from "../util/prng";
 import { readModelInput } from "./input";
 import { onnxRuntimeError, runOnnxRuntimeBatch } from "./reference";
@@ -13,11 +13,11 @@ import { readR1cs } from "../backend/r1cs";
 import { linkR1cs } from "../backend/link";
 import { promptSeed, seededInputs } from "../privacy/seeded";
 import { estimateConstraints } from "../gadgets";
-import { isIntegerInput, size } from "../ir/graph";
+import { inputScale, isIntegerInput, size } from "../ir/graph";
 import { emitCircom, MAX_WASM_FUNCTION_BYTES, witnessFunctionBytes } from "../emit/circom";
 import { defaultMaxConstraints, refuseEnormousGraph } from "../quantize/estimate";
 import { checkFieldWrap, outputsOutsideDigit, requireNoFieldWrap, WrapFacts } from "../audit/field-wrap";
-import { paramBits, signedRange } from "../numeric/fixed-point";
+import { inputRange, paramBits, quantizeReal, signedRange } from "../numeric/fixed-point";
 import { WrapSummary } from "./manifest";
 import { fail, invariant } from "../errors";
 import { Graph } from "../ir/graph";
@@ -69,8 +69,12 @@ export interface CompileOptions {
   buildDir: string;
   /** Where <Name>Verifier.sol is written for Hardhat to compile (omit to skip). */
   verifiersDir?: string;
-  /** Fixed-point settings; without scaleBits the scale is calibrated (see quantize/calibrate.ts). */
-  quant: { scaleBits?: number; inputBits: number };
+  /**
+   * Fixed-point settings; without scaleBits the scale is calibrated (see quantize/calibrate.ts).
+   * inputUnsigned: QuantParams.inputUnsigned; widthMargin: calibrated widths (QuantParams.widths) with
+   * this margin, from the calibration inputs.
+   */
+  quant: { scaleBits?: number; inputBits: number; inputUnsigned?: boolean; widthMargin?: number };
   calibration?: CalibrationSettings;
   /** Extra public inputs the proof is bound to (e.g. "recipient", "epoch"), after the model inputs. */
   bindings?: string[];
@@ -138,6 +142,7 @@ export async function compileModel(opts: CompileOptions): Promise<CompiledModel>
   const system = provingSystem(opts.prover);
   if (opts.quant.scaleBits !== undefined) checkQuant({ scaleBits: opts.quant.scaleBits, inputBits: opts.quant.inputBits });
   else checkQuant({ scaleBits: 12, inputBits: opts.quant.inputBits });
+  if (opts.quant.widthMargin !== undefined && !(opts.quant.widthMargin >= 1)) fail(`widthMargin must be at least 1, got ${opts.quant.widthMargin}`);
   const bindings = opts.bindings ?? [];
   checkBindings(bindings);
   const visibility = opts.visibility ?? PUBLIC_VISIBILITY;
@@ -279,15 +284,17 @@ export async function buildGraphCircuit(
   step: StepRunner = untimed,
   io: CircuitInterface = { bindings: [], visibility: PUBLIC_VISIBILITY },
 ): Promise<BuiltCircuit> {
+  if (quant.inputUnsigned && io.visibility.input === "seeded") fail(`model "${name}": seeded inputs are signed digits of the seed; inputUnsigned does not apply`);
   const qmodel = await step("quantize", () => quantizeModel(graph, quant, { privateParams: io.visibility.params === "private" }));
   const program = await step("lower", () => lowerModel(qmodel));
   const layout = signalLayout(
-    { inputCount: program.inputCount, inputBits: quant.inputBits, outputBounds: qmodel.outputBounds, params: qmodel.params?.values, scaleBits: quant.scaleBits, integerInputs: integerInputs(graph) },
+    // An unsigned n-bit input is a signed (n + 1)-bit packing digit.
+    { inputCount: program.inputCount, inputBits: quant.inputBits + (quant.inputUnsigned ? 1 : 0), outputBounds: qmodel.outputBounds, params: qmodel.params?.values, scaleBits: quant.scaleBits, integerInputs: integerInputs(graph) },
     io.visibility,
     io.bindings,
     io.links,
   );
-  const header = `model "${name}" from ${source}, scale 2^${quant.scaleBits}, inputs ${quant.inputBits} bits; ${describeVisibility(io.visibility)}`;
+  const header = `model "${name}" from ${source}, scale 2^${quant.scaleBits}, inputs ${quant.inputBits} bits${quant.inputUnsigned ? " unsigned" : ""}; ${describeVisibility(io.visibility)}`;
   const inputCount = graph.inputs.reduce((n, vi) => n + size(vi.shape), 0);
   const body = chooseBody(name, io.body, estimateConstraints(qmodel.sites, inputCount, quant.inputBits), witnessFunctionBytes(program));
   const wrap = await step("wrap check", () => checkFieldWrap(program, wrapFacts(quant, qmodel)));
@@ -334,7 +341,7 @@ function integerInputs(graph: Graph): { name: string; start: number; count: numb
 
 /** What the interface proves about the body's inputs and private parameters (for the wrap check). */
 export function wrapFacts(quant: QuantParams, qmodel: QuantizedModel): WrapFacts {
-  return { input: signedRange(quant.inputBits), param: qmodel.params && signedRange(paramBits(qmodel.params.values)) };
+  return { input: inputRange(quant), param: qmodel.params && signedRange(paramBits(qmodel.params.values)) };
 }
 
 /** Copies the model's verifier into the Hardhat sources when it changed. */
@@ -377,20 +384,31 @@ async function calibrateModel(opts: CompileOptions, onnxFile: string, graph: Gra
   const ortError = await onnxRuntimeError(onnxFile, graph.inputs, samples[0]);
   if (ortError) {
     // Without a float reference there is nothing to calibrate against: the default scale is used.
-    const quant = { scaleBits: opts.quant.scaleBits ?? FALLBACK_SCALE_BITS, inputBits: opts.quant.inputBits };
+    const quant = withWidths(graph, { scaleBits: opts.quant.scaleBits ?? FALLBACK_SCALE_BITS, inputBits: opts.quant.inputBits, inputUnsigned: opts.quant.inputUnsigned }, samples, opts.quant.widthMargin);
     opts.log(`${opts.name}: no float reference: onnxruntime cannot run the model (${ortError}); no calibration or fidelity report, scale 2^${quant.scaleBits}`);
     return { quant };
   }
   const reference = (batch: number[][][]) => runOnnxRuntimeBatch(onnxFile, graph.inputs, batch);
-  const settings = { inputBits: opts.quant.inputBits, target: opts.calibration?.target, reference };
-  if (opts.quant.scaleBits !== undefined) {
-    const { report } = await calibrate(graph, { ...settings, samples, scales: [opts.quant.scaleBits] });
-    return { quant: { scaleBits: opts.quant.scaleBits, inputBits: opts.quant.inputBits }, report };
-  }
-  // The search runs on a subset; the report on every sample at the chosen scale.
-  const search = await calibrate(graph, { ...settings, samples: samples.slice(0, Math.max(16, given.length)) });
-  const { report } = await calibrate(graph, { ...settings, samples, scales: [search.report.scaleBits] });
-  return { quant: search.model.quant, report: { ...report, tried: search.report.tried } };
+  const settings = { inputBits: opts.quant.inputBits, inputUnsigned: opts.quant.inputUnsigned, target: opts.calibration?.target, reference };
+  // The search runs on a subset, at the worst-case widths; the report on every sample at the chosen scale,
+  // with the calibrated widths when asked (a table after a narrowed node may then compute differently).
+  const search = opts.quant.scaleBits === undefined ? await calibrate(graph, { ...settings, samples: samples.slice(0, Math.max(16, given.length)) }) : undefined;
+  const scaleBits = opts.quant.scaleBits ?? search!.report.scaleBits;
+  const quant = withWidths(graph, { scaleBits, inputBits: opts.quant.inputBits, inputUnsigned: opts.quant.inputUnsigned }, samples, opts.quant.widthMargin);
+  const { report } = await calibrate(graph, { ...settings, widths: quant.widths, samples, scales: [scaleBits] });
+  return { quant, report: search ? { ...report, tried: search.report.tried } : report };
+}
+
+/** The settings with calibrated widths from the calibration inputs (those inside the input range), when a margin is given. */
+function withWidths(graph: Graph, quant: QuantParams, samples: number[][][], margin: number | undefined): QuantParams {
+  if (margin === undefined) return quant;
+  const { lo, hi } = inputRange(quant);
+  // Calibration inputs the input range refuses are calibrate()'s to report; the widths use the rest.
+  const inside = samples.filter((s) => s.every((list, i) => list.every((x) => {
+    const q = quantizeReal(x, inputScale(graph.inputs[i], quant.scaleBits), "calibration input");
+    return q >= lo && q <= hi;
+  })));
+  return { ...quant, widths: calibrateWidths(graph, quant, inside, margin) };
 }
 
 export function describeFidelity(r: FidelityReport): string {

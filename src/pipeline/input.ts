@@ -1,7 +1,7 @@
 import { fail } from "../errors";
 import { elemTypeRange, isIntegerInput, size, ValueInfo } from "../ir/graph";
 import { QuantParams } from "../ops/domain";
-import { quantizeReal } from "../numeric/fixed-point";
+import { inputRange, quantizeReal } from "../numeric/fixed-point";
 
 /**
  * Reads model inputs as flat float lists, one per graph input, from either
@@ -62,15 +62,16 @@ function flatValues(v: unknown, vi: ValueInfo): number[] {
 
 /** Quantizes inputs, refusing values outside the range the circuit range-checks. */
 export function quantizeInputs(values: number[][], inputs: ValueInfo[], quant: QuantParams): bigint[][] {
-  const half = 1n << BigInt(quant.inputBits - 1);
+  const { lo, hi } = inputRange(quant);
+  const bits = `inputBits=${quant.inputBits}${quant.inputUnsigned ? ", unsigned" : ""}`;
+  const settings = `${bits}, scaleBits=${quant.scaleBits}`;
   return values.map((list, i) =>
     list.map((x, j) => {
-      if (isIntegerInput(inputs[i])) return integerInput(x, inputs[i], j, quant.inputBits);
+      if (isIntegerInput(inputs[i])) return integerInput(x, inputs[i], j, lo, hi, bits);
       const q = quantizeReal(x, quant.scaleBits, `input "${inputs[i].name}" element ${j}`);
-      if (q < -half || q >= half)
+      if (q < lo || q > hi)
         fail(`input "${inputs[i].name}" element ${j} = ${x} is outside the provable range: rounded to a multiple of ` +
-          `2^-${quant.scaleBits} it must lie in [${-Number(half) / 2 ** quant.scaleBits}, ${(Number(half) - 1) / 2 ** quant.scaleBits}] ` +
-          `(inputBits=${quant.inputBits}, scaleBits=${quant.scaleBits})`);
+          `2^-${quant.scaleBits} it must lie in [${Number(lo) / 2 ** quant.scaleBits}, ${Number(hi) / 2 ** quant.scaleBits}] (${settings})`);
       return q;
     }),
   );
@@ -81,12 +82,11 @@ export function quantizeInputs(values: number[][], inputs: ValueInfo[], quant: Q
  * lie in the inputBits range the circuit checks: [-2^23, 2^23) at the default 24 bits, so token ids up
  * to 8,388,607 (inputBits 25 doubles that). A JSON number is exact only up to 2^53, which bounds int64.
  */
-function integerInput(x: number, vi: ValueInfo, j: number, inputBits: number): bigint {
+function integerInput(x: number, vi: ValueInfo, j: number, min: bigint, max: bigint, settings: string): bigint {
   const [lo, hi] = elemTypeRange(vi.elemType!)!;
   if (!Number.isInteger(x) || x < lo || x > hi)
     fail(`input "${vi.name}" element ${j} = ${x} is not a value of type ${vi.elemType}${vi.elemType === "int64" ? " (integers up to 2^53 in JSON)" : ` (integers in [${lo}, ${hi}])`}`);
-  const lim = 2 ** (inputBits - 1);
-  if (x < -lim || x >= lim)
-    fail(`input "${vi.name}" element ${j} = ${x} is outside the provable range of an integer input: [${-lim}, ${lim - 1}] (inputBits=${inputBits})`);
+  if (x < Number(min) || x > Number(max))
+    fail(`input "${vi.name}" element ${j} = ${x} is outside the provable range of an integer input: [${min}, ${max}] (${settings})`);
   return BigInt(x);
 }

@@ -125,6 +125,8 @@ export class IntegerDomain implements Domain<bigint> {
     const site = this.sites[this.next++];
     invariant(site, "evaluator and bounds pass disagree on the number of non-linear steps");
     const half = 1n << BigInt(site.width - 1);
+    if (site.calibrated && (v < -half || v >= half))
+      fail(`node "${site.node}" (element ${site.index}) reaches ${v}, outside the ${site.width}-bit width calibrated for it: this input lies beyond what the calibration inputs (and their margin) covered, so the circuit cannot prove it; recompile with calibration inputs like it or without calibrated widths`);
     invariant(v >= -half && v < half, `value ${v} at node "${site.node}" exceeds its proven ${site.width}-bit bound`);
     return v;
   }

@@ -1,7 +1,7 @@
 import { Graph, size } from "../ir/graph";
 import { QuantParams, QValue } from "../ops/domain";
 import { IntegerDomain } from "./evaluate";
-import { paramBits, signedRange } from "../numeric/fixed-point";
+import { inputRange, paramBits, signedRange } from "../numeric/fixed-point";
 import { Interval, IntervalDomain, Site } from "./interval";
 import { ParamTable, ParamTensor, runGraph } from "./run";
 
@@ -22,17 +22,17 @@ export interface QuantizeOptions {
 }
 
 export function quantizeModel(graph: Graph, quant: QuantParams, opts: QuantizeOptions = {}): QuantizedModel {
-  const inputs = graph.inputs.map((vi) => Array.from({ length: size(vi.shape) }, () => signedRange(quant.inputBits)));
+  const inputs = graph.inputs.map((vi) => Array.from({ length: size(vi.shape) }, () => inputRange(quant)));
   let range: Interval | undefined;
   if (opts.privateParams) {
     // A first pass collects the weights; the second bounds every value for any weights in their
     // committed range (issue 14, F2: sized for the compile-time weights alone, a prover committing
     // other weights could push an output past its packing digit).
-    const probe = new ParamTable(new IntervalDomain());
+    const probe = new ParamTable(new IntervalDomain(undefined, quant.widths));
     runGraph(graph, probe.domain, quant, inputs, probe);
     range = signedRange(paramBits(probe.values));
   }
-  const dom = new IntervalDomain(range);
+  const dom = new IntervalDomain(range, quant.widths);
   const table = opts.privateParams ? new ParamTable(dom) : undefined;
   const outs = runGraph(graph, dom, quant, inputs, table);
   return {

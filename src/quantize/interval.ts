@@ -1,6 +1,6 @@
 import { fail, invariant } from "../errors";
-import { Domain, SiteInfo } from "../ops/domain";
-import { floorDivSigned, isqrt, roundShift, signedWidth } from "../numeric/fixed-point";
+import { CalibratedWidth, Domain, SiteInfo } from "../ops/domain";
+import { floorDivSigned, isqrt, roundShift, signedRange, signedWidth } from "../numeric/fixed-point";
 
 export interface Interval {
   lo: bigint;
@@ -20,6 +20,19 @@ export interface Site extends SiteInfo {
   kind: SiteKind;
   shift: number;
   width: number;
+  /** The width is a calibrated one (QuantParams.widths), narrower than the worst case. */
+  calibrated?: true;
+}
+
+/** The kinds a calibrated width may narrow: a range check whose result is a rounded value, a ReLU or a sign. */
+export const CALIBRATED_KINDS: ReadonlySet<SiteKind> = new Set(["rescale", "relu", "rescaleRelu", "nonneg"]);
+
+/** The key of QuantParams.widths: one entry per node and gadget kind. */
+export const widthKey = (node: string, kind: SiteKind): string => `${node}|${kind}`;
+
+/** The calibrated width of element `index` (its channel's, for a per-channel entry). */
+export function widthOf(w: CalibratedWidth | undefined, index: number): number | undefined {
+  return w === undefined || typeof w === "number" ? w : w.channels[Math.floor(index / w.plane) % w.channels.length];
 }
 
 /** No bound may reach this, so no sum or product of in-range values can wrap around the field. */
@@ -56,7 +69,11 @@ export class IntervalDomain implements Domain<Interval> {
    * parameter to. A prover may commit any parameters in it, so every bound must hold for all of them,
    * not only for the compile-time weights.
    */
-  constructor(private readonly paramRange?: Interval) {}
+  constructor(
+    private readonly paramRange?: Interval,
+    /** QuantParams.widths: calibrated widths by node and kind. */
+    private readonly caps: Record<string, CalibratedWidth> = {},
+  ) {}
 
   constant(c: bigint): Interval {
     return { lo: c, hi: c };
@@ -78,15 +95,16 @@ export class IntervalDomain implements Domain<Interval> {
     return this.check({ lo, hi });
   }
   rescale(a: Interval, shift: number, site: SiteInfo): Interval {
-    const out = { lo: roundShift(a.lo, shift), hi: roundShift(a.hi, shift) };
-    return this.site(site, "rescale", shift, signedWidth(out.lo, out.hi), out);
+    const c = this.capped(site, "rescale", { lo: roundShift(a.lo, shift), hi: roundShift(a.hi, shift) });
+    return this.site(site, "rescale", shift, c.width, c.v, c.calibrated);
   }
   relu(a: Interval, site: SiteInfo): Interval {
-    return this.site(site, "relu", 0, signedWidth(a.lo, a.hi), { lo: a.lo > 0n ? a.lo : 0n, hi: a.hi > 0n ? a.hi : 0n });
+    const c = this.capped(site, "relu", a);
+    return this.site(site, "relu", 0, c.width, { lo: c.v.lo > 0n ? c.v.lo : 0n, hi: c.v.hi > 0n ? c.v.hi : 0n }, c.calibrated);
   }
   rescaleRelu(a: Interval, shift: number, site: SiteInfo): Interval {
-    const q = { lo: roundShift(a.lo, shift), hi: roundShift(a.hi, shift) };
-    return this.site(site, "rescaleRelu", shift, signedWidth(q.lo, q.hi), { lo: q.lo > 0n ? q.lo : 0n, hi: q.hi > 0n ? q.hi : 0n });
+    const c = this.capped(site, "rescaleRelu", { lo: roundShift(a.lo, shift), hi: roundShift(a.hi, shift) });
+    return this.site(site, "rescaleRelu", shift, c.width, { lo: c.v.lo > 0n ? c.v.lo : 0n, hi: c.v.hi > 0n ? c.v.hi : 0n }, c.calibrated);
   }
 
   mul(a: Interval, b: Interval, site: SiteInfo): Interval {
@@ -102,7 +120,8 @@ export class IntervalDomain implements Domain<Interval> {
     return this.check({ lo: ps.reduce((m, v) => (v < m ? v : m)), hi: ps.reduce((m, v) => (v > m ? v : m)) });
   }
   nonneg(a: Interval, site: SiteInfo): Interval {
-    return this.site(site, "nonneg", 0, signedWidth(a.lo, a.hi), { lo: a.hi < 0n ? 0n : a.lo >= 0n ? 1n : 0n, hi: a.hi < 0n ? 0n : 1n });
+    const c = this.capped(site, "nonneg", a);
+    return this.site(site, "nonneg", 0, c.width, { lo: c.v.hi < 0n ? 0n : c.v.lo >= 0n ? 1n : 0n, hi: c.v.hi < 0n ? 0n : 1n }, c.calibrated);
   }
   isZero(_a: Interval, site: SiteInfo): Interval {
     this.sites.push({ ...site, kind: "isZero", shift: 0, width: 0 });
@@ -187,12 +206,27 @@ export class IntervalDomain implements Domain<Interval> {
   }
 
   /**
+   * The value a range check proves, as the worst case gives it or narrowed to a calibrated width: the
+   * check then enforces [-2^(w-1), 2^(w-1)), so the value's bounds shrink to that for everything after.
+   * A cap that misses the worst-case interval entirely, or is no narrower, is ignored.
+   */
+  private capped(site: SiteInfo, kind: SiteKind, v: Interval): { v: Interval; width: number; calibrated?: true } {
+    const width = signedWidth(v.lo, v.hi);
+    const cap = widthOf(this.caps[widthKey(site.node, kind)], site.index);
+    if (cap === undefined || cap >= width) return { v, width };
+    const r = signedRange(cap);
+    const lo = v.lo > r.lo ? v.lo : r.lo;
+    const hi = v.hi < r.hi ? v.hi : r.hi;
+    return lo > hi ? { v, width } : { v: { lo, hi }, width: cap, calibrated: true };
+  }
+
+  /**
    * Records a decomposing site. Its digits spell t < 2^(width+shift) (zkml.circom's SignedDigits and
    * RescaleRangeCheck), so width + shift is the precondition that keeps q·2^shift + r = t from wrapping.
    */
-  private site<R>(site: SiteInfo, kind: SiteKind, shift: number, width: number, out: R): R {
+  private site<R>(site: SiteInfo, kind: SiteKind, shift: number, width: number, out: R, calibrated?: true): R {
     requireWidth(site, kind, width + shift, `its decomposition (${width} bits after a shift of ${shift})`);
-    this.sites.push({ ...site, kind, shift, width });
+    this.sites.push(calibrated ? { ...site, kind, shift, width, calibrated } : { ...site, kind, shift, width });
     return out;
   }
 

@@ -47,6 +47,9 @@ interface Case {
 const cases: Case[] = [
   { name: "rescale(2, 3)", prog: program("rescale", 2, 3, 1, single), range: [-18, 13], expected: (x) => roundShift(x, 2), bounded: true },
   { name: "rescaleRelu(2, 3)", prog: program("rescaleRelu", 2, 3, 1, single), range: [-18, 13], expected: (x) => relu(roundShift(x, 2)), bounded: true },
+  // Shift 1: the remainder is its folded bit alone (no remainder wire); shift 3: bit 0 folded, bits 1-2 wires.
+  { name: "rescale(1, 3)", prog: program("rescale", 1, 3, 1, single), range: [-9, 6], expected: (x) => roundShift(x, 1), bounded: true },
+  { name: "rescaleRelu(3, 2)", prog: program("rescaleRelu", 3, 2, 1, single), range: [-20, 11], expected: (x) => relu(roundShift(x, 3)), bounded: true },
   { name: "relu(3)", prog: program("relu", 0, 3, 1, single), range: [-4, 3], expected: relu, bounded: true },
   { name: "nonneg(3)", prog: program("nonneg", 0, 3, 1, single), range: [-4, 3], expected: (x) => (x >= 0n ? 1n : 0n), bounded: true },
   { name: "isZero", prog: program("isZero", 0, 0, 1, single), range: [-6, 6], expected: (x) => (x === 0n ? 1n : 0n) },
@@ -122,12 +125,13 @@ describe("direct R1CS gadgets (src/emit/r1cs.ts)", () => {
   it("the harness catches a broken gadget: rescale with its remainder bits not forced boolean", () => {
     const k = cases[0];
     const r = r1csOf(k.prog);
-    // The remainder's bits are the body's first wires (3 and 4); dropping their booleanity leaves the
-    // assert-only flaw: another (quotient, remainder) pair then satisfies the recombination.
-    const isRemainderBoolean = ({ a, c }: Constraint) => a.size === 1 && (a.has(3) || a.has(4)) && c.size === 0;
+    // The remainder's bit 1 is the body's first wire (3; bit 0 has no wire, its booleanity is the
+    // recombination); dropping its booleanity leaves the assert-only flaw: another (quotient, remainder)
+    // pair then satisfies the recombination.
+    const isRemainderBoolean = ({ a, c }: Constraint) => a.size === 1 && a.has(3) && c.size === 0;
     const broken: R1cs = { ...r, constraints: r.constraints!.filter((k) => !isRemainderBoolean(k)) };
     broken.nConstraints = broken.constraints!.length;
-    expect(broken.nConstraints).to.equal(r.nConstraints - 2);
+    expect(broken.nConstraints).to.equal(r.nConstraints - 1);
     const honest = witnessOf(k.prog, 5n);
     expect(satisfying(broken, honest, booleanWires(broken)).length).to.be.greaterThan(1);
   });

@@ -281,6 +281,25 @@ describe("field-wrap checker (issue 14)", () => {
       expect(r.outputs[0]).to.deep.equal({ lo: -4n, hi: 3n });
     });
 
+    it("a folded recombination L·(L − 1) = 0 is a boolean fact on L: cleared while |L| < p/2, reported past it or with an unbounded wire", () => {
+      // L = in + 2 − 2·b1 − 4·b2 (the lowest remainder bit of in's digits, src/emit/r1cs.ts digitsOf).
+      const fold = (inRange: ReturnType<typeof signedRange> | undefined) => {
+        const c = new FieldWrapChecker();
+        c.set(0, { lo: 1n, hi: 1n });
+        if (inRange) c.set(1, inRange);
+        for (const w of [2, 3]) c.constraint(new Map([[w, 1n]]), new Map([[w, 1n], [0, -1n]]), new Map());
+        const L = new Map([[1, 1n], [0, 2n], [2, -2n], [3, -4n]]);
+        c.constraint(L, new Map([[1, 1n], [0, 1n], [2, -2n], [3, -4n]]), new Map());
+        return c.report([]);
+      };
+      const ok = fold(signedRange(3));
+      expect(ok.problems).to.deep.equal([]);
+      // |L| <= 4 + 2 + 6: measured as L itself, not as the product.
+      expect(ok.widestBits).to.equal(4);
+      expect(fold(signedRange(256)).problems[0].detail).to.include("past p/2");
+      expect(fold(undefined).problems[0].detail).to.include("no constraint bounds");
+    });
+
     it("a product whose integer value reaches p/2 is reported, one just below is not", () => {
       for (const [bits, bad] of [[126, false], [127, true]] as const) {
         const c = new FieldWrapChecker();

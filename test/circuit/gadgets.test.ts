@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { unsatisfiedConstraints } from "../../src/backend/r1cs";
+import { inputRangeChecks } from "../../src/emit/circom";
 import { roundShift } from "../../src/numeric/fixed-point";
 import { fromField } from "../../src/numeric/field";
 import { ASSERT_ONLY_RESCALE, satisfyingAssignments, sourceCircuit, TestCircuit, violatedAfter } from "./helpers";
@@ -158,3 +159,71 @@ describe("circuit gadgets (zkml.circom)", () => {
     expect(forgeries.length).to.be.greaterThan(0);
   });
 });
+
+describe("the interface's input range check (src/emit/circom.ts inputRangeChecks, bit 0 folded)", () => {
+  // 3 bits: in must lie in [-4, 3]; in + 4's bits 1 and 2 are wires, bit 0 is the folded L.
+  const src = ["pragma circom 2.1.6;", "template T() {", "    signal input in[1];", "    signal output out;", ...inputRangeChecks(1, 3), "    out <== in[0] * 1;", "}", "component main {public [in]} = T();", ""].join("\n");
+  let c: TestCircuit;
+  before(async () => {
+    c = await sourceCircuit("input-range", src);
+  });
+
+  it("costs 3 constraints per 3-bit input (2 booleanities and the folded one)", () => {
+    // The fourth is out = in[0], which the wrapper adds.
+    expect(c.r1cs.nConstraints).to.equal(4);
+  });
+
+  it("every in-range input has exactly one assignment of the bit wires, over small integers not only booleans", async () => {
+    const bitWires = [...c.sym.entries()].filter(([n]) => n.startsWith("main.inRange")).map(([, wire]) => ({ wire, boolean: false }));
+    expect(bitWires.length).to.equal(2);
+    for (let x = -4; x <= 3; x++) {
+      const honest = await c.witness({ in: [x] });
+      expect(unsatisfiedConstraints(c.r1cs, honest), `in=${x}`).to.deep.equal([]);
+      expect(satisfyingAssignments(c.r1cs, honest, bitWires, 6), `in=${x}`).to.deep.equal([honest]);
+    }
+  });
+
+  it("no assignment of the bit wires admits an input outside [-4, 3], and the witness refuses it", async () => {
+    const honest = await c.witness({ in: [0] });
+    const bitWires = [...c.sym.entries()].filter(([n]) => n.startsWith("main.inRange")).map(([, wire]) => ({ wire, boolean: false }));
+    const inWire = c.sym.get("main.in[0]")!;
+    for (const x of [-6, -5, 4, 5, 8]) {
+      const tampered = [...honest];
+      // in and the wrapper's out = in take x; only the range check's wires are searched.
+      for (const w of [inWire, c.sym.get("main.out")!]) tampered[w] = ((BigInt(x) % c.r1cs.prime) + c.r1cs.prime) % c.r1cs.prime;
+      expect(unsatisfiedConstraints(c.r1cs, tampered).length, "only the range check can fail").to.be.greaterThan(0);
+      expect(satisfyingAssignments(c.r1cs, tampered, bitWires, 8), `in=${x}`).to.deep.equal([]);
+      let failed = false;
+      try {
+        await c.witness({ in: [x] });
+      } catch {
+        failed = true;
+      }
+      expect(failed, `in=${x} should be unprovable`).to.equal(true);
+    }
+  });
+});
+
+describe("the interface's input range check, unsigned (QuantParams.inputUnsigned)", () => {
+  // 3 unsigned bits: in must lie in [0, 7].
+  const src = ["pragma circom 2.1.6;", "template T() {", "    signal input in[1];", "    signal output out;", ...inputRangeChecks(1, 3, true), "    out <== in[0] * 1;", "}", "component main {public [in]} = T();", ""].join("\n");
+  let c: TestCircuit;
+  before(async () => {
+    c = await sourceCircuit("input-range-unsigned", src);
+  });
+
+  it("admits each input in [0, 7] with exactly one assignment, and none outside it", async () => {
+    const bitWires = [...c.sym.entries()].filter(([n]) => n.startsWith("main.inRange")).map(([, wire]) => ({ wire, boolean: false }));
+    const inWire = c.sym.get("main.in[0]")!;
+    const zero = await c.witness({ in: [0] });
+    for (let x = -4; x <= 10; x++) {
+      const tampered = [...zero];
+      // in and the wrapper's out = in take x; only the range check's wires are searched.
+      for (const w of [inWire, c.sym.get("main.out")!]) tampered[w] = ((BigInt(x) % c.r1cs.prime) + c.r1cs.prime) % c.r1cs.prime;
+      const found = satisfyingAssignments(c.r1cs, tampered, bitWires, 8);
+      if (x >= 0 && x <= 7) expect(found, `in=${x}`).to.deep.equal([await c.witness({ in: [x] })]);
+      else expect(found, `in=${x}`).to.deep.equal([]);
+    }
+  });
+});
+

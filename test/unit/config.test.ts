@@ -133,6 +133,16 @@ describe("resolveZkmlConfig", () => {
       expect(resolveUntyped({ models: { m: { onnx: "m.onnx", segments: { cuts: ["a1"] } } } }).errors).to.deep.equal(["zkml.models.m.segments needs a fixed scaleBits (every segment is quantized at it)"]);
     });
 
+    it("takes a model's inputUnsigned and widthMargin (issue 21), and refuses other types or a margin below 1", () => {
+      const { config, errors } = resolveUntyped({ models: { m: { onnx: "m.onnx", inputUnsigned: true, widthMargin: 1.5 } } });
+      expect(errors).to.deep.equal([]);
+      expect([config.models.m.inputUnsigned, config.models.m.widthMargin]).to.deep.equal([true, 1.5]);
+      expect(resolveUntyped({ models: { m: { onnx: "m.onnx", inputUnsigned: "yes", widthMargin: 0.5 } } }).errors).to.deep.equal([
+        'zkml.models.m.inputUnsigned must be true or false, got "yes"',
+        "zkml.models.m.widthMargin must be a number from 1 to 1024 (a factor on the largest value calibration sees), got 0.5",
+      ]);
+    });
+
     it("reports a model without an onnx path", () => {
       expect(resolveUntyped({ models: { m: {} } }).errors).to.deep.equal(["zkml.models.m.onnx is required"]);
       expect(resolveUntyped({ models: { m: { scaleBits: 8 } } }).errors).to.deep.equal(["zkml.models.m.onnx is required"]);

@@ -8,7 +8,7 @@ import { importOnnx } from "../../src/onnx/import";
 import { Domain, QuantParams, SiteInfo } from "../../src/ops/domain";
 import { quantizeInputs } from "../../src/pipeline/input";
 import { IntegerDomain } from "../../src/quantize/evaluate";
-import { dequantize, roundShift } from "../../src/numeric/fixed-point";
+import { dequantize, inputRange as quantInputRange, roundShift } from "../../src/numeric/fixed-point";
 import { evaluateQuantized, QuantizedModel, quantizeModel } from "../../src/quantize";
 import { Interval, IntervalDomain, Site } from "../../src/quantize/interval";
 import { runGraph } from "../../src/quantize/run";
@@ -148,14 +148,16 @@ export interface Checked {
  * whose exact value escapes its interval and the value each non-linear step range-checks.
  */
 export class CheckedDomain implements Domain<Checked> {
-  readonly bounds = new IntervalDomain();
+  readonly bounds: IntervalDomain;
   readonly violations: string[] = [];
   /** In site order: the value the circuit's range check sees (before the max with 0 for Relu). */
   readonly siteValues: bigint[] = [];
   private readonly exact: IntegerDomain;
 
-  constructor(sites: Site[]) {
+  /** `widths`: the model's calibrated widths (QuantParams.widths), which narrow the bounds as in quantizeModel. */
+  constructor(sites: Site[], widths?: QuantParams["widths"]) {
     this.exact = new IntegerDomain(sites);
+    this.bounds = new IntervalDomain(undefined, widths);
   }
 
   private pair(iv: Interval, v: bigint, what: string): Checked {
@@ -247,9 +249,8 @@ export class CheckedDomain implements Domain<Checked> {
  * evaluateQuantized's. Returns the site values for further checks.
  */
 export function expectWithinBounds(model: QuantizedModel, qInputs: bigint[][]): bigint[] {
-  const dom = new CheckedDomain(model.sites);
-  const half = 1n << BigInt(model.quant.inputBits - 1);
-  const inputs = qInputs.map((list) => list.map((v) => ({ iv: { lo: -half, hi: half - 1n }, v })));
+  const dom = new CheckedDomain(model.sites, model.quant.widths);
+  const inputs = qInputs.map((list) => list.map((v) => ({ iv: quantInputRange(model.quant), v })));
   const outs = runGraph(model.graph, dom, model.quant, inputs);
   expect(dom.violations, "values outside their static bounds").to.deep.equal([]);
   expect(dom.bounds.sites).to.deep.equal(model.sites);

@@ -66,7 +66,9 @@ describe("emit: circom for a lowered model", () => {
     expect(program.gadgets.map((g) => g.site.kind)).to.deep.equal(["rescaleRelu"]);
     const src = emitCircom(program, "test", layoutOf(program));
     expect(src).to.contain("signal input in[2];");
-    expect(src).to.contain("inRange[i] = SignedRangeCheck(8);");
+    // in + 128's bits 1..7, bit 0 folded into the recombination.
+    expect(src).to.contain("signal inRange[2][7];");
+    expect(src).to.contain("(t - rest) * (t - rest - 1) === 0;");
     // x quantized at 2^4, W at 2^4: 16*in0 - 32*in1 + 0.5 * 2^8
     expect(src).to.contain("g0.in <== 16*in[0] - 32*in[1] + 128;");
     // |acc| <= 128*16 + 128*32 + 128 = 6272 -> rescaled by 2^4 -> 392 -> 10 signed bits

@@ -86,12 +86,12 @@ export type ModelCircuit = TestCircuit & { built: BuiltCircuit };
  * For each sample: quantizes it, computes the witness, asserts no constraint is unsatisfied and the
  * unpacked output words equal the bit-exact evaluator's. Returns the first sample's witness.
  */
-export async function expectCircuitMatchesEvaluator(circuit: ModelCircuit, samples: Sample[]): Promise<bigint[]> {
+export async function expectCircuitMatchesEvaluator(circuit: ModelCircuit, samples: Sample[], quant = QUANT): Promise<bigint[]> {
   const { built } = circuit;
   const { outputs } = built.layout;
   let honest: bigint[] = [];
   for (const floats of samples) {
-    const q = quantizeInputs(floats, built.graph.inputs, QUANT);
+    const q = quantizeInputs(floats, built.graph.inputs, quant);
     const expected = evaluateQuantized(built.qmodel, q).flatMap((v) => v.data);
     const w = await circuit.witness(modelWitnessInput(built.layout, q.flat()));
     expect(unsatisfiedConstraints(circuit.r1cs, w)).to.deep.equal([]);

@@ -1,8 +1,12 @@
 import { expect } from "chai";
+import fs from "fs";
+import path from "path";
 import { onnx } from "onnx-proto";
 import { AttrValue, GraphSpec } from "../../src/onnx/writer";
 import { quantizeModel } from "../../src/quantize";
-import { expectZkmlError, GraphEdit, importSpec, QUANT, rng, runQuantized } from "./helpers";
+import { modelCircuit, tmpDir } from "../circuit/helpers";
+import { encodeWith, expectZkmlError, GraphEdit, importSpec, QUANT, rng, runQuantized } from "./helpers";
+import { expectCircuitMatchesEvaluator, expectEverySingleWireChangeBreaks } from "./op-checks";
 import { expectMatchesOrt } from "./ort-check";
 
 const rand = rng(7117);
@@ -113,5 +117,67 @@ describe("pooling: costs and errors", () => {
     expectZkmlError(() => importSpec(poolSpec("AveragePool", { title: "", x: [1, 1, 3, 3, 3], attrs: { kernel_shape: k(2, 2, 2) } })), 'AveragePool node "pool0"', "3-D pooling");
     expectZkmlError(() => importSpec(poolSpec("MaxPool", { title: "", x: [1, 1, 3, 3] })), 'MaxPool node "pool0"', "kernel_shape");
     expectZkmlError(() => importSpec(poolSpec("MaxPool", { title: "", x: [1, 1, 3, 3], attrs: { kernel_shape: k(2, 2) } }), withAutoPad("BOGUS")), "auto_pad");
+  });
+});
+
+/**
+ * Conv 3x3 (1 -> 2 channels) -> Relu -> AveragePool 2x2 -> Conv 3x3 (2 -> 3) -> Relu -> AveragePool 2x2 ->
+ * Flatten -> Gemm (3 -> 2): mnist_cnn's pattern in small. Each pool's sum reaches a constant-weight layer
+ * (the second through Flatten) and is left unrounded for that layer's rescale.
+ */
+function poolChainSpec(): GraphSpec {
+  const w = (n: number) => Array.from({ length: n }, () => rand() * 2 - 1);
+  const pool = { kernel_shape: k(2, 2), strides: k(2, 2) };
+  return {
+    name: "pool_chain",
+    inputs: [{ name: "x", dims: [1, 1, 8, 8] }],
+    outputs: [{ name: "y", dims: [1, 2] }],
+    initializers: [
+      { name: "w1", dims: [2, 1, 3, 3], data: w(18) },
+      { name: "b1", dims: [2], data: w(2) },
+      { name: "w2", dims: [3, 2, 3, 3], data: w(54) },
+      { name: "fc", dims: [2, 3], data: w(6) },
+    ],
+    nodes: [
+      { name: "conv1", opType: "Conv", inputs: ["x", "w1", "b1"], outputs: ["c1"], attributes: { kernel_shape: k(3, 3) } },
+      { name: "relu1", opType: "Relu", inputs: ["c1"], outputs: ["r1"] },
+      { name: "pool1", opType: "AveragePool", inputs: ["r1"], outputs: ["p1"], attributes: pool },
+      { name: "conv2", opType: "Conv", inputs: ["p1", "w2"], outputs: ["c2"], attributes: { kernel_shape: k(3, 3), pads: k(1, 1, 1, 1) } },
+      { name: "relu2", opType: "Relu", inputs: ["c2"], outputs: ["r2"] },
+      { name: "pool2", opType: "AveragePool", inputs: ["r2"], outputs: ["p2"], attributes: pool },
+      { name: "flat", opType: "Flatten", inputs: ["p2"], outputs: ["f"] },
+      { name: "gemm", opType: "Gemm", inputs: ["f", "fc"], outputs: ["y"], attributes: { transB: { i: 1 } } },
+    ],
+    opset: 13,
+  };
+}
+
+describe("a power-of-two AveragePool folds into the next linear layer's rescale", () => {
+  const spec = poolChainSpec();
+  const graph = importSpec(spec);
+
+  it("no rescale of the pooled values: the layers after them round the sum with their own output (2 more bits each)", () => {
+    const model = quantizeModel(graph, QUANT);
+    const S = QUANT.scaleBits;
+    // Before, each pooled value was rescaled where the next layer read it (a site on conv2 or gemm).
+    expect(model.sites.filter((s) => s.node === "conv2" || s.node === "gemm").map((s) => s.kind)).to.deep.equal([]);
+    // conv2's Relu rounds the 4-sum (scale S + 2) times weights (S): a shift of S + 2; the output rescale too.
+    expect([...new Set(model.sites.filter((s) => s.node === "relu2").map((s) => `${s.kind} ${s.shift}`))]).to.deep.equal([`rescaleRelu ${S + 2}`]);
+    expect([...new Set(model.sites.filter((s) => s.node === "y").map((s) => `${s.kind} ${s.shift}`))]).to.deep.equal([`rescale ${S + 2}`]);
+  });
+
+  it("matches onnxruntime within its bounds", async () => {
+    await expectMatchesOrt(spec, rand, { inputs: () => [Array.from({ length: 64 }, () => rand())] });
+  });
+
+  it("the circuit equals the evaluator and every single-wire change breaks it", async function () {
+    this.timeout(300_000);
+    const dir = tmpDir("pool-chain");
+    const file = path.join(dir, "pool_chain.onnx");
+    fs.writeFileSync(file, encodeWith(spec));
+    const circuit = await modelCircuit("pool_chain", file, QUANT);
+    const samples = [0, 1, 2].map(() => [Array.from({ length: 64 }, () => Math.round((rand() * 4 - 2) * 4096) / 4096)]);
+    const honest = await expectCircuitMatchesEvaluator(circuit, samples);
+    expectEverySingleWireChangeBreaks(circuit, honest);
   });
 });
