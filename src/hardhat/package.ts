@@ -7,7 +7,7 @@ export const PACKAGE_ROOT = path.resolve(__dirname, "..", "..");
 export const PACKAGE_NAME: string = require(path.join(PACKAGE_ROOT, "package.json")).name;
 
 /** The contracts a project using the package deploys beside its verifiers (each in contracts/<Name>.sol). */
-export const PACKAGE_CONTRACTS = ["ZkmlModel", "ChainVerifier", "AigcCollection", "ProvenImageCollection", "AiVault"];
+export const PACKAGE_CONTRACTS = ["ZkmlModel", "ChainVerifier", "ChainModel", "AigcCollection", "ProvenImageCollection", "AiVault"];
 
 /** Their import paths from a project: "hardhat-zkml/contracts/ZkmlModel.sol", ... */
 export const packageContractImports = (): string[] => PACKAGE_CONTRACTS.map((c) => `${PACKAGE_NAME}/contracts/${c}.sol`);

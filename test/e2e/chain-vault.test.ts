@@ -1,0 +1,203 @@
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { expect } from "chai";
+import hre from "hardhat";
+import fs from "fs";
+import os from "os";
+import path from "path";
+import { deepMlpOnnx } from "../../src/examples/models/deep_mlp";
+import { solidityLayout } from "../../src/privacy/layout";
+import { asProof, statement, Statement } from "../../src/statements/zkml-model";
+import { modelInputToFloat, thousandsToAnswer } from "../../src/statements/vault-inputs";
+import { chainActivations, chainInputs, ChainProof, compileChain, CompiledChain, proveChain, proveSegment, SegmentProof } from "../../src/pipeline/chain";
+
+type Contract = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/**
+ * Issue 20, on-chain: a model proven as a chain of segments plugs into the AI vault like a single-proof model.
+ * ChainModel (an IZkmlModel over a ChainVerifier) records a statement once its segment proofs and links verify
+ * (`attest`); the vault, unchanged, then finds the statement it derives from the feed and its epoch.
+ */
+describe("a chain as the AI vault's model (ChainModel)", function () {
+  const QUANT = { scaleBits: 8, inputBits: 12 };
+  const WIDTHS = [8, 12, 12, 1]; // the vault's shape: 8 prices in, the next one out; cut after the first ReLU
+  const FEED_DECIMALS = 8;
+  const PRICES = [2.0, 2.05, 1.98, 2.1, 2.2, 2.15, 2.3, 2.4]; // thousands of quote units, oldest first
+  const USD = (n: bigint) => n * 10n ** 6n;
+  const DEPOSIT = USD(100_000n);
+  const STRATEGY = [3600, 1, 5000, 50]; // maxAge, thresholdBps, tradeBps, maxSlippageBps
+  const Direction = { Hold: 0n, Buy: 1n, Sell: 2n };
+  const NO_PROOF = { a: [0n, 0n], b: [[0n, 0n], [0n, 0n]], c: [0n, 0n] };
+  let dir: string;
+  let compiled: CompiledChain;
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "zkml-chain-vault-"));
+    const onnx = path.join(dir, "forecaster.onnx");
+    fs.writeFileSync(onnx, deepMlpOnnx({ widths: WIDTHS, seed: 7 }));
+    compiled = await compileChain({ name: "chain_forecaster", onnx, buildDir: path.join(dir, "build"), verifiersDir: hre.config.zkml.verifiersDir, quant: QUANT, bindings: ["epoch"], segments: { cuts: ["a1"] }, log: () => undefined });
+    await hre.run("compile", { quiet: true });
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** The segments' verifiers and adapters, the ChainVerifier, the ChainModel, and the vault on mocks holding both assets. */
+  async function deployed() {
+    const [owner, alice] = await hre.ethers.getSigners();
+    const adapters: Contract[] = [];
+    for (const s of compiled.manifest.segments) {
+      const verifier = await hre.ethers.deployContract(s.contractName);
+      adapters.push(await hre.ethers.deployContract("ZkmlModel", [await verifier.getAddress(), s.modelHash, solidityLayout(s.publicSignals, QUANT.scaleBits), 0n]));
+    }
+    const chain: Contract = await hre.ethers.deployContract("ChainVerifier", [await Promise.all(adapters.map((a) => a.getAddress()))]);
+    const model: Contract = await hre.ethers.deployContract("ChainModel", [await chain.getAddress()]);
+    const asset: Contract = await hre.ethers.deployContract("MockERC20", ["Mock USD", "mUSD", 6]);
+    const riskAsset: Contract = await hre.ethers.deployContract("MockERC20", ["Mock ETH", "mETH", 18]);
+    const feed: Contract = await hre.ethers.deployContract("MockPriceFeed", [FEED_DECIMALS, "mETH / mUSD", owner.address]);
+    const swapper: Contract = await hre.ethers.deployContract("MockSwap", [feed, asset, riskAsset]);
+    const vault: Contract = await hre.ethers.deployContract("AiVault", [asset, riskAsset, feed, swapper, model, STRATEGY, "Chain vault", "cvUSD", owner.address]);
+    await asset.mint(await swapper.getAddress(), USD(10_000_000n));
+    await riskAsset.mint(await swapper.getAddress(), 10n ** 24n);
+    for (const p of PRICES) await feed.pushPrice(thousandsToAnswer(p, FEED_DECIMALS));
+    await asset.mint(alice.address, DEPOSIT);
+    await asset.connect(alice).approve(await vault.getAddress(), DEPOSIT);
+    await vault.connect(alice).deposit(DEPOSIT, alice.address);
+    await riskAsset.mint(await vault.getAddress(), 10n ** 18n); // so that a proven fall trades too
+    return { owner, adapters, chain, model, asset, riskAsset, feed, swapper, vault };
+  }
+
+  /** Proves the chain on the vault's own inputs (read from the feed as it reads them), bound to `epoch`. */
+  async function proveOnVault(vault: Contract, epoch: bigint): Promise<{ proved: ChainProof; q: bigint[]; prediction: bigint }> {
+    const q: bigint[] = [...(await vault.currentModelInputs())];
+    const proved = await proveChain(compiled.dir, { x: [q.map((v) => modelInputToFloat(v, QUANT.scaleBits))] }, { bindings: { epoch } });
+    return { proved, q, prediction: BigInt(proved.outputs[0]) };
+  }
+
+  const proofsOf = (segs: SegmentProof[]) => segs.map((p) => asProof(p.calldata));
+  const linksOf = (segs: SegmentProof[]) => segs.slice(0, -1).map((p, i) => BigInt(p.publicSignals[compiled.manifest.segments[i].publicSignals.outputs.offset]));
+  const vaultStatement = async (vault: Contract, prediction: bigint): Promise<Statement> => {
+    const s = await vault.statement(prediction);
+    return statement({ outputs: [...s.outputs], inputs: [...s.inputs], bindings: [...s.bindings] });
+  };
+
+  /** What AiVault._decide does, in integers. */
+  function decide(prediction: bigint, price: bigint, thresholdBps: bigint): bigint {
+    const predicted = prediction * 1000n * 10n ** BigInt(FEED_DECIMALS) * 10_000n;
+    const scaled = price * (1n << BigInt(QUANT.scaleBits));
+    if (predicted >= scaled * (10_000n + thresholdBps)) return Direction.Buy;
+    if (predicted <= scaled * (10_000n - thresholdBps)) return Direction.Sell;
+    return Direction.Hold;
+  }
+
+  it("stands where a ZkmlModel does: the vault's layout checks, the chain's identity, a single model's signals", async () => {
+    const { chain, model, vault } = await loadFixture(deployed);
+    expect(await vault.model()).to.equal(await model.getAddress());
+    expect([await model.outputCount(), await model.inputCount(), await model.bindingCount(), await model.valuesArePublic()]).to.deep.equal([1n, 8n, 1n, true]);
+    expect(await model.modelHash()).to.equal(compiled.manifest.chainHash);
+    expect(await model.verifier()).to.equal(await chain.getAddress());
+    expect(await model.scaleBits()).to.equal(BigInt(QUANT.scaleBits));
+    expect(await model.modelCommitment()).to.equal(0n);
+    // Signals: the last segment's output word, the first segment's input words, the binding (the epoch).
+    const { proved, prediction } = await proveOnVault(vault, 0n);
+    const [first, last] = compiled.manifest.segments.map((s) => s.publicSignals);
+    const [p0, p1] = proved.segments.map((p) => p.publicSignals.map(BigInt));
+    const expected = [
+      ...p1.slice(last.outputs.offset, last.outputs.offset + last.outputs.count),
+      ...p0.slice(first.inputs.offset, first.inputs.offset + first.inputs.count),
+      ...last.bindings.map((b) => p1[b.offset]),
+    ];
+    expect(expected.length).to.equal(3); // 1 output, 8 inputs of 12 bits in one word, the epoch
+    expect(expected[2]).to.equal(0n);
+    expect((await vault.publicSignals(prediction)).map(BigInt)).to.deep.equal(expected);
+    expect(await model.publicSignalCount()).to.equal(3n);
+    const l = await model.layout();
+    expect([l.outputs.offset, l.inputs.offset, l.bindingsOffset, l.signalCount]).to.deep.equal([0n, 1n, 2n, 3n]);
+  });
+
+  it("rebalances on a chain-proven prediction once attested, and the epoch spends it", async () => {
+    const { owner, model, vault, feed, asset, riskAsset } = await loadFixture(deployed);
+    const { proved, q, prediction } = await proveOnVault(vault, 0n);
+    // The chain computed the prediction from exactly the vault's inputs.
+    const first = compiled.manifest.segments[0].publicSignals;
+    expect(chainInputs(compiled.dir, compiled.manifest, { x: [q.map((v) => modelInputToFloat(v, QUANT.scaleBits))] })).to.deep.equal(q);
+    const s = await vaultStatement(vault, prediction);
+    expect((await model.publicSignals(s))[1]).to.equal(BigInt(proved.segments[0].publicSignals[first.inputs.offset]));
+
+    // Not attested yet: the vault refuses the step.
+    await expect(vault.rebalance(NO_PROOF, prediction)).to.be.revertedWithCustomError(vault, "InvalidProof");
+    const key = await model.statementKey(s);
+    expect(await model.attested(key)).to.equal(false);
+    const attestTx = await model.attest(proofsOf(proved.segments), linksOf(proved.segments), s);
+    await expect(attestTx).to.emit(model, "StatementAttested").withArgs(key, owner.address);
+    const attestGas = (await attestTx.wait()).gasUsed;
+    expect(await model.attested(key)).to.equal(true);
+    expect(await model.verifyStatement(NO_PROOF, s)).to.equal(true);
+    expect(await model.verify(NO_PROOF, (await vault.publicSignals(prediction)).map(BigInt))).to.equal(true);
+    // Attesting again changes nothing and emits nothing.
+    await expect(model.attest(proofsOf(proved.segments), linksOf(proved.segments), s)).not.to.emit(model, "StatementAttested");
+
+    // The vault acts on it exactly as on a single proof.
+    const latest = await feed.latestRoundData();
+    const price = BigInt(latest[1]);
+    const strategy = await vault.strategy();
+    const direction = decide(prediction, price, BigInt(strategy.thresholdBps));
+    const at = await vault.getAddress();
+    const before = { a: BigInt(await asset.balanceOf(at)), b: BigInt(await riskAsset.balanceOf(at)) };
+    const amountIn = ((direction === Direction.Buy ? before.a : before.b) * BigInt(strategy.tradeBps)) / 10_000n;
+    const amountOut =
+      direction === Direction.Buy ? (amountIn * 10n ** 18n * 10n ** 8n) / (price * 10n ** 6n) : (amountIn * price * 10n ** 6n) / (10n ** 18n * 10n ** 8n);
+    const predictedPrice = (prediction * 1000n * 10n ** 8n) / (1n << BigInt(QUANT.scaleBits));
+    const tx = await vault.rebalance(NO_PROOF, prediction);
+    await expect(tx).to.emit(vault, "Rebalanced").withArgs(0n, predictedPrice, price, direction, direction === Direction.Hold ? 0n : amountIn, direction === Direction.Hold ? 0n : amountOut);
+    const rebalanceGas = (await tx.wait()).gasUsed;
+    expect(direction).to.not.equal(Direction.Hold); // 1 bps threshold: this window trades
+    const after = { a: BigInt(await asset.balanceOf(at)), b: BigInt(await riskAsset.balanceOf(at)) };
+    if (direction === Direction.Buy) expect([before.a - after.a, after.b - before.b]).to.deep.equal([amountIn, amountOut]);
+    else expect([after.a - before.a, before.b - after.b]).to.deep.equal([amountOut, amountIn]);
+    expect(await vault.epoch()).to.equal(1n);
+    console.log(`      prediction ${prediction} (${predictedPrice} feed units, latest ${price}): ${direction === Direction.Buy ? "Buy" : "Sell"}`);
+    console.log(`      gas: attest (2 segment proofs, 1 link) ${attestGas}; rebalance on the attested statement ${rebalanceGas}`);
+
+    // Replay: the attested statement is bound to epoch 0; the vault now states epoch 1.
+    await expect(vault.rebalance(NO_PROOF, prediction)).to.be.revertedWithCustomError(vault, "InvalidProof");
+  });
+
+  it("refuses a forged link, a wrong output and a proof for another epoch, at attest and in the vault", async () => {
+    const { model, vault } = await loadFixture(deployed);
+    const { proved, q, prediction } = await proveOnVault(vault, 0n);
+    const honest = await vaultStatement(vault, prediction);
+
+    // A wrong output: the honest proofs do not prove it, so it cannot be attested, and the vault refuses it.
+    const wrong = await vaultStatement(vault, prediction + 1n);
+    await expect(model.attest(proofsOf(proved.segments), linksOf(proved.segments), wrong)).to.be.revertedWithCustomError(model, "InvalidProof");
+    await expect(vault.rebalance(NO_PROOF, prediction + 1n)).to.be.revertedWithCustomError(vault, "InvalidProof");
+
+    // A forged link: the last segment proven on other activations than the first segment's outputs. Its proof is
+    // valid alone (for the epoch), but neither the honest link nor its own input commitment joins it to segment 0.
+    const acts = chainActivations(compiled.dir, compiled.manifest, q);
+    const forged = acts[1].slice();
+    forged[0] += 5n;
+    const other = await proveSegment(compiled.dir, 1, forged, { bindings: { epoch: 0n } });
+    const otherPrediction = BigInt(other.outputs[0]);
+    expect(otherPrediction).to.not.equal(prediction);
+    const forgedProofs = proofsOf([proved.segments[0], other]);
+    const forgedStatement = await vaultStatement(vault, otherPrediction);
+    const forgedLink = BigInt(other.publicSignals[compiled.manifest.segments[1].publicSignals.inputs.offset]);
+    expect(forgedLink).to.not.equal(linksOf(proved.segments)[0]);
+    expect(await model.verify(NO_PROOF, (await model.publicSignals(forgedStatement)).map(BigInt))).to.equal(false);
+    await expect(model.attest(forgedProofs, linksOf(proved.segments), forgedStatement)).to.be.revertedWithCustomError(model, "InvalidProof");
+    await expect(model.attest(forgedProofs, [forgedLink], forgedStatement)).to.be.revertedWithCustomError(model, "InvalidProof");
+    await expect(vault.rebalance(NO_PROOF, otherPrediction)).to.be.revertedWithCustomError(vault, "InvalidProof");
+
+    // A statement carrying a model commitment is refused (a chain's parameters are public).
+    await expect(model.attest(proofsOf(proved.segments), linksOf(proved.segments), { ...honest, modelCommitment: 1n }))
+      .to.be.revertedWithCustomError(model, "UnexpectedCommitment")
+      .withArgs("model");
+
+    // Proofs made for epoch 0 do not prove the step of epoch 1.
+    await model.attest(proofsOf(proved.segments), linksOf(proved.segments), honest);
+    await vault.rebalance(NO_PROOF, prediction);
+    const next = await vaultStatement(vault, prediction);
+    expect(next.bindings).to.deep.equal([1n]);
+    await expect(model.attest(proofsOf(proved.segments), linksOf(proved.segments), next)).to.be.revertedWithCustomError(model, "InvalidProof");
+    expect(await vault.epoch()).to.equal(1n);
+  });
+});
