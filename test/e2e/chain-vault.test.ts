@@ -154,7 +154,8 @@ describe("a chain as the AI vault's model (ChainModel)", function () {
     else expect([after.a - before.a, before.b - after.b]).to.deep.equal([amountOut, amountIn]);
     expect(await vault.epoch()).to.equal(1n);
     console.log(`      prediction ${prediction} (${predictedPrice} feed units, latest ${price}): ${direction === Direction.Buy ? "Buy" : "Sell"}`);
-    console.log(`      gas: attest (2 segment proofs, 1 link) ${attestGas}; rebalance on the attested statement ${rebalanceGas}`);
+    const lookupGas = await model.verifyStatement.estimateGas(NO_PROOF, s); // as a transaction, incl. the 21k base
+    console.log(`      gas: attest (2 segment proofs, 1 link) ${attestGas}; rebalance on the attested statement ${rebalanceGas}; ChainModel.verifyStatement alone ${lookupGas}`);
 
     // Replay: the attested statement is bound to epoch 0; the vault now states epoch 1.
     await expect(vault.rebalance(NO_PROOF, prediction)).to.be.revertedWithCustomError(vault, "InvalidProof");
