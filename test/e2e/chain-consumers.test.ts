@@ -1,4 +1,5 @@
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { AbiCoder } from "ethers";
 import { expect } from "chai";
 import hre from "hardhat";
 import fs from "fs";
@@ -8,16 +9,19 @@ import { deepMlpOnnx } from "../../src/examples/models/deep_mlp";
 import { solidityLayout } from "../../src/privacy/layout";
 import { asProof, statement, Statement } from "../../src/statements/zkml-model";
 import { modelInputToFloat, thousandsToAnswer } from "../../src/statements/vault-inputs";
+import { commitPrompt } from "../../src/statements/prompt-commitment";
 import { chainActivations, chainInputs, ChainProof, compileChain, CompiledChain, proveChain, proveSegment, SegmentProof } from "../../src/pipeline/chain";
 
 type Contract = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /**
- * Issue 20, on-chain: a model proven as a chain of segments plugs into the AI vault like a single-proof model.
+ * Issue 20, on-chain: a model proven as a chain of segments plugs into the AI vault and an ERC-7007 collection
+ * like a single-proof model.
  * ChainModel (an IZkmlModel over a ChainVerifier) records a statement once its segment proofs and links verify
- * (`attest`); the vault, unchanged, then finds the statement it derives from the feed and its epoch.
+ * (`attest`); the vault and the collection, unchanged, then find the statement they derive (from the feed and the
+ * epoch; from the prompt, the AIGC data and the recipient).
  */
-describe("a chain as the AI vault's model (ChainModel)", function () {
+describe("ChainModel: a chain as the model of the AI vault and of a collection", function () {
   const QUANT = { scaleBits: 8, inputBits: 12 };
   const WIDTHS = [8, 12, 12, 1]; // the vault's shape: 8 prices in, the next one out; cut after the first ReLU
   const FEED_DECIMALS = 8;
@@ -200,5 +204,70 @@ describe("a chain as the AI vault's model (ChainModel)", function () {
     expect(next.bindings).to.deep.equal([1n]);
     await expect(model.attest(proofsOf(proved.segments), linksOf(proved.segments), next)).to.be.revertedWithCustomError(model, "InvalidProof");
     expect(await vault.epoch()).to.equal(1n);
+  });
+  describe("an AigcCollection on a chain", () => {
+    const WIDTHS_ART = [4, 8, 8, 4]; // 4 prompt values in, 4 pixels out; cut after the first ReLU
+    const PROMPT = [0.5, -0.25, 0.75, 0.125];
+    const abi = AbiCoder.defaultAbiCoder();
+    let art: CompiledChain;
+
+    before(async () => {
+      const onnx = path.join(dir, "art.onnx");
+      fs.writeFileSync(onnx, deepMlpOnnx({ widths: WIDTHS_ART, seed: 9 }));
+      art = await compileChain({ name: "chain_art", onnx, buildDir: path.join(dir, "build"), verifiersDir: hre.config.zkml.verifiersDir, quant: QUANT, bindings: ["recipient"], segments: { cuts: ["a1"] }, log: () => undefined });
+      await hre.run("compile", { quiet: true });
+    });
+
+    async function collectionDeployed() {
+      const [, alice, bob] = await hre.ethers.getSigners();
+      const adapters: string[] = [];
+      for (const s of art.manifest.segments) {
+        const verifier = await hre.ethers.deployContract(s.contractName);
+        adapters.push(await (await hre.ethers.deployContract("ZkmlModel", [await verifier.getAddress(), s.modelHash, solidityLayout(s.publicSignals, QUANT.scaleBits), 0n])).getAddress());
+      }
+      const chain: Contract = await hre.ethers.deployContract("ChainVerifier", [adapters]);
+      const model: Contract = await hre.ethers.deployContract("ChainModel", [await chain.getAddress()]);
+      const collection: Contract = await hre.ethers.deployContract("AigcCollection", [model, "Chain art", "CART", 1]);
+      return { alice, bob, model, collection };
+    }
+
+    /** `proof` as the collection takes it: `abi.encode(a, b, c, recipient)`, here with a zero Groth16 proof. */
+    const proofBytes = (recipient: string) => abi.encode(["uint256[2]", "uint256[2][2]", "uint256[2]", "address"], [NO_PROOF.a, NO_PROOF.b, NO_PROOF.c, recipient]);
+    const ints = (v: bigint[]) => abi.encode(["int256[]"], [v]);
+
+    it("mints a chain-proven generation once attested for its recipient, and refuses other outputs or recipients", async () => {
+      const { alice, bob, model, collection } = await loadFixture(collectionDeployed);
+      const q = chainInputs(art.dir, art.manifest, { x: [PROMPT] });
+      const proved = await proveChain(art.dir, { x: [PROMPT] }, { bindings: { recipient: alice.address } });
+      const outputs = proved.outputs.map(BigInt);
+      const s = statement({ inputs: q, outputs, bindings: [BigInt(alice.address)] });
+      const [prompt, aigcData] = [ints(q), ints(outputs)];
+
+      // Not attested: the mint is refused; attested: ERC-7007 verify holds and the mint goes through.
+      let commit = await commitPrompt(collection, prompt, alice.address, alice);
+      await expect(collection.connect(alice).mintWithProof(alice.address, prompt, aigcData, proofBytes(alice.address), commit.salt)).to.be.revertedWithCustomError(collection, "InvalidProof");
+      expect(await collection.verify(prompt, aigcData, proofBytes(alice.address))).to.equal(false);
+      const attestGas = (await (await model.attest(proofsOf(proved.segments), linksOf(proved.segments), s)).wait()).gasUsed;
+      expect(await collection.verify(prompt, aigcData, proofBytes(alice.address))).to.equal(true);
+
+      // Another output, or the same generation for another recipient, was never proven.
+      const other = outputs.map((v, i) => (i === 0 ? v + 1n : v));
+      expect(await collection.verify(prompt, ints(other), proofBytes(alice.address))).to.equal(false);
+      await expect(model.attest(proofsOf(proved.segments), linksOf(proved.segments), { ...s, outputs: other })).to.be.revertedWithCustomError(model, "InvalidProof");
+      await expect(model.attest(proofsOf(proved.segments), linksOf(proved.segments), { ...s, bindings: [BigInt(bob.address)] })).to.be.revertedWithCustomError(model, "InvalidProof");
+      const bobCommit = await commitPrompt(collection, prompt, bob.address, bob);
+      await expect(collection.connect(bob).mintWithProof(bob.address, prompt, aigcData, proofBytes(bob.address), bobCommit.salt)).to.be.revertedWithCustomError(collection, "InvalidProof");
+      commit = await commitPrompt(collection, prompt, alice.address, alice);
+      await expect(collection.connect(alice).mintWithProof(alice.address, prompt, ints(other), proofBytes(alice.address), commit.salt)).to.be.revertedWithCustomError(collection, "InvalidProof");
+
+      commit = await commitPrompt(collection, prompt, alice.address, alice);
+      const tx = await collection.connect(alice).mintWithProof(alice.address, prompt, aigcData, proofBytes(alice.address), commit.salt);
+      const tokenId = BigInt(hre.ethers.keccak256(prompt));
+      await expect(tx).to.emit(collection, "Transfer").withArgs(hre.ethers.ZeroAddress, alice.address, tokenId);
+      expect(await collection.ownerOf(tokenId)).to.equal(alice.address);
+      expect(await collection.aigcData(tokenId)).to.equal(aigcData);
+      const mintGas = (await tx.wait()).gasUsed;
+      console.log(`      gas: attest (2 segment proofs, 1 link) ${attestGas}; mintWithProof on the attested statement ${mintGas}`);
+    });
   });
 });
