@@ -200,6 +200,30 @@ export class ZkmlRuntime {
     return { verifier, model, manifest: m };
   }
 
+  /**
+   * Deploys a chained model (compiled with `segments`): each segment's verifier and {ZkmlModel} adapter, the
+   * {ChainVerifier} over them, and the {ChainModel} the vault and the collections take as their `model` like a
+   * single model's adapter (a statement is proven by `ChainModel.attest(proofs, links, statement)`, then the
+   * consumer's own call finds it).
+   */
+  async deployChain(name: string, opts: { ethers?: ContractFactorySource } = {}) {
+    const manifest = loadChain(this.modelDir(name));
+    const adapterFactory = await this.contractFactory("ZkmlModel", opts.ethers);
+    const segments = [];
+    for (const s of manifest.segments) {
+      const verifier = await (await this.contractFactory(s.contractName, opts.ethers)).deploy();
+      await verifier.waitForDeployment();
+      const model = await adapterFactory.deploy(await verifier.getAddress(), s.modelHash, solidityLayout(s.publicSignals, manifest.quant.scaleBits), 0n);
+      await model.waitForDeployment();
+      segments.push({ verifier, model });
+    }
+    const chain = await (await this.contractFactory("ChainVerifier", opts.ethers)).deploy(await Promise.all(segments.map((s) => s.model.getAddress())));
+    await chain.waitForDeployment();
+    const model = await (await this.contractFactory("ChainModel", opts.ethers)).deploy(await chain.getAddress());
+    await model.waitForDeployment();
+    return { segments, chain, model, manifest };
+  }
+
   /** A contract factory by name; a contract missing from the project's artifacts is a one-line error. */
   private async contractFactory(contract: string, ethers = this.host.ethers) {
     if (!ethers) fail(`no ethers to deploy ${contract} with: pass { ethers } (Hardhat 3: from \`await network.connect()\`)`);

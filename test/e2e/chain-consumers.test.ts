@@ -6,7 +6,6 @@ import fs from "fs";
 import os from "os";
 import path from "path";
 import { deepMlpOnnx } from "../../src/examples/models/deep_mlp";
-import { solidityLayout } from "../../src/privacy/layout";
 import { asProof, statement, Statement } from "../../src/statements/zkml-model";
 import { modelInputToFloat, thousandsToAnswer } from "../../src/statements/vault-inputs";
 import { commitPrompt } from "../../src/statements/prompt-commitment";
@@ -43,16 +42,22 @@ describe("ChainModel: a chain as the model of the AI vault and of a collection",
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+  /** hre.zkml.deployChain on a chain compiled into this test's build directory (hre.zkml's is left alone). */
+  async function deployChain(name: string): Promise<{ segments: { model: Contract }[]; chain: Contract; model: Contract }> {
+    const saved = hre.config.zkml.buildDir;
+    hre.config.zkml.buildDir = path.join(dir, "build");
+    try {
+      return await hre.zkml.deployChain(name);
+    } finally {
+      hre.config.zkml.buildDir = saved;
+    }
+  }
+
   /** The segments' verifiers and adapters, the ChainVerifier, the ChainModel, and the vault on mocks holding both assets. */
   async function deployed() {
     const [owner, alice] = await hre.ethers.getSigners();
-    const adapters: Contract[] = [];
-    for (const s of compiled.manifest.segments) {
-      const verifier = await hre.ethers.deployContract(s.contractName);
-      adapters.push(await hre.ethers.deployContract("ZkmlModel", [await verifier.getAddress(), s.modelHash, solidityLayout(s.publicSignals, QUANT.scaleBits), 0n]));
-    }
-    const chain: Contract = await hre.ethers.deployContract("ChainVerifier", [await Promise.all(adapters.map((a) => a.getAddress()))]);
-    const model: Contract = await hre.ethers.deployContract("ChainModel", [await chain.getAddress()]);
+    const { segments, chain, model } = await deployChain("chain_forecaster");
+    const adapters = segments.map((s) => s.model);
     const asset: Contract = await hre.ethers.deployContract("MockERC20", ["Mock USD", "mUSD", 6]);
     const riskAsset: Contract = await hre.ethers.deployContract("MockERC20", ["Mock ETH", "mETH", 18]);
     const feed: Contract = await hre.ethers.deployContract("MockPriceFeed", [FEED_DECIMALS, "mETH / mUSD", owner.address]);
@@ -92,10 +97,16 @@ describe("ChainModel: a chain as the model of the AI vault and of a collection",
   }
 
   it("stands where a ZkmlModel does: the vault's layout checks, the chain's identity, a single model's signals", async () => {
-    const { chain, model, vault } = await loadFixture(deployed);
+    const { adapters, chain, model, vault } = await loadFixture(deployed);
     expect(await vault.model()).to.equal(await model.getAddress());
     expect([await model.outputCount(), await model.inputCount(), await model.bindingCount(), await model.valuesArePublic()]).to.deep.equal([1n, 8n, 1n, true]);
     expect(await model.modelHash()).to.equal(compiled.manifest.chainHash);
+    // hre.zkml.deployChain: one adapter per segment, in order, each with its segment's identity.
+    expect(await chain.segmentCount()).to.equal(2n);
+    for (let i = 0; i < 2; i++) {
+      expect(await chain.segment(i)).to.equal(await adapters[i].getAddress());
+      expect(await adapters[i].modelHash()).to.equal(compiled.manifest.segments[i].modelHash);
+    }
     expect(await model.verifier()).to.equal(await chain.getAddress());
     expect(await model.scaleBits()).to.equal(BigInt(QUANT.scaleBits));
     expect(await model.modelCommitment()).to.equal(0n);
@@ -220,13 +231,7 @@ describe("ChainModel: a chain as the model of the AI vault and of a collection",
 
     async function collectionDeployed() {
       const [, alice, bob] = await hre.ethers.getSigners();
-      const adapters: string[] = [];
-      for (const s of art.manifest.segments) {
-        const verifier = await hre.ethers.deployContract(s.contractName);
-        adapters.push(await (await hre.ethers.deployContract("ZkmlModel", [await verifier.getAddress(), s.modelHash, solidityLayout(s.publicSignals, QUANT.scaleBits), 0n])).getAddress());
-      }
-      const chain: Contract = await hre.ethers.deployContract("ChainVerifier", [adapters]);
-      const model: Contract = await hre.ethers.deployContract("ChainModel", [await chain.getAddress()]);
+      const { model } = await deployChain("chain_art");
       const collection: Contract = await hre.ethers.deployContract("AigcCollection", [model, "Chain art", "CART", 1]);
       return { alice, bob, model, collection };
     }
