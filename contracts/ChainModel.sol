@@ -25,7 +25,9 @@ import {InvalidProof, NoVerifierCode} from "./utils/Errors.sol";
  * distinct keys and only a statement the chain proved is found. A recorded statement, like a valid proof, stays
  * valid: freshness and replay come from the consumer's bindings (the vault's epoch, a collection's recipient and
  * prompt), as for a single proof. Only models with public parameters chain ({ChainVerifier} refuses a model
- * commitment), so {modelCommitment} is 0 and a statement carrying one is refused.
+ * commitment), so {modelCommitment} is 0 and a statement carrying one is refused. One difference is timing: a
+ * statement is public from its {attest} transaction on, before the consumer's call (a collection's prompt before
+ * its reveal), so a collection's prover commits first, then attests, then reveals at once.
  *
  * Public signals, as a single model's layout: the last segment's output signals (packed values or the output
  * commitment), then the first segment's input signals (packed values, the input commitment, or none), then the

@@ -248,8 +248,8 @@ describe("ChainModel: a chain as the model of the AI vault and of a collection",
       const s = statement({ inputs: q, outputs, bindings: [BigInt(alice.address)] });
       const [prompt, aigcData] = [ints(q), ints(outputs)];
 
-      // Not attested: the mint is refused; attested: ERC-7007 verify holds and the mint goes through.
-      let commit = await commitPrompt(collection, prompt, alice.address, alice);
+      // Commit first (the attest makes the prompt public), then attest, then reveal. Not attested: refused.
+      const commit = await commitPrompt(collection, prompt, alice.address, alice);
       await expect(collection.connect(alice).mintWithProof(alice.address, prompt, aigcData, proofBytes(alice.address), commit.salt)).to.be.revertedWithCustomError(collection, "InvalidProof");
       expect(await collection.verify(prompt, aigcData, proofBytes(alice.address))).to.equal(false);
       const attestGas = (await (await model.attest(proofsOf(proved.segments), linksOf(proved.segments), s)).wait()).gasUsed;
@@ -262,10 +262,9 @@ describe("ChainModel: a chain as the model of the AI vault and of a collection",
       await expect(model.attest(proofsOf(proved.segments), linksOf(proved.segments), { ...s, bindings: [BigInt(bob.address)] })).to.be.revertedWithCustomError(model, "InvalidProof");
       const bobCommit = await commitPrompt(collection, prompt, bob.address, bob);
       await expect(collection.connect(bob).mintWithProof(bob.address, prompt, aigcData, proofBytes(bob.address), bobCommit.salt)).to.be.revertedWithCustomError(collection, "InvalidProof");
-      commit = await commitPrompt(collection, prompt, alice.address, alice);
       await expect(collection.connect(alice).mintWithProof(alice.address, prompt, ints(other), proofBytes(alice.address), commit.salt)).to.be.revertedWithCustomError(collection, "InvalidProof");
 
-      commit = await commitPrompt(collection, prompt, alice.address, alice);
+      // The attested generation, revealed with the commitment made before the attest.
       const tx = await collection.connect(alice).mintWithProof(alice.address, prompt, aigcData, proofBytes(alice.address), commit.salt);
       const tokenId = BigInt(hre.ethers.keccak256(prompt));
       await expect(tx).to.emit(collection, "Transfer").withArgs(hre.ethers.ZeroAddress, alice.address, tokenId);
