@@ -20,7 +20,7 @@ import { execFileSync, spawnSync } from "child_process";
 import fs from "fs";
 import path from "path";
 import { readR1cs } from "../../src/backend/r1cs";
-import { readSym } from "../../src/backend/sym";
+import { constraintsByOp } from "./attribution";
 import { EXAMPLE_MODELS, exampleModelOnnx } from "../../src/examples";
 import { BENCHMARK_MODELS, benchmarkModelOnnx } from "../../src/examples/benchmarks";
 import { strokeImages } from "../../src/examples/benchmarks/mnist_cnn";
@@ -93,23 +93,6 @@ function benchmarkEntry(model: string): Entry {
   return { model, source: "benchmark", onnx, quant, widthMargin: WIDTH_MARGIN[model], inputFromData: scaleBits !== undefined };
 }
 
-/** Constraints per ONNX op kind, attributed through the symbol names of the wires each constraint touches. */
-function constraintsByOp(r1csFile: string, symFile: string, gadgetOps: string[]): Record<string, number> {
-  const r1cs = readR1cs(r1csFile, true);
-  const owner = new Map<number, string>();
-  for (const [name, wire] of readSym(symFile)) {
-    const g = /^main\.g(\d+)\./.exec(name);
-    if (g) owner.set(wire, gadgetOps[Number(g[1])]);
-    else if (name.startsWith("main.inRange")) owner.set(wire, "input range check");
-  }
-  const counts: Record<string, number> = {};
-  for (const c of r1cs.constraints!) {
-    const wires = [...c.a.keys(), ...c.b.keys(), ...c.c.keys()];
-    const kind = wires.map((w) => owner.get(w)).find((k) => k !== undefined) ?? "outputs";
-    counts[kind] = (counts[kind] ?? 0) + 1;
-  }
-  return counts;
-}
 
 /**
  * Above this many constraints (always a direct body) the breakdown counts each gadget's rows as the direct

@@ -10,7 +10,7 @@ import path from "path";
 import { provingSystem } from "../../src/backend/provers";
 import { readR1cs } from "../../src/backend/r1cs";
 import { releaseSnarkjs } from "../../src/backend/snarkjs";
-import { readSym } from "../../src/backend/sym";
+import { constraintsByOp } from "./attribution";
 import { encodeWtns } from "../../src/backend/wtns";
 import { FIELD_MODULUS } from "../../src/numeric/field";
 import { importOnnx } from "../../src/onnx/import";
@@ -46,23 +46,6 @@ interface CircuitMeta {
 const metaFile = (dir: string) => path.join(dir, "bench-circuit.json");
 const readMeta = (dir: string): CircuitMeta => JSON.parse(fs.readFileSync(metaFile(dir), "utf8"));
 
-/** Constraints per ONNX op kind, attributed through the .sym names of the wires each constraint touches. */
-function constraintsByOp(r1csFile: string, symFile: string, gadgetOps: string[]): Record<string, number> {
-  const r1cs = readR1cs(r1csFile, true);
-  const owner = new Map<number, string>();
-  for (const [name, wire] of readSym(symFile)) {
-    const g = /^main\.g(\d+)\./.exec(name);
-    if (g) owner.set(wire, gadgetOps[Number(g[1])]);
-    else if (name.startsWith("main.inRange")) owner.set(wire, "input range check");
-  }
-  const counts: Record<string, number> = {};
-  for (const c of r1cs.constraints!) {
-    const wires = [...c.a.keys(), ...c.b.keys(), ...c.c.keys()];
-    const kind = wires.map((w) => owner.get(w)).find((k) => k !== undefined) ?? "outputs";
-    counts[kind] = (counts[kind] ?? 0) + 1;
-  }
-  return counts;
-}
 
 async function main(): Promise<void> {
   const [step, ...args] = process.argv.slice(2);

@@ -1,4 +1,5 @@
 import crypto from "crypto";
+import { sha256 } from "../util/sha256";
 import { AbiCoder, keccak256 } from "ethers";
 import fs from "fs";
 import path from "path";
@@ -433,13 +434,4 @@ function readVkey(dir: string, m: Manifest): Groth16VerificationKey {
 
 export function fileSha256(file: string): string {
   return crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");
-}
-
-function sha256(...parts: (string | Uint8Array)[]): string {
-  const h = crypto.createHash("sha256");
-  for (const p of parts) {
-    h.update(p);
-    h.update("\0");
-  }
-  return h.digest("hex");
 }

@@ -1,4 +1,4 @@
-import crypto from "crypto";
+import { sha256 } from "../util/sha256";
 import fs from "fs";
 import os from "os";
 import path from "path";
@@ -419,13 +419,4 @@ export function describeFidelity(r: FidelityReport): string {
 function checkQuant(q: QuantParams): void {
   if (!Number.isInteger(q.scaleBits) || q.scaleBits < 1 || q.scaleBits > 32) fail(`scaleBits must be an integer from 1 to 32, got ${q.scaleBits}`);
   if (!Number.isInteger(q.inputBits) || q.inputBits < 2 || q.inputBits > 128) fail(`inputBits must be an integer from 2 to 128, got ${q.inputBits}`);
-}
-
-function sha256(...parts: (string | Uint8Array)[]): string {
-  const h = crypto.createHash("sha256");
-  for (const p of parts) {
-    h.update(p);
-    h.update("\0");
-  }
-  return h.digest("hex");
 }
