@@ -1,11 +1,14 @@
 // Benchmark models: architectures other projects publish figures for, built here with seeded weights so
 // that constraint counts can be compared (scripts/bench/constraints.ts). Not examples: they are not trained
 // and the demo and `npm run bench`'s proofs do not use them. Built into <root>/examples/models/<name>/.
+// deep_cnn is the exception to "published": a plain deep CNN of our own, sized to be too large for one proof
+// at a 24 GiB machine's default limit, for proving as a chain of segments (issue 20).
 import fs from "fs";
 import path from "path";
 import { execFileSync } from "child_process";
 
 const BUILDERS: Record<string, () => Promise<{ build(outDir: string): Promise<string> }>> = {
+  deep_cnn: () => import("./deep_cnn"),
   mnist_cnn: () => import("./mnist_cnn"),
 };
 
