@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {IZkmlChain} from "./interfaces/IZkmlChain.sol";
 import {IZkmlChainModel} from "./interfaces/IZkmlChainModel.sol";
 import {IZkmlModel} from "./interfaces/IZkmlModel.sol";
+import {ZkmlLayout} from "./ZkmlLayout.sol";
 import {BN254_SCALAR_FIELD} from "./utils/Bn254.sol";
 import {InvalidProof, NoVerifierCode} from "./utils/Errors.sol";
 
@@ -31,35 +32,23 @@ import {InvalidProof, NoVerifierCode} from "./utils/Errors.sol";
  *
  * Public signals, as a single model's layout: the last segment's output signals (packed values or the output
  * commitment), then the first segment's input signals (packed values, the input commitment, or none), then the
- * last segment's bindings.
+ * last segment's bindings. The layout and its getters are {ZkmlLayout}'s.
  */
-contract ChainModel is IZkmlChainModel {
-    /// @dev A packed signal holds at most 253 bits.
-    uint256 private constant _WORD_BITS = 253;
-
+contract ChainModel is ZkmlLayout, IZkmlChainModel {
     /// @inheritdoc IZkmlChainModel
     IZkmlChain public immutable chain;
     /// @inheritdoc IZkmlModel
     bytes32 public immutable modelHash;
-    /// @inheritdoc IZkmlModel
-    uint8 public immutable scaleBits;
 
     IZkmlModel private immutable _first;
     IZkmlModel private immutable _last;
-    uint256 private immutable _signalCount;
-    Encoding private immutable _outEncoding;
-    uint256 private immutable _outValues;
-    uint256 private immutable _outBits;
-    /// @dev Number of output signals, and where they start among the last segment's signals.
-    uint256 private immutable _outWords;
+    /// @dev Where the output signals start among the last segment's signals.
     uint256 private immutable _lastOutOffset;
-    Encoding private immutable _inEncoding;
-    uint256 private immutable _inValues;
-    uint256 private immutable _inBits;
-    /// @dev Number of input signals, and where they start among the first segment's signals.
+    /// @dev Number of input signals (they start at {layout}'s `inputs.offset`, right after the output signals), and
+    /// where they start among the first segment's signals.
     uint256 private immutable _inWords;
     uint256 private immutable _firstInOffset;
-    uint256 private immutable _bindingCount;
+    /// @dev Where the bindings start among the last segment's signals.
     uint256 private immutable _lastBindingsOffset;
 
     mapping(bytes32 statementKey => bool) private _attested;
@@ -67,32 +56,19 @@ contract ChainModel is IZkmlChainModel {
     /**
      * @param chain_ The chain ({ChainVerifier}) whose statements this model accepts; its first segment gives the
      * model's inputs, its last the outputs and bindings.
+     * @dev The chain's ends are read twice: for {ZkmlLayout}'s layout ({_chainLayout}, evaluated before this body
+     * runs), then here for where the signals sit among the segments' own.
      */
-    constructor(IZkmlChain chain_) {
-        if (address(chain_).code.length == 0) revert NoVerifierCode(address(chain_));
-        uint256 n = chain_.segmentCount();
-        IZkmlModel first = chain_.segment(0);
-        IZkmlModel last = chain_.segment(n - 1);
-        Layout memory f = first.layout();
-        Layout memory l = last.layout();
+    constructor(IZkmlChain chain_) ZkmlLayout(_chainLayout(chain_)) {
+        (IZkmlModel first, IZkmlModel last, Layout memory f, Layout memory l) = _ends(chain_);
         chain = chain_;
         modelHash = chain_.chainHash();
-        scaleBits = chain_.scaleBits();
         _first = first;
         _last = last;
-        _outEncoding = l.outputs.encoding;
-        _outValues = l.outputs.values;
-        _outBits = l.outputs.bits;
-        _outWords = _words(l.outputs);
         _lastOutOffset = l.outputs.offset;
-        _inEncoding = f.inputs.encoding;
-        _inValues = f.inputs.values;
-        _inBits = f.inputs.bits;
         _inWords = _words(f.inputs);
         _firstInOffset = f.inputs.offset;
-        _bindingCount = l.bindingCount;
         _lastBindingsOffset = l.bindingsOffset;
-        _signalCount = _words(l.outputs) + _words(f.inputs) + l.bindingCount;
     }
 
     // ---------------------------------------------------------------- chain
@@ -128,42 +104,6 @@ contract ChainModel is IZkmlChainModel {
         return 0;
     }
 
-    /// @inheritdoc IZkmlModel
-    function publicSignalCount() external view returns (uint256) {
-        return _signalCount;
-    }
-
-    /// @inheritdoc IZkmlModel
-    function outputCount() external view returns (uint256) {
-        return _outValues;
-    }
-
-    /// @inheritdoc IZkmlModel
-    function inputCount() external view returns (uint256) {
-        return _inValues;
-    }
-
-    /// @inheritdoc IZkmlModel
-    function bindingCount() external view returns (uint256) {
-        return _bindingCount;
-    }
-
-    /// @inheritdoc IZkmlModel
-    function valuesArePublic() external view returns (bool) {
-        return _outEncoding == Encoding.Packed && _inEncoding == Encoding.Packed;
-    }
-
-    /// @inheritdoc IZkmlModel
-    function layout() external view returns (Layout memory l) {
-        l.signalCount = _signalCount;
-        l.outputs = Group(_outEncoding, 0, _outValues, _outBits);
-        l.inputs = Group(_inEncoding, _outWords, _inValues, _inBits);
-        l.modelCommitmentOffset = type(uint256).max;
-        l.bindingsOffset = _outWords + _inWords;
-        l.bindingCount = _bindingCount;
-        l.scaleBits = scaleBits;
-    }
-
     /**
      * @inheritdoc IZkmlModel
      * @dev The last segment's adapter checks and places the outputs and bindings, the first segment's the inputs.
@@ -178,7 +118,7 @@ contract ChainModel is IZkmlChainModel {
             Statement({outputs: none, outputCommitment: 0, modelCommitment: 0, inputs: s.inputs, inputCommitment: s.inputCommitment, bindings: new uint256[](0)})
         );
         signals = new uint256[](_signalCount);
-        uint256 outWords = _outWords;
+        uint256 outWords = _inOffset; // the output signals start at 0, so the input signals start after them
         uint256 inWords = _inWords;
         for (uint256 i = 0; i < outWords; ++i) signals[i] = end[_lastOutOffset + i];
         for (uint256 i = 0; i < inWords; ++i) signals[outWords + i] = start[_firstInOffset + i];
@@ -213,6 +153,37 @@ contract ChainModel is IZkmlChainModel {
     /// @inheritdoc IZkmlModel
     function requireValid(Proof calldata proof, uint256[] calldata signals) external view {
         if (!verify(proof, signals)) revert InvalidProof();
+    }
+
+    /**
+     * @dev The layout of a chain's statement, from its ends: the last segment's output signals from 0, the first
+     * segment's input signals after them, then the last segment's bindings; no model commitment. Reverts with
+     * {NoVerifierCode} when `chain_` has no code.
+     */
+    function _chainLayout(IZkmlChain chain_) private view returns (Layout memory c) {
+        if (address(chain_).code.length == 0) revert NoVerifierCode(address(chain_));
+        (, , Layout memory f, Layout memory l) = _ends(chain_);
+        uint256 outWords = _words(l.outputs);
+        uint256 inWords = _words(f.inputs);
+        c.signalCount = outWords + inWords + l.bindingCount;
+        c.outputs = Group(l.outputs.encoding, 0, l.outputs.values, l.outputs.bits);
+        c.inputs = Group(f.inputs.encoding, outWords, f.inputs.values, f.inputs.bits);
+        c.modelCommitmentOffset = type(uint256).max;
+        c.bindingsOffset = outWords + inWords;
+        c.bindingCount = l.bindingCount;
+        c.scaleBits = chain_.scaleBits();
+    }
+
+    /// @dev The chain's first and last segments and their layouts.
+    function _ends(IZkmlChain chain_)
+        private
+        view
+        returns (IZkmlModel first, IZkmlModel last, Layout memory f, Layout memory l)
+    {
+        first = chain_.segment(0);
+        last = chain_.segment(chain_.segmentCount() - 1);
+        f = first.layout();
+        l = last.layout();
     }
 
     /// @dev The number of public signals a group takes: its packed words, one commitment, or none.

@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 import {IZkmlModel} from "./interfaces/IZkmlModel.sol";
+import {ZkmlLayout} from "./ZkmlLayout.sol";
 import {BN254_SCALAR_FIELD} from "./utils/Bn254.sol";
 import {InvalidProof, NoVerifierCode} from "./utils/Errors.sol";
 
@@ -27,13 +28,12 @@ import {InvalidProof, NoVerifierCode} from "./utils/Errors.sol";
  * A proof for another model fails here: each model has its own verifier and so its own verification key.
  *
  * Consumers depend on {IZkmlModel}, which declares the types ({Statement}, {Proof}, {Layout}) and the errors.
+ * The layout and its getters are {ZkmlLayout}'s.
  * The adapter holds no mutable state (everything is fixed at deployment), so it emits no events.
  */
-contract ZkmlModel is IZkmlModel {
+contract ZkmlModel is ZkmlLayout {
     /// @notice The BN254 scalar field modulus: every public signal must be below it.
     uint256 public constant FIELD_MODULUS = BN254_SCALAR_FIELD;
-    /// @dev A packed signal holds at most 253 bits, so it is always below the modulus.
-    uint256 private constant _WORD_BITS = 253;
 
     /// @inheritdoc IZkmlModel
     address public immutable verifier;
@@ -41,21 +41,6 @@ contract ZkmlModel is IZkmlModel {
     bytes32 public immutable modelHash;
     /// @inheritdoc IZkmlModel
     uint256 public immutable modelCommitment;
-
-    uint256 private immutable _signalCount;
-    Encoding private immutable _outEncoding;
-    uint256 private immutable _outOffset;
-    uint256 private immutable _outValues;
-    uint256 private immutable _outBits;
-    Encoding private immutable _inEncoding;
-    uint256 private immutable _inOffset;
-    uint256 private immutable _inValues;
-    uint256 private immutable _inBits;
-    uint256 private immutable _modelCommitmentOffset;
-    uint256 private immutable _bindingsOffset;
-    uint256 private immutable _bindingCount;
-    /// @inheritdoc IZkmlModel
-    uint8 public immutable scaleBits;
 
     /// @dev `verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[N])`: its selector depends on N.
     bytes4 private immutable _verifySelector;
@@ -67,7 +52,12 @@ contract ZkmlModel is IZkmlModel {
      * @param modelCommitment_ With private parameters, the model commitment every statement must carry; 0 leaves
      * it to the consumer.
      */
-    constructor(address verifier_, bytes32 modelHash_, Layout memory layout_, uint256 modelCommitment_) {
+    constructor(
+        address verifier_,
+        bytes32 modelHash_,
+        Layout memory layout_,
+        uint256 modelCommitment_
+    ) ZkmlLayout(layout_) {
         if (verifier_.code.length == 0) revert NoVerifierCode(verifier_);
         bool committed = layout_.modelCommitmentOffset != type(uint256).max;
         if (
@@ -81,19 +71,6 @@ contract ZkmlModel is IZkmlModel {
         verifier = verifier_;
         modelHash = modelHash_;
         modelCommitment = modelCommitment_;
-        _signalCount = layout_.signalCount;
-        _outEncoding = layout_.outputs.encoding;
-        _outOffset = layout_.outputs.offset;
-        _outValues = layout_.outputs.values;
-        _outBits = layout_.outputs.bits;
-        _inEncoding = layout_.inputs.encoding;
-        _inOffset = layout_.inputs.offset;
-        _inValues = layout_.inputs.values;
-        _inBits = layout_.inputs.bits;
-        _modelCommitmentOffset = layout_.modelCommitmentOffset;
-        _bindingsOffset = layout_.bindingsOffset;
-        _bindingCount = layout_.bindingCount;
-        scaleBits = layout_.scaleBits;
         _verifySelector = bytes4(
             keccak256(
                 abi.encodePacked(
@@ -103,42 +80,6 @@ contract ZkmlModel is IZkmlModel {
                 )
             )
         );
-    }
-
-    /// @inheritdoc IZkmlModel
-    function publicSignalCount() public view returns (uint256) {
-        return _signalCount;
-    }
-
-    /// @inheritdoc IZkmlModel
-    function outputCount() external view returns (uint256) {
-        return _outValues;
-    }
-
-    /// @inheritdoc IZkmlModel
-    function inputCount() external view returns (uint256) {
-        return _inValues;
-    }
-
-    /// @inheritdoc IZkmlModel
-    function bindingCount() external view returns (uint256) {
-        return _bindingCount;
-    }
-
-    /// @inheritdoc IZkmlModel
-    function valuesArePublic() external view returns (bool) {
-        return _outEncoding == Encoding.Packed && _inEncoding == Encoding.Packed;
-    }
-
-    /// @inheritdoc IZkmlModel
-    function layout() external view returns (Layout memory l) {
-        l.signalCount = _signalCount;
-        l.outputs = Group(_outEncoding, _outOffset, _outValues, _outBits);
-        l.inputs = Group(_inEncoding, _inOffset, _inValues, _inBits);
-        l.modelCommitmentOffset = _modelCommitmentOffset;
-        l.bindingsOffset = _bindingsOffset;
-        l.bindingCount = _bindingCount;
-        l.scaleBits = scaleBits;
     }
 
     /// @inheritdoc IZkmlModel

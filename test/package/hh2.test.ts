@@ -31,7 +31,7 @@ describe("the packed package in a Hardhat 2 project (test/fixture-projects/hh2)"
 
   it("holds the build, the circuit library and the contracts: no sources, tests, scripts or build outputs", () => {
     const files = packTarball().files.map((f) => f.path);
-    expect(files).to.include.members(["dist/index.js", "dist/index.d.ts", "dist/core.js", "dist/hardhat3/index.mjs", "circuits/lib/zkml.circom", "contracts/ZkmlModel.sol", "contracts/AigcCollection.sol", "package.json"]);
+    expect(files).to.include.members(["dist/index.js", "dist/index.d.ts", "dist/core.js", "dist/hardhat3/index.mjs", "circuits/lib/zkml.circom", "contracts/ZkmlModel.sol", "contracts/ZkmlLayout.sol", "contracts/AigcCollection.sol", "package.json"]);
     const stray = files.filter((f) => /^(src|test|scripts|deploy|examples|bench|zkml-build|artifacts|cache|contracts\/zkml)\//.test(f) || f.endsWith(".ts") && !f.endsWith(".d.ts"));
     expect(stray).to.deep.equal([]);
   });
