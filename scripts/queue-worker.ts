@@ -1,7 +1,7 @@
 // A queue worker without Hardhat (what `npx hardhat zkml:worker` runs), for scripts and the fault tests:
 //
 //   ts-node --transpile-only scripts/queue-worker.ts --redis redis://127.0.0.1:6379 --store <dir> --cache <dir>
-//       [--name <name>] [--lock-ms <ms>] [--hold-before-prove]
+//       [--name <name>] [--lock-ms <ms>] [--timeout-ms <ms>] [--in-process] [--hold-before-prove]
 //
 // --hold-before-prove is fault injection: the worker takes a job, reports the "prove" stage and then waits
 // forever, still holding the job's lock, so a test can kill it mid-proof.
@@ -16,7 +16,7 @@ async function main() {
   const redis = arg("redis");
   const store = arg("store");
   const cacheDir = arg("cache");
-  if (!redis || !store || !cacheDir) throw new Error("usage: queue-worker.ts --redis <url> --store <dir> --cache <dir> [--name <name>] [--lock-ms <ms>] [--hold-before-prove]");
+  if (!redis || !store || !cacheDir) throw new Error("usage: queue-worker.ts --redis <url> --store <dir> --cache <dir> [--name <name>] [--lock-ms <ms>] [--timeout-ms <ms>] [--in-process] [--hold-before-prove]");
   const hold = process.argv.includes("--hold-before-prove");
   const lock = arg("lock-ms");
   const w = await startWorker({
@@ -25,6 +25,8 @@ async function main() {
     cacheDir,
     name: arg("name"),
     lockDurationMs: lock ? Number(lock) : undefined,
+    jobTimeoutMs: arg("timeout-ms") ? Number(arg("timeout-ms")) : undefined,
+    isolate: !process.argv.includes("--in-process"),
     log: (m) => console.log(m),
     beforeProve: hold ? () => new Promise<void>(() => undefined) : undefined,
   });
@@ -32,7 +34,11 @@ async function main() {
   const stop = async () => {
     await w.close();
     const proofs = [...w.proved.values()].reduce((a, b) => a + b, 0);
-    console.log(`${w.name}: stopped; ${proofs} proofs, ${w.cached} from the cache, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+    const d = w.done;
+    console.log(
+      `${w.name}: stopped; ${d.setup} setups, ${d.witness} witnesses, ${proofs} proofs, ${w.cached} from the cache, ${w.aborted} aborted; ` +
+        `peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (worker), ${w.peakMiB} MiB (its largest job's process)`,
+    );
     process.exit(0);
   };
   process.once("SIGINT", stop);

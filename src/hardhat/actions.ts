@@ -66,13 +66,21 @@ export interface CompileArgs {
   force?: boolean;
   noSolidity?: boolean;
   snarkjsLog?: boolean;
+  distributed?: boolean;
+  redis?: string;
+  store?: string;
 }
 
 export async function compileAction(args: CompileArgs, ctx: TaskContext) {
   const segmented = args.name && !args.model ? ctx.config.models[args.name]?.segments : undefined;
+  if (args.distributed && !segmented) throw new ZkmlError("--distributed compiles a chained model: give --name of a model with zkml.models.<name>.segments");
   if (segmented) {
     const log = progress();
-    const c = await ctx.zkml.compileChain(args.name!, { force: args.force, ptau: fromShell(args.ptau), log, progress: listrSteps() });
+    const distributed = args.distributed ? queueArgs(args) : undefined;
+    const c = await ctx.zkml.compileChain(args.name!, {
+      force: args.force, ptau: fromShell(args.ptau), log, progress: distributed ? undefined : listrSteps(),
+      distributed: distributed && { ...distributed, onProgress: (e) => log(`segment ${e.segment}: ${e.stage} (${e.worker})`) },
+    });
     if (!args.noSolidity) {
       if (ctx.importPackageContracts) writeContractImports(ctx.root, ctx.config.verifiersDir);
       await ctx.compileSolidity();
@@ -166,15 +174,20 @@ export async function proveAction(args: ProveArgs, ctx: TaskContext) {
   return r;
 }
 
+/** --redis and --store, which --distributed needs. */
+function queueArgs(args: { redis?: string; store?: string }): { redis: string; store: string } {
+  if (!args.redis || !args.store) throw new ZkmlError("--distributed needs --redis <url> and --store <shared directory>");
+  return { redis: args.redis, store: path.resolve(args.store) };
+}
+
 /** `zkml:prove --distributed`: a chained model's segments proven by the queue's workers, assembled and checked here. */
 async function proveDistributedAction(args: ProveArgs, ctx: TaskContext) {
-  if (!args.redis || !args.store) throw new ZkmlError("--distributed needs --redis <url> and --store <shared directory>");
+  const queue = queueArgs(args);
   if (args.input === undefined) throw new ZkmlError("--distributed needs --input (a JSON file)");
   const out = args.out ? path.resolve(args.out) : path.join(ctx.config.buildDir, "proofs", args.model);
   const log = progress();
   const r = await ctx.zkml.proveDistributed(args.model, path.resolve(args.input), {
-    redis: args.redis,
-    store: path.resolve(args.store),
+    ...queue,
     bindings: parseBindings(args.bind),
     salt: args.salt,
     log,
@@ -182,7 +195,8 @@ async function proveDistributedAction(args: ProveArgs, ctx: TaskContext) {
   });
   fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(path.join(out, "chain-proof.json"), JSON.stringify(r, null, 2));
-  for (const j of r.jobs) console.log(`segment ${j.segment}: ${j.cached ? "from the result cache" : `proved by ${j.worker} (attempts ${j.attempts}, stalls ${j.stalls})`}`);
+  for (const j of r.jobs)
+    console.log(`segment ${j.segment}: ${j.cached ? "from the result cache" : `witness by ${j.witness.worker}, proved by ${j.worker} (attempts ${j.witness.attempts}+${j.attempts}, stalls ${j.witness.stalls}+${j.stalls})`}`);
   console.log(`chain verified; outputs (quantized): ${r.outputs.slice(0, 16).join(", ")}${r.outputs.length > 16 ? ", ..." : ""}`);
   console.log(`wrote chain-proof.json to ${path.relative(process.cwd(), out) || "."}`);
   return r;
@@ -238,6 +252,7 @@ export interface WorkerArgs {
   name?: string;
   concurrency?: number;
   lockMs?: number;
+  timeoutS?: number;
   prover?: string;
 }
 
@@ -252,6 +267,7 @@ export async function workerAction(args: WorkerArgs, ctx: TaskContext) {
     name: args.name,
     concurrency: args.concurrency,
     lockDurationMs: args.lockMs,
+    jobTimeoutMs: args.timeoutS === undefined ? undefined : args.timeoutS * 1000,
     prover: args.prover ?? ctx.config.prover,
     log,
   });

@@ -1,6 +1,7 @@
 import path from "path";
 import { DEFAULT_PROVER, isProverName, proverNames } from "../backend/provers";
 import { resolveVisibility, Visibility } from "../privacy/visibility";
+import type { SegmentSettings } from "../pipeline/chain";
 
 /** Per-model settings in `hardhat.config.ts` under `zkml.models.<name>`. */
 export interface ZkmlModelUserConfig {
@@ -26,9 +27,10 @@ export interface ZkmlModelUserConfig {
   maxConstraints?: number;
   /**
    * Prove each inference as a chain of segments cut at layer boundaries (src/pipeline/chain.ts): at the tensors
-   * `cuts`, or wherever keeps each segment's estimated constraints within `maxConstraints`. Needs a fixed scaleBits.
+   * `cuts`, or wherever keeps each segment's estimated constraints within `maxConstraints`, or its estimated
+   * memory to set up and prove within `maxMemoryMiB` (one prover's machine). Needs a fixed scaleBits.
    */
-  segments?: { cuts?: string[]; maxConstraints?: number };
+  segments?: SegmentSettings;
   /** Inputs are never negative (pixels): range-checked to [0, 2^inputBits), bounds start one-sided (issue 21). */
   inputUnsigned?: boolean;
   /**
@@ -75,7 +77,7 @@ export interface ZkmlModelConfig {
   calibrationSamples?: number;
   body?: "circom" | "direct";
   maxConstraints?: number;
-  segments?: { cuts?: string[]; maxConstraints?: number };
+  segments?: SegmentSettings;
   inputUnsigned?: boolean;
   widthMargin?: number;
 }
@@ -127,15 +129,19 @@ export function resolveZkmlConfig(user: ZkmlUserConfig | undefined, root: string
   };
   const segmentsOf = (v: unknown, where: string): ZkmlModelConfig["segments"] => {
     if (v === undefined) return undefined;
-    const o = v as { cuts?: unknown; maxConstraints?: unknown };
-    const cutsOk = o?.cuts === undefined || (Array.isArray(o.cuts) && o.cuts.length > 0 && o.cuts.every((c) => typeof c === "string" && c.length > 0));
-    const maxOk = o?.maxConstraints === undefined || (typeof o.maxConstraints === "number" && Number.isInteger(o.maxConstraints) && o.maxConstraints > 0);
-    const keysOk = typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).every((k) => k === "cuts" || k === "maxConstraints");
-    if (!keysOk || !cutsOk || !maxOk || (o.cuts === undefined) === (o.maxConstraints === undefined)) {
-      errors.push(`${where} must be { cuts: ["<tensor>", ...] } or { maxConstraints: <positive integer> }`);
+    const o = v as Record<string, unknown>;
+    const positive = (x: unknown) => typeof x === "number" && Number.isInteger(x) && x > 0;
+    const keys = typeof v === "object" && v !== null && !Array.isArray(v) ? Object.keys(v) : [];
+    const [key] = keys;
+    const ok =
+      keys.length === 1 &&
+      ((key === "cuts" && Array.isArray(o.cuts) && o.cuts.length > 0 && o.cuts.every((c) => typeof c === "string" && c.length > 0)) ||
+        ((key === "maxConstraints" || key === "maxMemoryMiB") && positive(o[key])));
+    if (!ok) {
+      errors.push(`${where} must be { cuts: ["<tensor>", ...] }, { maxConstraints: <positive integer> } or { maxMemoryMiB: <positive integer> }`);
       return undefined;
     }
-    return o.cuts !== undefined ? { cuts: o.cuts as string[] } : { maxConstraints: o.maxConstraints as number };
+    return { [key]: o[key] } as SegmentSettings;
   };
   const visibilityOf = (v: unknown, where: string): Visibility => {
     const r = resolveVisibility(v, where);

@@ -7,8 +7,12 @@ import { CalibrationSettings, CompiledModel, compileModel, StepRunner } from "..
 import { loadManifest, Manifest } from "../pipeline/manifest";
 import { Commitments, computeCommitments, ProveOptions, proveModel, ProveResult, verifyModelProof, VerifyResult, writeProof } from "../pipeline/prove";
 import { solidityLayout } from "../privacy/layout";
-import { compileChain, CompiledChain, loadChain } from "../pipeline/chain";
+import { ChainCompileOptions, compileChain, CompiledChain, loadChain } from "../pipeline/chain";
 import type { DistributedProof, DistributedProveOptions } from "../queue/coordinator";
+import type { DistributedCompileOptions } from "../queue/setup";
+
+/** Where a chain's setup jobs go (zkml:compile --distributed): the queue's Redis and the shared store. */
+export type ChainQueue = Pick<DistributedCompileOptions, "redis" | "store" | "attempts" | "timeoutMs" | "onProgress">;
 import { PUBLIC_VISIBILITY } from "../privacy/visibility";
 import { ZkmlConfig, ZkmlModelConfig } from "./config";
 
@@ -116,16 +120,19 @@ export class ZkmlRuntime {
   }
 
   /** Compiles a model configured with `segments` as a chain of segment circuits and keys (src/pipeline/chain.ts). */
-  async compileChain(name: string, req: Pick<CompileRequest, "force" | "ptau" | "log" | "progress"> = {}): Promise<CompiledChain> {
+  async compileChain(name: string, req: Pick<CompileRequest, "force" | "ptau" | "log" | "progress"> & { distributed?: ChainQueue } = {}): Promise<CompiledChain> {
     const m = this.modelConfig(name);
     if (!m.segments) fail(`model "${name}" has no segments setting (zkml.models.${name}.segments)`);
     if (m.scaleBits === undefined) fail(`model "${name}": segments need a fixed scaleBits`);
-    return compileChain({
+    const { compileChainDistributed } = req.distributed ? await import("../queue/setup") : { compileChainDistributed: undefined };
+    const compile = compileChainDistributed ? (o: ChainCompileOptions) => compileChainDistributed({ ...o, ...req.distributed! }) : compileChain;
+    return compile({
       name,
       onnx: m.onnx,
       buildDir: this.config.buildDir,
       verifiersDir: this.config.verifiersDir,
-      quant: { scaleBits: m.scaleBits, inputBits: m.inputBits },
+      quant: { scaleBits: m.scaleBits, inputBits: m.inputBits, inputUnsigned: m.inputUnsigned, widthMargin: m.widthMargin },
+      calibration: m.widthMargin === undefined ? undefined : { ...calibrationSettings(m.calibration), samples: m.calibrationSamples },
       bindings: m.bind,
       visibility: m.visibility,
       segments: m.segments,

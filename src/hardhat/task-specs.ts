@@ -38,6 +38,9 @@ export const TASKS: readonly TaskSpec[] = [
       { name: "force", description: "Rebuild even when nothing changed", kind: "flag" },
       { name: "noSolidity", description: "Do not run Hardhat's Solidity compile afterwards", kind: "flag" },
       { name: "snarkjsLog", description: "Show snarkjs progress lines", kind: "flag" },
+      { name: "distributed", description: "A chained model (zkml.models.<name>.segments): build and key its segments as setup jobs on the queue's workers", kind: "flag" },
+      { name: "redis", description: "With --distributed: the queue's Redis URL, e.g. redis://127.0.0.1:6379", kind: "optional" },
+      { name: "store", description: "With --distributed: the shared artifact store directory the workers read and write", kind: "optional" },
     ],
   },
   {
@@ -93,7 +96,7 @@ export const TASKS: readonly TaskSpec[] = [
   },
   {
     name: "zkml:worker",
-    description: "Proves segment jobs of chained models from a BullMQ queue on Redis until stopped (SIGINT/SIGTERM)",
+    description: "Runs chained models' setup, witness and prove jobs from a BullMQ queue on Redis until stopped (SIGINT/SIGTERM)",
     action: "workerAction",
     args: [
       { name: "redis", description: "Redis URL, e.g. redis://127.0.0.1:6379", kind: "required" },
@@ -102,6 +105,7 @@ export const TASKS: readonly TaskSpec[] = [
       { name: "name", description: "The worker's name in progress events and results (default: host:pid)", kind: "optional" },
       { name: "concurrency", description: "Jobs at once (default 1)", kind: "optional", type: "int" },
       { name: "lockMs", description: "Job lock duration in ms: a dead worker's job returns to the queue after it (default 30000)", kind: "optional", type: "int" },
+      { name: "timeoutS", description: "Abort a job (kill its process) after this many seconds; the attempt fails and the job is retried (default: none)", kind: "optional", type: "int" },
       { name: "prover", description: 'Proving system: "native" or "snarkjs" (default: zkml.prover)', kind: "optional" },
     ],
   },

@@ -400,7 +400,7 @@ async function calibrateModel(opts: CompileOptions, onnxFile: string, graph: Gra
 }
 
 /** The settings with calibrated widths from the calibration inputs (those inside the input range), when a margin is given. */
-function withWidths(graph: Graph, quant: QuantParams, samples: number[][][], margin: number | undefined): QuantParams {
+export function withWidths(graph: Graph, quant: QuantParams, samples: number[][][], margin: number | undefined): QuantParams {
   if (margin === undefined) return quant;
   const { lo, hi } = inputRange(quant);
   // Calibration inputs the input range refuses are calibrate()'s to report; the widths use the rest.

@@ -26,13 +26,7 @@ export function publishDir(store: string, dir: string): string {
   const files: Record<string, string> = {};
   fs.mkdirSync(path.join(store, "blobs"), { recursive: true });
   fs.mkdirSync(path.join(store, "sets"), { recursive: true });
-  for (const rel of listFiles(dir)) {
-    const bytes = fs.readFileSync(path.join(dir, rel));
-    const hash = sha256Hex(bytes);
-    const blob = path.join(store, "blobs", hash);
-    if (!fs.existsSync(blob)) writeAtomically(blob, bytes);
-    files[rel] = hash;
-  }
+  for (const rel of listFiles(dir)) files[rel] = putBlob(store, fs.readFileSync(path.join(dir, rel)));
   const json = JSON.stringify({ files: Object.fromEntries(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : 1))) });
   const id = sha256Hex(json);
   const setFile = path.join(store, "sets", `${id}.json`);
@@ -57,22 +51,42 @@ export function readSet(store: string, id: string): ArtifactSet {
  * hash to its name is refused with one line naming it.
  */
 export function materialize(store: string, id: string, cacheDir: string, want: (rel: string) => boolean = () => true): string {
+  return extractSet(store, id, path.join(cacheDir, id), want);
+}
+
+/** Copies the files of set `id` that `want` selects under `root`, each checked against its hash (see materialize). */
+export function extractSet(store: string, id: string, root: string, want: (rel: string) => boolean = () => true): string {
   const set = readSet(store, id);
-  const root = path.join(cacheDir, id);
   for (const [rel, hash] of Object.entries(set.files)) {
     if (!want(rel)) continue;
     const dest = path.join(root, rel);
     if (path.relative(root, dest).startsWith("..")) fail(`artifact set ${id} names a file outside itself: ${rel}`);
-    if (fs.existsSync(dest)) continue;
-    const blob = path.join(store, "blobs", hash);
-    if (!fs.existsSync(blob)) fail(`artifact ${rel} (sha256 ${hash}) is missing from the store ${store}`);
-    const bytes = fs.readFileSync(blob);
-    const actual = sha256Hex(bytes);
-    if (actual !== hash) fail(`artifact ${rel} is corrupted in the store: expected sha256 ${hash}, its content hashes to ${actual}; refusing to use it`);
-    fs.mkdirSync(path.dirname(dest), { recursive: true });
-    writeAtomically(dest, bytes);
+    fetchBlob(store, hash, dest, rel);
   }
   return root;
+}
+
+/** Stores `bytes` as a blob (once) and returns its sha256. */
+export function putBlob(store: string, bytes: Uint8Array): string {
+  const hash = sha256Hex(bytes);
+  fs.mkdirSync(path.join(store, "blobs"), { recursive: true });
+  const blob = path.join(store, "blobs", hash);
+  if (!fs.existsSync(blob)) writeAtomically(blob, bytes);
+  return hash;
+}
+
+/** Copies blob `hash` to `dest` unless already there, checked against its hash first; `label` names it in errors. */
+export function fetchBlob(store: string, hash: string, dest: string, label = hash): string {
+  if (!/^[0-9a-f]{64}$/.test(hash)) fail(`artifact ${label}: "${hash}" is not a sha256`);
+  if (fs.existsSync(dest)) return dest;
+  const blob = path.join(store, "blobs", hash);
+  if (!fs.existsSync(blob)) fail(`artifact ${label} (sha256 ${hash}) is missing from the store ${store}`);
+  const bytes = fs.readFileSync(blob);
+  const actual = sha256Hex(bytes);
+  if (actual !== hash) fail(`artifact ${label} is corrupted in the store: expected sha256 ${hash}, its content hashes to ${actual}; refusing to use it`);
+  fs.mkdirSync(path.dirname(dest), { recursive: true });
+  writeAtomically(dest, bytes);
+  return dest;
 }
 
 function listFiles(dir: string, prefix = ""): string[] {

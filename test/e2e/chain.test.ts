@@ -25,6 +25,7 @@ import {
   verifyChain,
 } from "../../src/pipeline/chain";
 import { expectZkmlError } from "../unit/helpers";
+import { rejectsWith } from "./helpers";
 
 /**
  * Issue 20: one inference proven as a chain of segments cut at layer boundaries, linked by Poseidon
@@ -79,9 +80,10 @@ describe("segmented proving (chain of segment proofs)", function () {
       const out = segs[i].publicSignals.outputs;
       const inp = segs[i + 1].publicSignals.inputs;
       expect([out.encoding, out.linked, inp.encoding, inp.linked]).to.deep.equal(["commitment", true, "commitment", true]);
-      // The next segment's inputs are range-checked at the width the previous outputs are packed at.
+      // The next segment's inputs are packed at the width the previous outputs are, and (ReLU outputs: never
+      // negative) range-checked unsigned at one bit less, so later bounds do not grow a bit per cut.
       expect(inp.packing).to.deep.equal(out.packing);
-      expect(segs[i + 1].quant.inputBits).to.equal(out.packing.bits);
+      expect([segs[i + 1].quant.inputBits, segs[i + 1].quant.inputUnsigned]).to.deep.equal([out.packing.bits - 1, true]);
     }
   });
 
@@ -113,6 +115,14 @@ describe("segmented proving (chain of segment proofs)", function () {
     // Proofs in the wrong order, or a missing segment, are refused too.
     expect((await verifyChain(compiled.dir, [proved.segments[0], proved.segments[2], proved.segments[1]])).valid).to.equal(false);
     expect((await verifyChain(compiled.dir, proved.segments.slice(0, 2))).reason).to.match(/has 3 segments, got 2 proofs/);
+  });
+
+  it("refuses a negative activation at a ReLU boundary: the next segment checks its inputs unsigned", async () => {
+    const acts = chainActivations(compiled.dir, compiled.manifest, chainInputs(compiled.dir, compiled.manifest, input));
+    const negative = acts[1].slice();
+    negative[0] = -1n;
+    const hi = 2n ** BigInt(compiled.manifest.segments[1].quant.inputBits) - 1n;
+    await rejectsWith(proveSegment(compiled.dir, 1, negative), new RegExp(`^segment 1 of "chain_demo": input 0 is -1, outside the range its circuit checks, \\[0, ${hi}\\]$`));
   });
 
   it("is served from its build cache when nothing changed", async () => {

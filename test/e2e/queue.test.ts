@@ -5,10 +5,11 @@ import os from "os";
 import path from "path";
 import { Queue } from "bullmq";
 import { deepMlpOnnx } from "../../src/examples/models/deep_mlp";
-import { chainActivations, chainInputs, compileChain, CompiledChain, verifyChain } from "../../src/pipeline/chain";
+import { chainActivations, chainInputs, compileChain, CompiledChain, proveChain, verifyChain } from "../../src/pipeline/chain";
 import { proveDistributed } from "../../src/queue/coordinator";
 import { QUEUE_NAME, redisConnection } from "../../src/queue/jobs";
 import { LocalRedis, startLocalRedis } from "../../src/queue/redis-server";
+import { compileChainDistributed } from "../../src/queue/setup";
 import { publishDir, readSet } from "../../src/queue/store";
 import { RunningWorker, startWorker } from "../../src/queue/worker";
 
@@ -30,7 +31,7 @@ describe("distributed proving (BullMQ on Redis)", function () {
     return acts[acts.length - 1].map(String);
   };
   const worker = async (name: string, extra: Partial<Parameters<typeof startWorker>[0]> = {}) => {
-    const w = await startWorker({ redis: redis.url, store: path.join(tmp, "store"), cacheDir: path.join(tmp, `cache-${name}`), name, lockDurationMs: 1000, stalledIntervalMs: 500, ...extra });
+    const w = await startWorker({ redis: redis.url, store: path.join(tmp, "store"), cacheDir: path.join(tmp, `cache-${name}`), name, lockDurationMs: 1000, stalledIntervalMs: 500, isolate: false, ...extra });
     workers.push(w);
     return w;
   };
@@ -62,8 +63,8 @@ describe("distributed proving (BullMQ on Redis)", function () {
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  it("proves a chain with two workers; the chain verifies and its output is the evaluator's", async () => {
-    const [a, b] = [await worker("A"), await worker("B")];
+  it("proves a chain with two workers, each job in a process of its own; the chain verifies and its output is the evaluator's", async () => {
+    const [a, b] = [await worker("A", { isolate: true }), await worker("B", { isolate: true })];
     const stages: string[] = [];
     const r = await proveDistributed(input(1), { chainDir: compiled.dir, store: path.join(tmp, "store"), redis: redis.url, onProgress: (e) => stages.push(`${e.segment}:${e.stage}`) });
     expect(r.outputs).to.deep.equal(expected(1));
@@ -72,7 +73,12 @@ describe("distributed proving (BullMQ on Redis)", function () {
     // Every segment proven exactly once, by one of the two workers, and its progress reported.
     const proofs = [...a.proved.values(), ...b.proved.values()];
     expect(proofs).to.deep.equal([1, 1, 1]);
-    for (const s of [0, 1, 2]) expect(stages).to.include(`${s}:prove`);
+    for (const s of [0, 1, 2]) expect(stages).to.include.members([`${s}:witness`, `${s}:prove`]);
+    // Witness and proof are separate jobs: three of each, each done once.
+    expect(a.done.witness + b.done.witness).to.equal(3);
+    expect(a.done.prove + b.done.prove).to.equal(3);
+    // Isolated jobs report their own process's peak memory.
+    for (const j of r.jobs) expect(j.peakMiB).to.be.greaterThan(0).and.below(a.peakMiB + b.peakMiB + 1);
     console.log(`      jobs: ${r.jobs.map((j) => `segment ${j.segment} by ${j.worker} (attempts ${j.attempts}, stalls ${j.stalls})`).join("; ")}`);
   });
 
@@ -94,7 +100,7 @@ describe("distributed proving (BullMQ on Redis)", function () {
     const bytes = fs.readFileSync(blob);
     bytes[bytes.length >> 1] ^= 0xff;
     fs.writeFileSync(blob, bytes);
-    await startWorker({ redis: redis.url, store, cacheDir: path.join(tmp, "cache-C"), name: "C" }).then((w) => workers.push(w));
+    await startWorker({ redis: redis.url, store, cacheDir: path.join(tmp, "cache-C"), name: "C", isolate: false }).then((w) => workers.push(w));
     let err: Error | undefined;
     try {
       await proveDistributed(input(2), { chainDir: compiled.dir, store, redis: redis.url });
@@ -104,10 +110,13 @@ describe("distributed proving (BullMQ on Redis)", function () {
     expect(id).to.equal(publishDir(store, compiled.dir)); // publishing again does not repair or replace a blob
     expect(err?.message).to.match(/artifact seg1\/model\.zkey is corrupted in the store: expected sha256 [0-9a-f]{64}, its content hashes to [0-9a-f]{64}; refusing to use it/);
     expect(workers[0].proved.size).to.be.at.most(2); // the other segments may have been proven; segment 1 never
+    // Nothing of the failed run is left queued or running.
+    const counts = await queueCounts();
+    expect([counts.waiting, counts.active, counts.delayed]).to.deep.equal([0, 0, 0]);
     const q = new Queue(QUEUE_NAME, { connection: redisConnection(redis.url) });
     try {
       const failed = await q.getFailed();
-      const job = failed.find((j) => j.data.segment === 1 && j.data.artifacts === id);
+      const job = failed.find((j) => j.data.segment === 1 && j.data.artifacts === id && j.data.kind === "witness");
       expect(job?.attemptsMade).to.equal(1); // unrecoverable: not retried
     } finally {
       await q.close();
@@ -166,5 +175,50 @@ describe("distributed proving (BullMQ on Redis)", function () {
     const counts = await queueCounts();
     expect([counts.waiting, counts.active, counts.delayed]).to.deep.equal([0, 0, 0]);
     console.log(`      jobs: ${r.jobs.map((j) => `segment ${j.segment} by ${j.worker} (attempts ${j.attempts}, stalls ${j.stalls})`).join("; ")}; queue ${JSON.stringify(counts)}`);
+  });
+
+  it("aborts a job that outlives its timeout: its process is killed, each attempt fails, the run fails in one line", async () => {
+    const lines: string[] = [];
+    const w = await worker("slow", { isolate: true, jobTimeoutMs: 300, log: (m) => lines.push(m) });
+    let err: Error | undefined;
+    try {
+      await proveDistributed(input(5), { chainDir: compiled.dir, store: path.join(tmp, "store"), redis: redis.url, attempts: 2 });
+    } catch (e) {
+      err = e as Error;
+    }
+    expect(err?.message).to.match(/^witness of segment \d: aborted after 300 ms \(the job's timeout\)$/);
+    expect(w.aborted).to.be.at.least(2); // both attempts of the failed job, at least
+    expect(w.done.witness + w.done.prove).to.equal(0);
+    // Every aborted job's process is gone.
+    const pids = lines.flatMap((l) => [...l.matchAll(/\(process (\d+) killed\)/g)].map((m) => Number(m[1])));
+    expect(pids.length).to.equal(w.aborted);
+    for (const pid of pids) expect(() => process.kill(pid, 0)).to.throw(/ESRCH/);
+    const counts = await queueCounts();
+    expect([counts.waiting, counts.active, counts.delayed]).to.deep.equal([0, 0, 0]);
+  });
+
+  it("sets up a chain's segments as jobs on two workers: the same chain as a local compile, proven and verified", async () => {
+    // Isolated: a setup holds its process's event loop for longer than these tests' 1 s job lock.
+    const [a, b] = [await worker("S1", { isolate: true }), await worker("S2", { isolate: true })];
+    const onnx = path.join(compiled.dir, "model.onnx");
+    const opts = { name: "queue_demo", onnx, buildDir: path.join(tmp, "build-distributed"), quant: { scaleBits: 8, inputBits: 12 }, segments: { cuts: ["a1", "a2"] }, log: () => undefined };
+    const stages: string[] = [];
+    const built = await compileChainDistributed({ ...opts, store: path.join(tmp, "store"), redis: redis.url, onProgress: (e) => stages.push(`${e.segment}:${e.stage}:${e.worker}`) });
+    expect(built.jobs.map((j) => [j.kind, j.segment, j.cached])).to.deep.equal([["setup", 0, false], ["setup", 1, false], ["setup", 2, false]]);
+    expect(stages.filter((s) => s.includes(":setup:"))).to.have.length(3);
+    expect(a.done.setup + b.done.setup).to.equal(3);
+    // The same circuits as the local compile (each segment's model hash covers its circuit source), other keys.
+    const m = built.manifest;
+    expect(m.segments.map((s) => s.modelHash)).to.deep.equal(compiled.manifest.segments.map((s) => s.modelHash));
+    expect(m.segments.map((s) => s.constraints)).to.deep.equal(compiled.manifest.segments.map((s) => s.constraints));
+    expect(m.chainHash).to.equal(compiled.manifest.chainHash);
+    const proof = await proveChain(built.dir, input(6));
+    expect(proof.outputs).to.deep.equal(expected(6));
+    expect(await verifyChain(built.dir, proof.segments)).to.deep.equal({ valid: true });
+    // A proof under the distributed keys is not a proof under the local ones.
+    expect((await verifyChain(compiled.dir, proof.segments)).valid).to.equal(false);
+    // Compiled again: up to date, no job.
+    const again = await compileChainDistributed({ ...opts, store: path.join(tmp, "store"), redis: redis.url });
+    expect([again.cached, again.jobs.length]).to.deep.equal([true, 0]);
   });
 });

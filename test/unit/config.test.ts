@@ -3,6 +3,8 @@ import path from "path";
 import { DEFAULT_PROVER, PROVING_SYSTEMS } from "../../src/backend/provers";
 import { DEFAULT_INPUT_BITS, resolveZkmlConfig, ZkmlUserConfig } from "../../src/hardhat/config";
 import { PUBLIC_VISIBILITY } from "../../src/privacy/visibility";
+import { segmentConstraintLimit } from "../../src/pipeline/chain";
+import { BYTES_PER_CONSTRAINT } from "../../src/quantize/estimate";
 
 const ROOT = path.resolve("/project/root");
 
@@ -123,12 +125,16 @@ describe("resolveZkmlConfig", () => {
       ]);
     });
 
-    it("validates a chained model's segments (cuts or a constraint target, with a fixed scale)", () => {
-      const ok = resolveUntyped({ models: { a: { onnx: "a.onnx", scaleBits: 8, segments: { cuts: ["a1"] } }, b: { onnx: "b.onnx", scaleBits: 8, segments: { maxConstraints: 500 } } } });
+    it("validates a chained model's segments (cuts, a constraint target or a memory budget, with a fixed scale)", () => {
+      const ok = resolveUntyped({
+        models: { a: { onnx: "a.onnx", scaleBits: 8, segments: { cuts: ["a1"] } }, b: { onnx: "b.onnx", scaleBits: 8, segments: { maxConstraints: 500 } }, c: { onnx: "c.onnx", scaleBits: 8, segments: { maxMemoryMiB: 4096 } } },
+      });
       expect(ok.errors).to.deep.equal([]);
-      expect([ok.config.models.a.segments, ok.config.models.b.segments]).to.deep.equal([{ cuts: ["a1"] }, { maxConstraints: 500 }]);
-      const shape = 'zkml.models.m.segments must be { cuts: ["<tensor>", ...] } or { maxConstraints: <positive integer> }';
-      for (const bad of [{}, { cuts: [] }, { maxConstraints: 0 }, { cuts: ["a"], maxConstraints: 5 }, { size: 3 }, "a1"])
+      expect([ok.config.models.a.segments, ok.config.models.b.segments, ok.config.models.c.segments]).to.deep.equal([{ cuts: ["a1"] }, { maxConstraints: 500 }, { maxMemoryMiB: 4096 }]);
+      // 4 GiB at mnist_gan's measured 3.5 KiB per constraint.
+      expect(segmentConstraintLimit({ maxMemoryMiB: 4096 })).to.equal(Math.floor((4096 * 2 ** 20) / BYTES_PER_CONSTRAINT));
+      const shape = 'zkml.models.m.segments must be { cuts: ["<tensor>", ...] }, { maxConstraints: <positive integer> } or { maxMemoryMiB: <positive integer> }';
+      for (const bad of [{}, { cuts: [] }, { maxConstraints: 0 }, { maxMemoryMiB: 1.5 }, { cuts: ["a"], maxConstraints: 5 }, { maxConstraints: 5, maxMemoryMiB: 5 }, { size: 3 }, "a1"])
         expect(resolveUntyped({ models: { m: { onnx: "m.onnx", scaleBits: 8, segments: bad } } }).errors).to.deep.equal([shape]);
       expect(resolveUntyped({ models: { m: { onnx: "m.onnx", segments: { cuts: ["a1"] } } } }).errors).to.deep.equal(["zkml.models.m.segments needs a fixed scaleBits (every segment is quantized at it)"]);
     });
