@@ -1,34 +1,43 @@
-// Issue 20's measurement: a deep MLP (src/examples/models/deep_mlp.ts) refused as one proof at a per-prover
-// limit, compiled as a chain of segments each within it, proven through the queue by 1 and then 2 worker
-// processes (scripts/queue-worker.ts) on a redis-server of its own, then verified on-chain by ChainVerifier.
+// Issue 20's measurement: deep_cnn (src/examples/benchmarks/deep_cnn.ts, built by the project's own builder) is
+// refused as one proof by this machine's default limit (defaultMaxConstraints: what its memory can set up and
+// prove), compiled as a chain of segments sized to a per-prover memory budget, each segment built and keyed by a
+// setup job on 2 worker processes (scripts/queue-worker.ts, every job in a child process of its own), then proven
+// through the queue (a witness and a prove job per segment) by 1 and then 2 workers, on a redis-server of its
+// own, and verified on-chain by ChainVerifier. Writes bench/chain.json.
 //
 //   npx hardhat run scripts/chain-bench.ts
-//   ZKML_CHAIN_WIDTHS=64,1024,1024,1024,1024,10 ZKML_CHAIN_MAX=20000 ZKML_CHAIN_DIR=/tmp/zkml-chain-bench
-//
-// ZKML_CHAIN_MAX is the per-prover limit in estimated constraints (zkml's maxConstraints: what the graph
-// estimate, a lower estimate, may reach). Everything is written under ZKML_CHAIN_DIR (default: a temporary
-// directory), the segment verifiers to the project's verifiers directory.
+//   env: ZKML_CHAIN_MEMORY_MIB (per-prover budget, default 4096), ZKML_CHAIN_DIR (work directory, default a
+//        temporary one; kept), ZKML_CHAIN_OUT (default bench/chain.json)
 import { ChildProcess, spawn } from "child_process";
 import fs from "fs";
 import os from "os";
 import path from "path";
 import readline from "readline";
 import hre from "hardhat";
-import { deepMlpOnnx } from "../src/examples/models/deep_mlp";
+import { benchmarkModelOnnx } from "../src/examples/benchmarks";
+import { strokeImages } from "../src/examples/benchmarks/mnist_cnn";
 import { compileModel } from "../src/pipeline/compile";
-import { compileChain } from "../src/pipeline/chain";
+import { chainInputs, segmentConstraintLimit } from "../src/pipeline/chain";
 import { solidityLayout } from "../src/privacy/layout";
 import { proveDistributed } from "../src/queue/coordinator";
 import { startLocalRedis } from "../src/queue/redis-server";
+import { compileChainDistributed } from "../src/queue/setup";
+import { defaultMaxConstraints } from "../src/quantize/estimate";
 import { asProof, statement } from "../src/statements/zkml-model";
-import { chainInputs } from "../src/pipeline/chain";
 
-const WIDTHS = (process.env.ZKML_CHAIN_WIDTHS ?? "64,1024,1024,1024,1024,10").split(",").map(Number);
-const LIMIT = Number(process.env.ZKML_CHAIN_MAX ?? 20_000);
+const ROOT = path.resolve(__dirname, "..");
+const MEMORY_MIB = Number(process.env.ZKML_CHAIN_MEMORY_MIB ?? 4096);
 const DIR = process.env.ZKML_CHAIN_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), "zkml-chain-bench-"));
-const QUANT = { scaleBits: 8, inputBits: 12 };
+const OUT = process.env.ZKML_CHAIN_OUT ?? path.join(ROOT, "bench", "chain.json");
+const QUANT = { scaleBits: 8, inputBits: 12, widthMargin: Number(process.env.ZKML_CHAIN_WIDTH_MARGIN ?? 2) };
 
-function startWorkerProcess(name: string, redis: string, store: string): Promise<{ proc: ChildProcess; lines: string[] }> {
+interface WorkerProcess {
+  name: string;
+  proc: ChildProcess;
+  lines: string[];
+}
+
+function startWorkerProcess(name: string, redis: string, store: string): Promise<WorkerProcess> {
   const proc = spawn(
     process.execPath,
     [require.resolve("ts-node/dist/bin.js"), "--transpile-only", path.join(__dirname, "queue-worker.ts"), "--redis", redis, "--store", store, "--cache", path.join(DIR, `cache-${name}`), "--name", name],
@@ -39,77 +48,123 @@ function startWorkerProcess(name: string, redis: string, store: string): Promise
     const rl = readline.createInterface({ input: proc.stdout! });
     rl.on("line", (l) => {
       lines.push(l);
-      if (l.endsWith(": ready")) resolve({ proc, lines });
+      if (l.endsWith(": ready")) resolve({ name, proc, lines });
     });
     proc.once("exit", (code) => reject(new Error(`worker ${name} exited (${code}) before it was ready`)));
   });
 }
 
-async function stopWorker(w: { proc: ChildProcess; lines: string[] }): Promise<string> {
+/** Stops a worker and returns its own report line (jobs, peak memory of the worker and of its jobs' processes). */
+async function stopWorker(w: WorkerProcess): Promise<string> {
   const exited = new Promise((r) => w.proc.once("exit", r));
   w.proc.kill("SIGTERM");
   await exited;
   return w.lines.find((l) => l.includes(": stopped;")) ?? "(no report)";
 }
 
+async function withWorkers<T>(n: number, tag: string, redis: string, store: string, fn: () => Promise<T>): Promise<{ value: T; wallS: number; reports: string[] }> {
+  const workers: WorkerProcess[] = [];
+  try {
+    for (let k = 0; k < n; k++) workers.push(await startWorkerProcess(`${tag}-${k}`, redis, store));
+    const t0 = Date.now();
+    const value = await fn();
+    const wallS = (Date.now() - t0) / 1000;
+    const reports = [];
+    for (const w of workers.splice(0)) reports.push(await stopWorker(w));
+    return { value, wallS, reports };
+  } finally {
+    for (const w of workers) w.proc.kill("SIGKILL");
+  }
+}
+
+const mib = (x: number) => Math.round(x);
+const s1 = (ms: number) => Math.round(ms / 100) / 10;
+
 async function main() {
   const log = (m: string) => console.log(m);
-  const onnx = path.join(DIR, "deep_mlp.onnx");
-  fs.writeFileSync(onnx, deepMlpOnnx({ widths: WIDTHS, seed: 2020 }));
-  log(`deep_mlp [${WIDTHS.join(", ")}], scale 2^${QUANT.scaleBits}, per-prover limit ${LIMIT.toLocaleString("en-US")} estimated constraints; work in ${DIR}`);
+  const onnx = benchmarkModelOnnx(ROOT, "deep_cnn");
+  const machineLimit = defaultMaxConstraints(os.totalmem());
+  const started = Date.now();
+  const segmentLimit = segmentConstraintLimit({ maxMemoryMiB: MEMORY_MIB })!;
+  log(`deep_cnn, scale 2^${QUANT.scaleBits}; machine limit ${machineLimit.toLocaleString("en-US")} estimated constraints (${(os.totalmem() / 2 ** 30).toFixed(1)} GiB); segments within ${MEMORY_MIB} MiB = ${segmentLimit.toLocaleString("en-US")}; work in ${DIR}`);
 
-  // One proof: refused before anything is built.
+  // One proof: refused at this machine's default limit, before anything is built.
+  let single = "NOT refused";
   try {
-    await compileModel({ name: "chain_bench_whole", onnx, buildDir: path.join(DIR, "whole"), quant: QUANT, maxConstraints: LIMIT, log: () => undefined });
-    log("single proof: NOT refused (raise the widths or lower ZKML_CHAIN_MAX)");
+    await compileModel({ name: "deep_cnn_whole", onnx, buildDir: path.join(DIR, "whole"), quant: { scaleBits: QUANT.scaleBits, inputBits: QUANT.inputBits }, log: () => undefined });
   } catch (e) {
-    log(`single proof: ${(e as Error).message}`);
+    single = (e as Error).message;
   }
-
-  let t0 = Date.now();
-  const { dir, manifest } = await compileChain({
-    name: "chain_bench", onnx, buildDir: path.join(DIR, "build"), verifiersDir: hre.config.zkml.verifiersDir, quant: QUANT,
-    segments: { maxConstraints: LIMIT }, body: "direct", log: () => undefined, force: true,
-  });
-  log(`chain: ${manifest.segments.length} segments, compiled and keyed in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  for (const s of manifest.segments) log(`  segment ${s.index}: nodes from ${s.from?.tensor ?? "the input"} to ${s.to?.tensor ?? "the output"}, ${s.constraints.toLocaleString("en-US")} constraints, inputs ${s.quant.inputBits} bits`);
+  log(`single proof: ${single}`);
 
   const redis = await startLocalRedis(path.join(DIR, "redis"));
   const store = path.join(DIR, "store");
-  let last: Awaited<ReturnType<typeof proveDistributed>> | undefined;
-  let input: unknown;
+  const result: Record<string, unknown> = { date: new Date().toISOString(), model: "deep_cnn", quant: QUANT, machine: { cpus: os.cpus().length, memGiB: +(os.totalmem() / 2 ** 30).toFixed(1), node: process.version }, machineLimit, single, memoryBudgetMiB: MEMORY_MIB, segmentLimit };
   try {
+    const setupLoad = os.loadavg()[0];
+    const setup = await withWorkers(2, "setup", redis.url, store, () =>
+      compileChainDistributed({
+        name: "deep_cnn_chain", onnx, buildDir: path.join(DIR, "build"), verifiersDir: hre.config.zkml.verifiersDir, quant: QUANT,
+        segments: { maxMemoryMiB: MEMORY_MIB }, body: "direct", store, redis: redis.url, log, force: process.env.ZKML_CHAIN_FORCE === "1",
+        // Calibrated widths from the model's own calibration images: without them fifty layers' worst-case bounds
+        // grow ~3 bits a layer (a 31-bit input after 7 blocks, 164 bits by the last segment).
+        calibration: { inputs: JSON.parse(fs.readFileSync(path.join(path.dirname(onnx), "calibration.json"), "utf8")), samples: 9 },
+      }),
+    );
+    const chain = setup.value;
+    const m = chain.manifest;
+    log(`chain: ${m.segments.length} segments set up by 2 workers in ${setup.wallS.toFixed(1)} s wall (sum of the setup jobs ${chain.jobs.reduce((t, j) => t + j.ms, 0) / 1000} s)`);
+    const total = m.segments.reduce((t, s) => t + s.constraints, 0);
+    const segments = m.segments.map((s) => {
+      const j = chain.jobs.find((x) => x.segment === s.index);
+      const seg = JSON.parse(fs.readFileSync(path.join(chain.dir, s.dir, "manifest.json"), "utf8"));
+      const row = { segment: s.index, from: s.from?.tensor ?? "input", to: s.to?.tensor ?? "output", constraints: s.constraints, domainPower: seg.ptau.power, inputBits: s.quant.inputBits, inputUnsigned: s.quant.inputUnsigned === true, setupWorker: j?.worker, setupS: j ? s1(j.ms) : undefined, setupPeakMiB: j?.peakMiB };
+      log(`  segment ${row.segment}: ${row.from} -> ${row.to}: ${row.constraints.toLocaleString("en-US")} constraints (2^${row.domainPower}), inputs ${row.inputBits} bits${row.inputUnsigned ? " unsigned" : ""}; set up by ${row.setupWorker} in ${row.setupS} s, peak ${row.setupPeakMiB} MiB`);
+      return row;
+    });
+    log(`  total ${total.toLocaleString("en-US")} constraints`);
+    Object.assign(result, { segments, totalConstraints: total, setup: { workers: 2, wallS: setup.wallS, jobSumS: s1(chain.jobs.reduce((t, j) => t + j.ms, 0)), loadAverage: [setupLoad, os.loadavg()[0]], reports: setup.reports, cached: chain.cached } });
+
+    // Images the widths were not calibrated on (another seed of the same stroke generator).
+    const images = strokeImages(3, 0xc4a1).map(([img]) => img);
+    const runs = [];
+    let last: Awaited<ReturnType<typeof proveDistributed>> | undefined;
+    let lastInput: unknown;
     for (const n of [1, 2]) {
-      const workers = [];
-      for (let k = 0; k < n; k++) workers.push(await startWorkerProcess(`w${n}-${k}`, redis.url, store));
-      input = { input_data: [Array.from({ length: WIDTHS[0] }, (_, i) => Math.sin(i + n))] }; // a fresh input: nothing cached
-      t0 = Date.now();
-      last = await proveDistributed(input, { chainDir: dir, store, redis: redis.url });
-      const wall = (Date.now() - t0) / 1000;
-      const reports = [];
-      for (const w of workers) reports.push(await stopWorker(w));
-      log(`${n} worker${n > 1 ? "s" : ""}: chain proven and verified in ${wall.toFixed(1)} s wall time`);
-      for (const j of last.jobs) log(`  segment ${j.segment}: by ${j.worker}, attempts ${j.attempts}, stalls ${j.stalls}, Groth16 ${(last.segments[j.segment].proveMs / 1000).toFixed(2)} s`);
-      for (const r of reports) log(`  ${r}`);
+      lastInput = { input_data: [images[n]] }; // a fresh image per run: nothing from the result cache
+      const load = os.loadavg()[0];
+      const run = await withWorkers(n, `prove${n}`, redis.url, store, () => proveDistributed(lastInput, { chainDir: chain.dir, store, redis: redis.url }));
+      last = run.value;
+      log(`${n} worker${n > 1 ? "s" : ""}: chain proven and verified in ${run.wallS.toFixed(1)} s wall time`);
+      const jobs = last.jobs.map((j) => ({ segment: j.segment, witness: { worker: j.witness.worker, s: s1(j.witness.ms), peakMiB: j.witness.peakMiB, attempts: j.witness.attempts, stalls: j.witness.stalls }, prove: { worker: j.worker, s: s1(j.ms), groth16S: s1(last!.segments[j.segment].proveMs), peakMiB: j.peakMiB, attempts: j.attempts, stalls: j.stalls } }));
+      for (const j of jobs) log(`  segment ${j.segment}: witness by ${j.witness.worker} ${j.witness.s} s (peak ${j.witness.peakMiB} MiB), proof by ${j.prove.worker} ${j.prove.s} s (Groth16 ${j.prove.groth16S} s, peak ${j.prove.peakMiB} MiB); attempts ${j.witness.attempts}+${j.prove.attempts}, stalls ${j.witness.stalls}+${j.prove.stalls}`);
+      for (const r of run.reports) log(`  ${r}`);
+      runs.push({ workers: n, wallS: run.wallS, loadAverage: [load, os.loadavg()[0]], jobs, reports: run.reports });
     }
+    result.prove = runs;
+    result.speedup = +((runs[0].wallS / runs[1].wallS).toFixed(2));
+
+    // On-chain: one ZkmlModel adapter per segment verifier, and the ChainVerifier over them.
+    await hre.run("compile", { quiet: true });
+    const adapters = [];
+    for (const s of m.segments) {
+      const verifier = await hre.ethers.deployContract(s.contractName);
+      adapters.push(await hre.ethers.deployContract("ZkmlModel", [await verifier.getAddress(), s.modelHash, solidityLayout(s.publicSignals, QUANT.scaleBits), 0n]));
+    }
+    const verifier = await hre.ethers.deployContract("ChainVerifier", [await Promise.all(adapters.map((a) => a.getAddress()))]);
+    const proofs = last!.segments.map((p) => asProof(p.calldata));
+    const links = last!.segments.slice(0, -1).map((p, i) => BigInt(p.publicSignals[m.segments[i].publicSignals.outputs.offset]));
+    const st = statement({ inputs: chainInputs(chain.dir, m, lastInput), outputs: last!.outputs.map(BigInt) });
+    if (!(await verifier.verifyStatement(proofs, links, st))) throw new Error("the chain does not verify on-chain");
+    const gas = Number(await verifier.verifyStatement.estimateGas(proofs, links, st));
+    log(`on-chain: ChainVerifier.verifyStatement ${gas.toLocaleString("en-US")} gas for ${proofs.length} segments (${(gas / proofs.length).toFixed(0)} per segment)`);
+    result.verifyGas = { total: gas, perSegment: Math.round(gas / proofs.length) };
   } finally {
     await redis.stop();
   }
-
-  // On-chain: one ZkmlModel adapter per segment verifier, and the ChainVerifier over them.
-  await hre.run("compile", { quiet: true });
-  const adapters = [];
-  for (const s of manifest.segments) {
-    const verifier = await hre.ethers.deployContract(s.contractName);
-    adapters.push(await hre.ethers.deployContract("ZkmlModel", [await verifier.getAddress(), s.modelHash, solidityLayout(s.publicSignals, QUANT.scaleBits), 0n]));
-  }
-  const chain = await hre.ethers.deployContract("ChainVerifier", [await Promise.all(adapters.map((a) => a.getAddress()))]);
-  const proofs = last!.segments.map((p) => asProof(p.calldata));
-  const links = last!.segments.slice(0, -1).map((p, i) => BigInt(p.publicSignals[manifest.segments[i].publicSignals.outputs.offset]));
-  const s = statement({ inputs: chainInputs(dir, manifest, input), outputs: last!.outputs.map(BigInt) });
-  if (!(await chain.verifyStatement(proofs, links, s))) throw new Error("the chain does not verify on-chain");
-  const gas = await chain.verifyStatement.estimateGas(proofs, links, s);
-  log(`on-chain: ChainVerifier.verifyStatement ${gas.toLocaleString("en-US")} gas for ${proofs.length} segments (${(Number(gas) / proofs.length).toFixed(0)} per segment)`);
+  result.totalS = (Date.now() - started) / 1000;
+  fs.writeFileSync(OUT, JSON.stringify(result, null, 2) + "\n");
+  log(`wrote ${path.relative(process.cwd(), OUT)}`);
 }
 
 main().catch((e) => {
