@@ -33,6 +33,7 @@ export function emitCircom(program: CircuitProgram, header: string, layout: Sign
     `    signal input in[${inputCount}];`,
     ...(paramCount > 0 ? [`    signal input params[${paramCount}];`] : []),
     ...(inp.salted ? ["    signal input inSalt;"] : []),
+    ...(out.salted ? ["    signal input outSalt;"] : []),
     ...(inp.encoding === "packed" ? [`    signal input inPacked[${inp.count}];`] : []),
     ...(inp.encoding === "seed" ? ["    signal input inSeed;"] : []),
     ...(out.encoding === "fingerprint" ? ["    signal input outChallenge;"] : []),
@@ -98,7 +99,7 @@ export function emitCircom(program: CircuitProgram, header: string, layout: Sign
     lines.push("    // Outputs, packed, then fingerprinted at the verifier's challenge.", `    component fingerprint = Fingerprint(${words.length});`);
     words.forEach((w, k) => lines.push(`    fingerprint.words[${k}] <== ${w};`));
     lines.push("    fingerprint.r <== outChallenge;", "    outFingerprint <== fingerprint.out;");
-  } else sponge(lines, "outHash", "outCommitment", out.linked ? COMMITMENT_TAG.link : COMMITMENT_TAG.output, packedWords(outNames, out.packing));
+  } else sponge(lines, "outHash", "outCommitment", out.linked ? COMMITMENT_TAG.link : COMMITMENT_TAG.output, [...(out.salted ? ["outSalt"] : []), ...packedWords(outNames, out.packing)]);
   if (model) sponge(lines, "paramHash", "modelCommitment", COMMITMENT_TAG.params, packedWords(range(paramCount, "params"), model.packing));
   const inNames = range(inputCount, "in");
   if (inp.encoding === "packed") packedWords(inNames, inp.packing).forEach((w, k) => lines.push(`    inPacked[${k}] === ${w};`));

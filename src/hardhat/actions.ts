@@ -150,6 +150,7 @@ export function parseBindings(text: string | undefined): Record<string, string> 
 
 export async function proveAction(args: ProveArgs, ctx: TaskContext) {
   if (args.distributed) return proveDistributedAction(args, ctx);
+  if (ctx.config.models[args.model]?.segments) return proveChainAction(args, ctx);
   ctx.zkml.compiledDir(args.model); // an unknown model fails here, before any progress is shown
   const out = args.out ? path.resolve(args.out) : path.join(ctx.config.buildDir, "proofs", args.model);
   const bindings = parseBindings(args.bind);
@@ -171,6 +172,19 @@ export async function proveAction(args: ProveArgs, ctx: TaskContext) {
   if (r.reference) console.log(`max |proved - ${r.reference.source}| = ${r.reference.maxAbsError.toExponential(3)}`);
   if (r.referenceUnavailable) console.log((await import("../pipeline/prove")).describeNoReference(r.referenceUnavailable, r.reference !== undefined));
   console.log(`wrote proof.json, public.json, output.json, calldata.json to ${path.relative(process.cwd(), out) || "."}`);
+  return r;
+}
+
+/** `zkml:prove` of a chained model without --distributed: every segment proven here, in turn. */
+async function proveChainAction(args: ProveArgs, ctx: TaskContext) {
+  if (args.input === undefined) throw new ZkmlError("a chained model is proven from --input (a JSON file)");
+  const out = args.out ? path.resolve(args.out) : path.join(ctx.config.buildDir, "proofs", args.model);
+  const log = progress();
+  const r = await ctx.zkml.proveChain(args.model, path.resolve(args.input), { bindings: parseBindings(args.bind), salt: args.salt, prover: args.prover, log });
+  fs.mkdirSync(out, { recursive: true });
+  fs.writeFileSync(path.join(out, "chain-proof.json"), JSON.stringify(r, null, 2));
+  console.log(`chain of ${r.segments.length} segments proven and verified; outputs (quantized): ${r.outputs.slice(0, 16).join(", ")}${r.outputs.length > 16 ? ", ..." : ""}`);
+  console.log(`wrote chain-proof.json to ${path.relative(process.cwd(), out) || "."}`);
   return r;
 }
 

@@ -131,17 +131,18 @@ export function resolveZkmlConfig(user: ZkmlUserConfig | undefined, root: string
     if (v === undefined) return undefined;
     const o = v as Record<string, unknown>;
     const positive = (x: unknown) => typeof x === "number" && Number.isInteger(x) && x > 0;
-    const keys = typeof v === "object" && v !== null && !Array.isArray(v) ? Object.keys(v) : [];
+    const keys = typeof v === "object" && v !== null && !Array.isArray(v) ? Object.keys(v).filter((k) => k !== "saltedLinks") : [];
     const [key] = keys;
     const ok =
       keys.length === 1 &&
+      (o.saltedLinks === undefined || typeof o.saltedLinks === "boolean") &&
       ((key === "cuts" && Array.isArray(o.cuts) && o.cuts.length > 0 && o.cuts.every((c) => typeof c === "string" && c.length > 0)) ||
         ((key === "maxConstraints" || key === "maxMemoryMiB") && positive(o[key])));
     if (!ok) {
-      errors.push(`${where} must be { cuts: ["<tensor>", ...] }, { maxConstraints: <positive integer> } or { maxMemoryMiB: <positive integer> }`);
+      errors.push(`${where} must be { cuts: ["<tensor>", ...] }, { maxConstraints: <positive integer> } or { maxMemoryMiB: <positive integer> }, with saltedLinks: true or false if given`);
       return undefined;
     }
-    return { [key]: o[key] } as SegmentSettings;
+    return { [key]: o[key], ...(o.saltedLinks === true ? { saltedLinks: true } : {}) } as SegmentSettings;
   };
   const visibilityOf = (v: unknown, where: string): Visibility => {
     const r = resolveVisibility(v, where);

@@ -7,7 +7,7 @@ import { CalibrationSettings, CompiledModel, compileModel, StepRunner } from "..
 import { loadManifest, Manifest } from "../pipeline/manifest";
 import { Commitments, computeCommitments, ProveOptions, proveModel, ProveResult, verifyModelProof, VerifyResult, writeProof } from "../pipeline/prove";
 import { solidityLayout } from "../privacy/layout";
-import { ChainCompileOptions, compileChain, CompiledChain, loadChain } from "../pipeline/chain";
+import { ChainCompileOptions, ChainProof, compileChain, CompiledChain, loadChain, proveChain, SegmentProveOptions } from "../pipeline/chain";
 import type { DistributedProof, DistributedProveOptions } from "../queue/coordinator";
 import type { DistributedCompileOptions } from "../queue/setup";
 
@@ -143,6 +143,14 @@ export class ZkmlRuntime {
       log: req.log ?? (() => undefined),
       progress: req.progress,
     });
+  }
+
+  /** Proves an inference of a chained model in this process, one segment after another (proveChain). */
+  async proveChain(name: string, input: unknown, opts: SegmentProveOptions & { linkSecret?: string; log?: (m: string) => void } = {}): Promise<ChainProof> {
+    const dir = this.modelDir(name);
+    loadChain(dir); // an uncompiled chain is a one-line error
+    const raw = typeof input === "string" ? readJsonFile(input) : input;
+    return proveChain(dir, raw, { ...opts, prover: opts.prover ?? this.config.prover });
   }
 
   /**

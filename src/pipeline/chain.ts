@@ -21,6 +21,7 @@ import { BYTES_PER_CONSTRAINT, estimateGraph } from "../quantize/estimate";
 import { IntervalDomain } from "../quantize/interval";
 import { runGraph } from "../quantize/run";
 import { inputRange, signedRange, signedWidth } from "../numeric/fixed-point";
+import { FIELD_MODULUS } from "../numeric/field";
 import { buildGraphCircuit, CalibrationSettings, checkBindings, CircuitBody, compilerFingerprint, StepRunner, withWidths } from "./compile";
 import { calibrationSamples } from "../quantize/calibrate";
 import { mulberry32 } from "../util/prng";
@@ -80,6 +81,8 @@ export interface ChainManifest {
    * over the segments' manifest `modelHash`es, in order.
    */
   chainHash: string;
+  /** Every link commitment carries a salt (SegmentSettings.saltedLinks). */
+  saltedLinks?: boolean;
   segments: ChainSegment[];
   files: { onnx: string };
 }
@@ -89,6 +92,8 @@ export interface SegmentSettings {
   cuts?: string[];
   /** Or: cut greedily so that each segment's estimated constraints stay at most this (a lower estimate). */
   maxConstraints?: number;
+  /** Salt every link commitment (ChainLinks.salted): the public links then reveal nothing about the activations. */
+  saltedLinks?: boolean;
   /**
    * Or: so that each segment's estimated memory to set up and prove stays at most this many MiB (a prover
    * machine's budget): maxConstraints = maxMemoryMiB / BYTES_PER_CONSTRAINT (3.5 KiB, measured on mnist_gan).
@@ -197,6 +202,7 @@ export interface ChainPlan {
   visibility: Visibility;
   bindings: string[];
   body?: CircuitBody;
+  saltedLinks?: boolean;
   inputs: ValueInfo[];
   outputs: ValueInfo[];
   segments: SegmentPlan[];
@@ -236,7 +242,7 @@ export function planChain(opts: ChainCompileOptions, graph: Graph, buildKey: str
   }
   return {
     format: CHAIN_PLAN_FORMAT, name: opts.name, buildKey, compiler: compilerFingerprint(), quant: opts.quant, visibility: opts.visibility ?? PUBLIC_VISIBILITY,
-    bindings: opts.bindings ?? [], ...(opts.body ? { body: opts.body } : {}), inputs: graph.inputs, outputs: graph.outputs, segments,
+    bindings: opts.bindings ?? [], ...(opts.body ? { body: opts.body } : {}), ...(opts.segments.saltedLinks ? { saltedLinks: true } : {}), inputs: graph.inputs, outputs: graph.outputs, segments,
   };
 }
 
@@ -280,7 +286,7 @@ export async function buildSegment(plan: ChainPlan, graph: Graph, onnxBytes: Buf
   const step: StepRunner = (label, fn) => run(`${segName}: ${label}`, fn);
   const segVisibility: Visibility = {
     input: from ? "hashed" : plan.visibility.input,
-    inputSalt: from ? false : plan.visibility.inputSalt,
+    inputSalt: from ? plan.saltedLinks === true : plan.visibility.inputSalt,
     params: "fixed",
     output: to ? "hashed" : plan.visibility.output,
   };
@@ -288,7 +294,7 @@ export async function buildSegment(plan: ChainPlan, graph: Graph, onnxBytes: Buf
   const built = await buildGraphCircuit(segName, segGraph, `${plan.name}'s ONNX nodes ${from?.index ?? 0}..${(to?.index ?? graph.nodes.length) - 1}`, quant, segDir, step, {
     bindings: to ? [] : plan.bindings,
     visibility: segVisibility,
-    links: { input: from !== undefined, output: to !== undefined },
+    links: { input: from !== undefined, output: to !== undefined, salted: plan.saltedLinks },
     body: plan.body,
   });
   const next = plan.segments[index + 1];
@@ -332,7 +338,7 @@ export async function buildSegment(plan: ChainPlan, graph: Graph, onnxBytes: Buf
 export function chainManifest(plan: ChainPlan, segments: ChainSegment[]): ChainManifest {
   invariant(segments.length === plan.segments.length && segments.every((s, i) => s.index === i), "the chain's segments are not the plan's, in order");
   return {
-    format: CHAIN_FORMAT, name: plan.name, buildKey: plan.buildKey, quant: plan.quant, visibility: plan.visibility, bindings: plan.bindings,
+    format: CHAIN_FORMAT, name: plan.name, buildKey: plan.buildKey, quant: plan.quant, visibility: plan.visibility, bindings: plan.bindings, ...(plan.saltedLinks ? { saltedLinks: true } : {}),
     inputs: plan.inputs, outputs: plan.outputs, chainHash: chainHash(segments.map((s) => s.modelHash)), segments, files: { onnx: "model.onnx" },
   };
 }
@@ -461,7 +467,28 @@ export interface SegmentProveOptions {
   bindings?: Record<string, bigint | string | number>;
   /** The first segment's input salt (a salted hashed input). */
   salt?: bigint | string | number;
+  /** With salted links: the salts of this segment's input link (from the previous one) and output link. */
+  linkSalts?: { in?: bigint | string; out?: bigint | string };
   prover?: ProverChoice;
+}
+
+/** A secret the link salts are derived from (chainLinkSalts): random unless given, which a duplicate run needs. */
+export function randomLinkSecret(): string {
+  return crypto.randomBytes(32).toString("hex");
+}
+
+/**
+ * The salt of each link of a chain with salted links (link k: between segments k and k+1), derived from a
+ * secret: sha256(secret, chain hash, k) reduced into the field. Whoever lacks the secret sees only commitments.
+ */
+export function chainLinkSalts(chain: ChainManifest, secret: string): bigint[] {
+  if (!chain.saltedLinks) return [];
+  return chain.segments.slice(1).map((_, k) => BigInt("0x" + sha256("zkml link salt", secret, chain.chainHash, String(k))) % FIELD_MODULUS);
+}
+
+/** Segment i's link salts in a chain with salted links. */
+export function segmentLinkSalts(salts: bigint[], index: number): SegmentProveOptions["linkSalts"] {
+  return salts.length === 0 ? undefined : { ...(index > 0 ? { in: salts[index - 1] } : {}), ...(index < salts.length ? { out: salts[index] } : {}) };
 }
 
 export interface SegmentWitness {
@@ -484,17 +511,21 @@ export async function segmentWitness(dir: string, index: number, inputs: bigint[
   const outputs = evaluateQuantized(qm, splitBy(inputs, qm.graph.inputs)).flatMap((v) => v.data);
   const last = index === chain.segments.length - 1;
   const circuitInput: Record<string, unknown> = { ...modelWitnessInput(m.publicSignals, inputs), ...(last ? bindingInputs(m, opts.bindings ?? {}) : {}) };
-  if (index === 0 && m.publicSignals.inputs.salted) {
-    if (opts.salt === undefined) fail(`model "${chain.name}" commits to its inputs with a salt: give it (--salt)`);
-    circuitInput.inSalt = BigInt(opts.salt).toString();
-  }
-  const witness = await modelWitness(segDir, m, qm, circuitInput, inputs, outputs);
-  // The links the proof will carry, checked here against the values they commit to.
   const layout = m.publicSignals;
+  const salt = (given: bigint | string | number | undefined, what: string) => {
+    if (given === undefined) fail(`segment ${index} of "${chain.name}": ${what}`);
+    return BigInt(given);
+  };
+  const inSalt = !layout.inputs.salted ? undefined : index === 0 ? salt(opts.salt, "the model commits to its inputs with a salt: give it (--salt)") : salt(opts.linkSalts?.in, "its input link is salted: give the link's salt");
+  const outSalt = layout.outputs.salted ? salt(opts.linkSalts?.out, "its output link is salted: give the link's salt") : undefined;
+  if (inSalt !== undefined) circuitInput.inSalt = inSalt.toString();
+  if (outSalt !== undefined) circuitInput.outSalt = outSalt.toString();
+  const witness = await modelWitness(segDir, m, qm, circuitInput, inputs, outputs);
+  // The links the proof will carry, checked here against the values (and salts) they commit to.
   if (layout.outputs.linked)
-    invariant(witness[1 + layout.outputs.offset] === commitValues(COMMITMENT_TAG.link, outputs, layout.outputs.packing), `segment ${index}: the circuit's output link differs from the one computed off-chain`);
+    invariant(witness[1 + layout.outputs.offset] === commitValues(COMMITMENT_TAG.link, outputs, layout.outputs.packing, outSalt), `segment ${index}: the circuit's output link differs from the one computed off-chain`);
   if (layout.inputs.linked)
-    invariant(witness[1 + layout.inputs.offset] === commitValues(COMMITMENT_TAG.link, inputs, layout.inputs.packing), `segment ${index}: the circuit's input link differs from the one computed off-chain`);
+    invariant(witness[1 + layout.inputs.offset] === commitValues(COMMITMENT_TAG.link, inputs, layout.inputs.packing, inSalt), `segment ${index}: the circuit's input link differs from the one computed off-chain`);
   return { witness, outputs };
 }
 
@@ -557,13 +588,14 @@ export interface ChainProof {
 }
 
 /** Proves a whole chain in this process, one segment after another (the queue runs the same steps on workers). */
-export async function proveChain(dir: string, rawInput: unknown, opts: SegmentProveOptions & { log?: (m: string) => void } = {}): Promise<ChainProof> {
+export async function proveChain(dir: string, rawInput: unknown, opts: SegmentProveOptions & { linkSecret?: string; log?: (m: string) => void } = {}): Promise<ChainProof> {
   const chain = loadChain(dir);
   const acts = chainActivations(dir, chain, chainInputs(dir, chain, rawInput));
+  const salts = chainLinkSalts(chain, opts.linkSecret ?? randomLinkSecret());
   const segments: SegmentProof[] = [];
   for (let i = 0; i < chain.segments.length; i++) {
     opts.log?.(`${chain.name}: proving segment ${i + 1}/${chain.segments.length}...`);
-    segments.push(await proveSegment(dir, i, acts[i], opts));
+    segments.push(await proveSegment(dir, i, acts[i], { ...opts, linkSalts: segmentLinkSalts(salts, i) }));
   }
   const result = await verifyChain(dir, segments, opts);
   invariant(result.valid, `the chain of "${chain.name}" does not verify: ${result.reason}`);

@@ -25,7 +25,7 @@ import { CircuitProgram, lowerModel } from "../lower";
 import { importOnnx } from "../onnx/import";
 import { QuantParams } from "../ops/domain";
 import { QuantizedModel, quantizeModel } from "../quantize";
-import { signalLayout, SignalLayout } from "../privacy/layout";
+import { ChainLinks, signalLayout, SignalLayout } from "../privacy/layout";
 import { describeVisibility, PUBLIC_VISIBILITY, Visibility } from "../privacy/visibility";
 import { writeDirAtomically, writeFileAtomically, writeJson } from "./files";
 import { loadManifest, Manifest, MANIFEST_FILE, MANIFEST_FORMAT, verifierContractName } from "./manifest";
@@ -255,7 +255,7 @@ export interface CircuitInterface {
   visibility: Visibility;
   body?: CircuitBody;
   /** Inside a chain: which side(s) are link commitments (see signalLayout). */
-  links?: { input?: boolean; output?: boolean };
+  links?: ChainLinks;
 }
 
 const untimed: StepRunner = async (_label, fn) => fn();

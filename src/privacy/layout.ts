@@ -24,7 +24,11 @@ export interface ValueGroup {
   packing: Packing;
   /** Fixed-point fraction bits of the values. */
   scaleBits: number;
-  /** A "commitment" over inputs with a private salt as its first word. */
+  /**
+   * A "commitment" with a private salt as its first word: the inputs' (visibility.inputSalt), or, inside a
+   * chain with salted links, both sides of every link (the same salt on both, so the commitments still match
+   * exactly when the activations do, while a public link no longer lets anyone test a guess of them).
+   */
   salted?: boolean;
   /**
    * A "commitment" that links two segments of a chain (src/pipeline/chain.ts): made with the link tag on
@@ -53,6 +57,13 @@ export interface SignalLayout {
   bindings: { name: string; offset: number }[];
 }
 
+/** Which sides of a chain segment are links to its neighbours, and whether links are salted. */
+export interface ChainLinks {
+  input?: boolean;
+  output?: boolean;
+  salted?: boolean;
+}
+
 export interface LayoutSource {
   inputCount: number;
   inputBits: number;
@@ -66,11 +77,11 @@ export interface LayoutSource {
 
 /**
  * `links`: inside a chain of segments, the inputs and/or outputs are a link commitment (one public signal
- * each, see ValueGroup.linked) instead of what the model's visibility says.
+ * each, see ValueGroup.linked) instead of what the model's visibility says; `salted`: each link with a salt.
  */
-export function signalLayout(src: LayoutSource, v: Visibility, bindings: string[], links: { input?: boolean; output?: boolean } = {}): SignalLayout {
-  if ((links.input && (v.input !== "hashed" || v.inputSalt)) || (links.output && v.output !== "hashed") || (links.input || links.output ? v.params !== "fixed" : false))
-    fail(`a chain link needs unsalted hashed values and fixed parameters on its side (got ${JSON.stringify(v)})`);
+export function signalLayout(src: LayoutSource, v: Visibility, bindings: string[], links: ChainLinks = {}): SignalLayout {
+  if ((links.input && (v.input !== "hashed" || v.inputSalt !== (links.salted === true))) || (links.output && v.output !== "hashed") || (links.input || links.output ? v.params !== "fixed" : false))
+    fail(`a chain link needs hashed values (salted as the links are) and fixed parameters on its side (got ${JSON.stringify(v)})`);
   let next = 0;
   const take = (n: number) => ((next += n), next - n);
   const outBits = Math.max(1, ...src.outputBounds.map((b) => signedWidth(b.lo, b.hi)));
@@ -78,7 +89,7 @@ export function signalLayout(src: LayoutSource, v: Visibility, bindings: string[
   const outputs: ValueGroup =
     v.output === "public"
       ? { encoding: "packed", offset: take(outPacking.words), count: outPacking.words, packing: outPacking, scaleBits: src.scaleBits }
-      : { encoding: v.output === "fingerprint" ? "fingerprint" : "commitment", offset: take(1), count: 1, packing: outPacking, scaleBits: src.scaleBits, ...(links.output ? { linked: true } : {}) };
+      : { encoding: v.output === "fingerprint" ? "fingerprint" : "commitment", offset: take(1), count: 1, packing: outPacking, scaleBits: src.scaleBits, ...(links.output ? { linked: true, ...(links.salted ? { salted: true } : {}) } : {}) };
   let modelCommitment: SignalLayout["modelCommitment"];
   if (v.params === "private") {
     const ps = src.params ?? [];

@@ -1,5 +1,5 @@
 import { fail, invariant } from "../errors";
-import { chainActivations, ChainProof, chainInputs, loadChain, SegmentProof, verifyChain } from "../pipeline/chain";
+import { chainActivations, chainInputs, chainLinkSalts, ChainProof, loadChain, randomLinkSecret, segmentLinkSalts, SegmentProof, SegmentProveOptions, verifyChain } from "../pipeline/chain";
 import { JobClient, JobStats } from "./client";
 import { publishDir } from "./store";
 
@@ -14,6 +14,11 @@ export interface DistributedProveOptions {
   bindings?: Record<string, bigint | string | number>;
   /** The first segment's input salt. */
   salt?: bigint | string | number;
+  /**
+   * With salted links: the secret the link salts are derived from (chainLinkSalts). Random by default, so a
+   * resubmission is new work; give the same secret to have it served from the result cache.
+   */
+  linkSecret?: string;
   /** Attempts per job before it fails (default 3). */
   attempts?: number;
   /** Give up waiting for a job after this long (default: wait). */
@@ -40,6 +45,7 @@ export async function proveDistributed(rawInput: unknown, opts: DistributedProve
   const artifacts = publishDir(opts.store, opts.chainDir);
   const acts = chainActivations(opts.chainDir, chain, chainInputs(opts.chainDir, chain, rawInput));
   const n = chain.segments.length;
+  const salts = chainLinkSalts(chain, opts.linkSecret ?? randomLinkSecret());
   const bindings = Object.fromEntries(Object.entries(opts.bindings ?? {}).map(([k, v]) => [k, BigInt(v).toString()]));
   const client = await JobClient.open(opts.redis, { attempts: opts.attempts, timeoutMs: opts.timeoutMs, onProgress: opts.onProgress });
   try {
@@ -49,6 +55,7 @@ export async function proveDistributed(rawInput: unknown, opts: DistributedProve
         kind: "witness", artifacts, segment: i, inputs: acts[i].map(String), zkeySha256: s.zkeySha256,
         ...(i === n - 1 && Object.keys(bindings).length > 0 ? { bindings } : {}),
         ...(i === 0 && opts.salt !== undefined ? { salt: BigInt(opts.salt).toString() } : {}),
+        ...(salts.length > 0 ? { linkSalts: stringSalts(segmentLinkSalts(salts, i)!) } : {}),
       });
       log(`${chain.name}: segment ${i} witness ${w.stats.cached ? "from the result cache" : `by ${w.stats.worker}`}`);
       invariant(w.result.outputs.length === acts[i + 1].length && w.result.outputs.every((v, j) => BigInt(v) === acts[i + 1][j]), `segment ${i}: the witness job's outputs differ from the evaluator's`);
@@ -67,4 +74,8 @@ export async function proveDistributed(rawInput: unknown, opts: DistributedProve
   } finally {
     await client.close();
   }
+}
+
+function stringSalts(s: NonNullable<SegmentProveOptions["linkSalts"]>): { in?: string; out?: string } {
+  return { ...(s.in !== undefined ? { in: String(s.in) } : {}), ...(s.out !== undefined ? { out: String(s.out) } : {}) };
 }

@@ -87,7 +87,7 @@ function chainFiles(d: WitnessJobData | ProveJobData): (ctx: JobContext) => stri
 
 async function witness(d: WitnessJobData, ctx: JobContext): Promise<Work<WitnessJobResult>> {
   const dir = chainFiles(d)(ctx);
-  const w = await segmentWitness(dir, d.segment, d.inputs.map(BigInt), { bindings: d.bindings, salt: d.salt });
+  const w = await segmentWitness(dir, d.segment, d.inputs.map(BigInt), { bindings: d.bindings, salt: d.salt, linkSalts: d.linkSalts });
   return { kind: "witness", witness: putBlob(ctx.store, encodeWtns(w.witness, FIELD_MODULUS)), outputs: w.outputs.map(String) };
 }
 

@@ -36,6 +36,8 @@ export interface WitnessJobData {
   inputs: string[];
   bindings?: Record<string, string>;
   salt?: string;
+  /** With salted links: the salts of the segment's input and output links (decimal). */
+  linkSalts?: { in?: string; out?: string };
   /** sha256 of the segment's proving key, from the chain manifest: checked by the worker. */
   zkeySha256: string;
 }
@@ -99,7 +101,7 @@ export function jobKey(d: JobData): string {
       return sha256Hex(JSON.stringify(["setup", d.artifacts, d.segment, d.compiler]));
     case "witness": {
       const bindings = Object.fromEntries(Object.entries(d.bindings ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)));
-      return sha256Hex(JSON.stringify(["witness", d.artifacts, d.segment, d.inputs, bindings, d.salt ?? null, d.zkeySha256]));
+      return sha256Hex(JSON.stringify(["witness", d.artifacts, d.segment, d.inputs, bindings, d.salt ?? null, d.linkSalts?.in ?? null, d.linkSalts?.out ?? null, d.zkeySha256]));
     }
     case "prove":
       return sha256Hex(JSON.stringify(["prove", d.artifacts, d.segment, d.witness, d.zkeySha256]));

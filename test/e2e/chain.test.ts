@@ -16,6 +16,7 @@ import {
   chainActivations,
   chainCutPoints,
   chainInputs,
+  chainLinkSalts,
   ChainProof,
   chooseCuts,
   compileChain,
@@ -123,6 +124,29 @@ describe("segmented proving (chain of segment proofs)", function () {
     negative[0] = -1n;
     const hi = 2n ** BigInt(compiled.manifest.segments[1].quant.inputBits) - 1n;
     await rejectsWith(proveSegment(compiled.dir, 1, negative), new RegExp(`^segment 1 of "chain_demo": input 0 is -1, outside the range its circuit checks, \\[0, ${hi}\\]$`));
+  });
+
+  it("salts every link when asked: the same chain check, links that reveal nothing, a segment proven with another salt refused", async () => {
+    const salted = await compileChain({ name: "chain_demo", onnx, buildDir: path.join(dir, "build-salted"), quant: QUANT, segments: { cuts: ["a1", "a2"], saltedLinks: true }, log: () => undefined });
+    expect(salted.manifest.saltedLinks).to.equal(true);
+    const segs = salted.manifest.segments;
+    expect([segs[0].publicSignals.outputs.salted, segs[1].publicSignals.inputs.salted, segs[1].publicSignals.outputs.salted, segs[2].publicSignals.inputs.salted]).to.deep.equal([true, true, true, true]);
+    expect(segs[0].publicSignals.inputs.salted).to.not.equal(true); // the model's own inputs keep their visibility
+    const p = await proveChain(salted.dir, input, { linkSecret: "test secret" });
+    expect(p.outputs).to.deep.equal(proved.outputs);
+    expect(await verifyChain(salted.dir, p.segments)).to.deep.equal({ valid: true });
+    const acts = chainActivations(salted.dir, salted.manifest, chainInputs(salted.dir, salted.manifest, input));
+    const salts = chainLinkSalts(salted.manifest, "test secret");
+    const out0 = segs[0].publicSignals.outputs;
+    const link = BigInt(p.segments[0].publicSignals[out0.offset]);
+    expect(link).to.equal(commitValues(COMMITMENT_TAG.link, acts[1], out0.packing, salts[0]));
+    expect(link).to.not.equal(commitValues(COMMITMENT_TAG.link, acts[1], out0.packing));
+    // Segment 1 proven on the right activations but another input salt: its input link is not segment 0's output link.
+    const other = await proveSegment(salted.dir, 1, acts[1], { linkSalts: { in: salts[0] + 1n, out: salts[1] } });
+    const check = await verifyChain(salted.dir, [p.segments[0], other, p.segments[2]]);
+    expect(check.valid).to.equal(false);
+    expect(check.reason).to.match(/^link 0 -> 1: /);
+    await rejectsWith(proveSegment(salted.dir, 1, acts[1]), /^segment 1 of "chain_demo": its input link is salted: give the link's salt$/);
   });
 
   it("is served from its build cache when nothing changed", async () => {

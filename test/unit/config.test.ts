@@ -133,8 +133,10 @@ describe("resolveZkmlConfig", () => {
       expect([ok.config.models.a.segments, ok.config.models.b.segments, ok.config.models.c.segments]).to.deep.equal([{ cuts: ["a1"] }, { maxConstraints: 500 }, { maxMemoryMiB: 4096 }]);
       // 4 GiB at mnist_gan's measured 3.5 KiB per constraint.
       expect(segmentConstraintLimit({ maxMemoryMiB: 4096 })).to.equal(Math.floor((4096 * 2 ** 20) / BYTES_PER_CONSTRAINT));
-      const shape = 'zkml.models.m.segments must be { cuts: ["<tensor>", ...] }, { maxConstraints: <positive integer> } or { maxMemoryMiB: <positive integer> }';
-      for (const bad of [{}, { cuts: [] }, { maxConstraints: 0 }, { maxMemoryMiB: 1.5 }, { cuts: ["a"], maxConstraints: 5 }, { maxConstraints: 5, maxMemoryMiB: 5 }, { size: 3 }, "a1"])
+      const salted = resolveUntyped({ models: { s: { onnx: "s.onnx", scaleBits: 8, segments: { maxMemoryMiB: 1024, saltedLinks: true } } } });
+      expect(salted.config.models.s.segments).to.deep.equal({ maxMemoryMiB: 1024, saltedLinks: true });
+      const shape = 'zkml.models.m.segments must be { cuts: ["<tensor>", ...] }, { maxConstraints: <positive integer> } or { maxMemoryMiB: <positive integer> }, with saltedLinks: true or false if given';
+      for (const bad of [{}, { cuts: [] }, { maxConstraints: 0 }, { maxMemoryMiB: 1.5 }, { cuts: ["a"], maxConstraints: 5 }, { maxConstraints: 5, maxMemoryMiB: 5 }, { saltedLinks: true }, { cuts: ["a"], saltedLinks: "yes" }, { size: 3 }, "a1"])
         expect(resolveUntyped({ models: { m: { onnx: "m.onnx", scaleBits: 8, segments: bad } } }).errors).to.deep.equal([shape]);
       expect(resolveUntyped({ models: { m: { onnx: "m.onnx", segments: { cuts: ["a1"] } } } }).errors).to.deep.equal(["zkml.models.m.segments needs a fixed scaleBits (every segment is quantized at it)"]);
     });
