@@ -1,4 +1,5 @@
 import { fail } from "../errors";
+import type { ChainManifest } from "../pipeline/chain";
 import type { Manifest } from "../pipeline/manifest";
 import { solidityLayout } from "../privacy/layout";
 
@@ -33,6 +34,8 @@ export const DEFAULT_STRATEGY = { maxAge: 3600, thresholdBps: 100, tradeBps: 500
  * Ignition modules for compiled models (read their manifests with `hre.zkml.manifest(name)`):
  *  - `verifier`: the generated Groth16 verifier;
  *  - `model`: the verifier and a ZkmlModel adapter configured from the manifest;
+ *  - `chainModel`: a chained model (zkml.models.<name>.segments; `hre.zkml.chain(name)`): each segment's verifier
+ *    and ZkmlModel adapter, the ChainVerifier over the adapters, and the ChainModel (an IZkmlModel) over it;
  *  - `aigc`: those and an ERC-7007 AigcCollection (a model bound to exactly ["recipient"]);
  *  - `provenImage`: the verifier and a ProvenImageCollection (a seeded generator with a fingerprinted image);
  *  - `vault`: the adapter and the ERC-4626 AiVault; `dev` deploys mock tokens, feed and swap, otherwise
@@ -47,6 +50,17 @@ export function zkmlModules(buildModule: BuildModule) {
         const verifier = m.contract(manifest.contractName);
         const model = m.contract("ZkmlModel", [verifier, ...adapterArgs(manifest, opts.modelCommitment ?? 0n)]);
         return { verifier, model };
+      }),
+
+    chainModel: (chain: Pick<ChainManifest, "name" | "quant" | "segments">) =>
+      buildModule(`ZkmlChain_${chain.name}`, (m) => {
+        const parts = chain.segments.map((s, i) => {
+          const verifier = m.contract(s.contractName);
+          const model = m.contract("ZkmlModel", [verifier, s.modelHash, solidityLayout(s.publicSignals, chain.quant.scaleBits), 0n], { id: `Segment${i}Model` });
+          return [[`verifier${i}`, verifier], [`segment${i}`, model]];
+        });
+        const verifier = m.contract("ChainVerifier", [parts.map((p) => p[1][1])]);
+        return { ...Object.fromEntries(parts.flat()), chain: verifier, model: m.contract("ChainModel", [verifier]) };
       }),
 
     aigc: (manifest: Manifest) => {

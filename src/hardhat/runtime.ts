@@ -7,7 +7,7 @@ import { CalibrationSettings, CompiledModel, compileModel, StepRunner } from "..
 import { loadManifest, Manifest } from "../pipeline/manifest";
 import { Commitments, computeCommitments, ProveOptions, proveModel, ProveResult, verifyModelProof, VerifyResult, writeProof } from "../pipeline/prove";
 import { solidityLayout } from "../privacy/layout";
-import { ChainCompileOptions, ChainProof, compileChain, CompiledChain, loadChain, proveChain, SegmentProveOptions } from "../pipeline/chain";
+import { ChainCompileOptions, ChainManifest, ChainProof, compileChain, CompiledChain, loadChain, proveChain, SegmentProveOptions } from "../pipeline/chain";
 import type { DistributedProof, DistributedProveOptions } from "../queue/coordinator";
 import type { DistributedCompileOptions } from "../queue/setup";
 
@@ -143,6 +143,11 @@ export class ZkmlRuntime {
       log: req.log ?? (() => undefined),
       progress: req.progress,
     });
+  }
+
+  /** A compiled chain's manifest (chain.json): its segments, their keys' hashes and layouts (for Ignition's chainModel). */
+  chain(name: string): ChainManifest {
+    return loadChain(this.modelDir(name));
   }
 
   /** Proves an inference of a chained model in this process, one segment after another (proveChain). */

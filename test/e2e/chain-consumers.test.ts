@@ -9,6 +9,7 @@ import { deepMlpOnnx } from "../../src/examples/models/deep_mlp";
 import { asProof, statement, Statement } from "../../src/statements/zkml-model";
 import { modelInputToFloat, thousandsToAnswer } from "../../src/statements/vault-inputs";
 import { commitPrompt } from "../../src/statements/prompt-commitment";
+import { zkmlModules } from "../../src/hardhat/ignition";
 import { chainActivations, chainInputs, ChainProof, compileChain, CompiledChain, proveChain, proveSegment, SegmentProof } from "../../src/pipeline/chain";
 
 type Contract = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -95,6 +96,25 @@ describe("ChainModel: a chain as the model of the AI vault and of a collection",
     if (predicted <= scaled * (10_000n - thresholdBps)) return Direction.Sell;
     return Direction.Hold;
   }
+
+  it("deploys through Ignition (zkmlModules.chainModel) wired as deployChain wires it, and attests a real chain proof", async () => {
+    const { buildModule } = await import("@nomicfoundation/hardhat-ignition/modules");
+    const deployed: Record<string, Contract> = await (hre as any).ignition.deploy(zkmlModules(buildModule).chainModel(compiled.manifest)); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const { chain, model } = deployed;
+    expect(await model.modelHash()).to.equal(compiled.manifest.chainHash);
+    expect(await model.verifier()).to.equal(await chain.getAddress());
+    expect(await chain.segmentCount()).to.equal(2n);
+    for (let i = 0; i < 2; i++) {
+      expect(await chain.segment(i)).to.equal(await deployed[`segment${i}`].getAddress());
+      expect(await deployed[`segment${i}`].verifier()).to.equal(await deployed[`verifier${i}`].getAddress());
+      expect(await deployed[`segment${i}`].modelHash()).to.equal(compiled.manifest.segments[i].modelHash);
+    }
+    const q = PRICES.map((p) => BigInt(Math.round(p * 2 ** QUANT.scaleBits)));
+    const proved = await proveChain(compiled.dir, { x: [q.map((v) => modelInputToFloat(v, QUANT.scaleBits))] }, { bindings: { epoch: 3n } });
+    const s = statement({ inputs: chainInputs(compiled.dir, compiled.manifest, { x: [q.map((v) => modelInputToFloat(v, QUANT.scaleBits))] }), outputs: proved.outputs.map(BigInt), bindings: [3n] });
+    await expect(model.attest(proofsOf(proved.segments), linksOf(proved.segments), s)).to.emit(model, "StatementAttested");
+    expect(await model.verifyStatement(NO_PROOF, s)).to.equal(true);
+  });
 
   it("stands where a ZkmlModel does: the vault's layout checks, the chain's identity, a single model's signals", async () => {
     const { adapters, chain, model, vault } = await loadFixture(deployed);
