@@ -113,19 +113,25 @@ async function main() {
     );
     const chain = setup.value;
     const m = chain.manifest;
-    log(`chain: ${m.segments.length} segments set up by 2 workers in ${setup.wallS.toFixed(1)} s wall (sum of the setup jobs ${chain.jobs.reduce((t, j) => t + j.ms, 0) / 1000} s)`);
+    // The setup's figures, kept next to the chain: a run that finds the chain built reports the run that built it.
+    const setupFile = path.join(DIR, "setup.json");
+    const jobs = chain.cached && fs.existsSync(setupFile) ? (JSON.parse(fs.readFileSync(setupFile, "utf8")) as { jobs: typeof chain.jobs; wallS: number; loadAverage: number[]; reports: string[] }) : undefined;
+    const setupJobs = jobs?.jobs ?? chain.jobs;
+    const setupInfo = jobs ?? { jobs: chain.jobs, wallS: setup.wallS, loadAverage: [setupLoad, os.loadavg()[0]], reports: setup.reports };
+    if (!chain.cached) fs.writeFileSync(setupFile, JSON.stringify(setupInfo, null, 2));
+    const jobSumS = s1(setupJobs.reduce((t, j) => t + j.ms, 0));
+    log(`chain: ${m.segments.length} segments set up by 2 workers in ${setupInfo.wallS.toFixed(1)} s wall (sum of the setup jobs ${jobSumS} s)${chain.cached ? ", in the run that built it" : ""}`);
     const total = m.segments.reduce((t, s) => t + s.constraints, 0);
     const segments = m.segments.map((s) => {
-      const j = chain.jobs.find((x) => x.segment === s.index);
+      const j = setupJobs.find((x) => x.segment === s.index);
       const seg = JSON.parse(fs.readFileSync(path.join(chain.dir, s.dir, "manifest.json"), "utf8"));
       const row = { segment: s.index, from: s.from?.tensor ?? "input", to: s.to?.tensor ?? "output", constraints: s.constraints, domainPower: seg.ptau.power, inputBits: s.quant.inputBits, inputUnsigned: s.quant.inputUnsigned === true, setupWorker: j?.worker, setupS: j ? s1(j.ms) : undefined, setupPeakMiB: j?.peakMiB };
       log(`  segment ${row.segment}: ${row.from} -> ${row.to}: ${row.constraints.toLocaleString("en-US")} constraints (2^${row.domainPower}), inputs ${row.inputBits} bits${row.inputUnsigned ? " unsigned" : ""}; set up by ${row.setupWorker} in ${row.setupS} s, peak ${row.setupPeakMiB} MiB`);
       return row;
     });
     log(`  total ${total.toLocaleString("en-US")} constraints`);
-    Object.assign(result, { segments, totalConstraints: total, setup: { workers: 2, wallS: setup.wallS, jobSumS: s1(chain.jobs.reduce((t, j) => t + j.ms, 0)), loadAverage: [setupLoad, os.loadavg()[0]], reports: setup.reports, cached: chain.cached } });
+    Object.assign(result, { segments, totalConstraints: total, setup: { workers: 2, ...setupInfo, jobs: undefined, jobSumS, resumed: chain.cached } });
 
-    // Images the widths were not calibrated on (another seed of the same stroke generator).
     const images = strokeImages(3, 0xc4a1).map(([img]) => img);
     const runs = [];
     let last: Awaited<ReturnType<typeof proveDistributed>> | undefined;

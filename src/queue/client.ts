@@ -1,7 +1,7 @@
 import type { Job, Queue, QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
 import { fail, invariant } from "../errors";
-import { JobData, jobKey, JobResult, QUEUE_NAME, RESULT_PREFIX, redisConnection, ResultOf } from "./jobs";
+import { checkRedis, JobData, jobKey, JobResult, QUEUE_NAME, RESULT_PREFIX, redisConnection, ResultOf } from "./jobs";
 
 /** How one job went: served from the result cache (never queued), or its attempts and stalls (a worker lost mid-job). */
 export interface JobStats {
@@ -49,6 +49,7 @@ export class JobClient {
   static async open(redis: string, opts: JobClientOptions = {}): Promise<JobClient> {
     const { Queue, QueueEvents } = await import("bullmq");
     const { Redis } = await import("ioredis");
+    await checkRedis(redis);
     const connection = redisConnection(redis);
     const events = new QueueEvents(QUEUE_NAME, { connection });
     await events.waitUntilReady();
@@ -63,7 +64,13 @@ export class JobClient {
     let job: Job<JobData, JobResult> | undefined;
     if (!cached) {
       this.submitted.set(key, data);
-      job = await this.queue.add(data.kind, data, { jobId: key, attempts: this.opts.attempts ?? 3, backoff: { type: "fixed", delay: 200 } });
+      const add = () => this.queue.add(data.kind, data, { jobId: key, attempts: this.opts.attempts ?? 3, backoff: { type: "fixed", delay: 200 } });
+      job = await add();
+      // The same job failed for good before (e.g. its artifacts were missing then): submitted again, it runs again.
+      if ((await job.getState()) === "failed") {
+        await job.remove();
+        job = await add();
+      }
       await job.waitUntilFinished(this.events, this.opts.timeoutMs);
     }
     const stored = cached ?? (await this.results.get(RESULT_PREFIX + key));

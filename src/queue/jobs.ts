@@ -121,3 +121,24 @@ export function redisConnection(url: string): ConnectionOptions {
   if (!Number.isInteger(db) || db < 0) fail(`Redis URL "${url}": the database must be a number`);
   return { host: u.hostname || "127.0.0.1", port: Number(u.port || 6379), db, maxRetriesPerRequest: null };
 }
+
+/**
+ * Fails in one line when Redis does not answer at `url` within `timeoutMs`: BullMQ's clients would otherwise
+ * retry the connection for ever, and a coordinator or worker pointed at the wrong address would hang silently.
+ */
+export async function checkRedis(url: string, timeoutMs = 5000): Promise<void> {
+  const { Redis } = await import("ioredis");
+  const probe = new Redis({ ...(redisConnection(url) as object), lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  // The socket's own error (e.g. ECONNREFUSED) says more than the client's "Connection is closed": kept for the message.
+  let cause: Error | undefined;
+  probe.on("error", (e: Error) => (cause ??= e));
+  try {
+    await probe.connect();
+    await probe.ping();
+  } catch (e) {
+    const why = (cause ?? (e as Error)).message.replace(/\.$/, "");
+    fail(`cannot reach Redis at ${url}: ${why}; start one (redis-server) or pass --redis <url>`);
+  } finally {
+    probe.disconnect();
+  }
+}

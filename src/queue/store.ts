@@ -12,6 +12,11 @@ import { fail } from "../errors";
  * A compiled chain is published as one set; a job names the set and the files it needs. A worker copies them
  * into its own cache directory and checks every file against its hash first: a corrupted or substituted
  * artifact is refused, never proven with.
+ *
+ * On one filesystem a "copy" is a hard link: a chain's keys are gigabytes per segment (deep_cnn's 9 segments:
+ * 26 GB), and a copy in the store and another in every worker's cache would fill a disk. So a published file
+ * must not be changed in place afterwards (the pipeline writes every file anew and renames it); one that is
+ * changed no longer matches its hash, and is refused wherever it is used.
  */
 export interface ArtifactSet {
   files: Record<string, string>;
@@ -26,7 +31,7 @@ export function publishDir(store: string, dir: string): string {
   const files: Record<string, string> = {};
   fs.mkdirSync(path.join(store, "blobs"), { recursive: true });
   fs.mkdirSync(path.join(store, "sets"), { recursive: true });
-  for (const rel of listFiles(dir)) files[rel] = putBlob(store, fs.readFileSync(path.join(dir, rel)));
+  for (const rel of listFiles(dir)) files[rel] = putFile(store, path.join(dir, rel));
   const json = JSON.stringify({ files: Object.fromEntries(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : 1))) });
   const id = sha256Hex(json);
   const setFile = path.join(store, "sets", `${id}.json`);
@@ -75,18 +80,49 @@ export function putBlob(store: string, bytes: Uint8Array): string {
   return hash;
 }
 
-/** Copies blob `hash` to `dest` unless already there, checked against its hash first; `label` names it in errors. */
+/** Stores the file at `file` as a blob (once; a hard link when it can be) and returns its sha256. */
+export function putFile(store: string, file: string): string {
+  const hash = fileSha256(file);
+  const blob = path.join(store, "blobs", hash);
+  if (!fs.existsSync(blob)) copyOrLink(file, blob);
+  return hash;
+}
+
+/** Copies blob `hash` to `dest` unless already there (a hard link when it can be), checked against its hash first; `label` names it in errors. */
 export function fetchBlob(store: string, hash: string, dest: string, label = hash): string {
   if (!/^[0-9a-f]{64}$/.test(hash)) fail(`artifact ${label}: "${hash}" is not a sha256`);
   if (fs.existsSync(dest)) return dest;
   const blob = path.join(store, "blobs", hash);
   if (!fs.existsSync(blob)) fail(`artifact ${label} (sha256 ${hash}) is missing from the store ${store}`);
-  const bytes = fs.readFileSync(blob);
-  const actual = sha256Hex(bytes);
+  const actual = fileSha256(blob);
   if (actual !== hash) fail(`artifact ${label} is corrupted in the store: expected sha256 ${hash}, its content hashes to ${actual}; refusing to use it`);
   fs.mkdirSync(path.dirname(dest), { recursive: true });
-  writeAtomically(dest, bytes);
+  copyOrLink(blob, dest);
   return dest;
+}
+
+/** sha256 of a file, read in chunks (a segment's proving key is gigabytes). */
+function fileSha256(file: string): string {
+  const h = crypto.createHash("sha256");
+  const fd = fs.openSync(file, "r");
+  try {
+    const buf = Buffer.alloc(1 << 22);
+    for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
+  } finally {
+    fs.closeSync(fd);
+  }
+  return h.digest("hex");
+}
+
+/** `src` at `dest`, atomically: a hard link on the same filesystem, else a copy. */
+function copyOrLink(src: string, dest: string): void {
+  const tmp = `${dest}.${process.pid}.${crypto.randomBytes(4).toString("hex")}.tmp`;
+  try {
+    fs.linkSync(src, tmp);
+  } catch {
+    fs.copyFileSync(src, tmp);
+  }
+  fs.renameSync(tmp, dest);
 }
 
 function listFiles(dir: string, prefix = ""): string[] {

@@ -6,7 +6,7 @@ import type { Redis } from "ioredis";
 import { ZkmlError } from "../errors";
 import { executeJob, JobContext } from "./execute";
 import type { JobReply, JobRequest } from "./job-process";
-import { JobData, JobRefused, jobKey, JobResult, QUEUE_NAME, RESULT_PREFIX, redisConnection } from "./jobs";
+import { checkRedis, JobData, JobRefused, jobKey, JobResult, QUEUE_NAME, RESULT_PREFIX, redisConnection } from "./jobs";
 
 export interface WorkerOptions {
   /** redis://host:port */
@@ -67,6 +67,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const log = opts.log ?? (() => undefined);
   const isolate = opts.isolate ?? true;
   if (opts.jobTimeoutMs !== undefined && !isolate) throw new ZkmlError("a job timeout needs isolated jobs (isolate: true): an in-process job cannot be aborted");
+  await checkRedis(opts.redis);
   const connection = redisConnection(opts.redis);
   const results: Redis = new Redis({ ...(connection as object), maxRetriesPerRequest: null });
   const proved = new Map<string, number>();

@@ -294,4 +294,46 @@ describe("ChainModel: a chain as the model of the AI vault and of a collection",
       console.log(`      gas: attest (2 segment proofs, 1 link) ${attestGas}; mintWithProof on the attested statement ${mintGas}`);
     });
   });
+
+  describe("a HumanityPass on a chain (private input, public score, bound to the recipient)", () => {
+    const WIDTHS_PASS = [6, 10, 10, 1]; // an embedding in, a score out; cut after the first ReLU
+    const EMBEDDING = [0.5, -0.25, 0.75, 0.125, -0.5, 0.25];
+    let pass: CompiledChain;
+
+    before(async () => {
+      const onnx = path.join(dir, "pass.onnx");
+      fs.writeFileSync(onnx, deepMlpOnnx({ widths: WIDTHS_PASS, seed: 11 }));
+      pass = await compileChain({
+        name: "chain_pass", onnx, buildDir: path.join(dir, "build"), verifiersDir: hre.config.zkml.verifiersDir, quant: QUANT, bindings: ["recipient"],
+        visibility: { input: "hashed", inputSalt: false, params: "fixed", output: "public" }, segments: { cuts: ["a1"] }, log: () => undefined,
+      });
+      await hre.run("compile", { quiet: true });
+    });
+
+    it("claims a pass on a chain-proven score for its recipient only; the embedding is never public", async () => {
+      const [owner, alice, bob] = await hre.ethers.getSigners();
+      const { model } = await deployChain("chain_pass");
+      const threshold = -(1n << 40n); // every score passes: the test is about the proof, not the model
+      const humanity: Contract = await hre.ethers.deployContract("HumanityPass", [model, threshold, false, "Chain pass", "CPASS", owner.address]);
+      const proved = await proveChain(pass.dir, { x: [EMBEDDING] }, { bindings: { recipient: alice.address } });
+      const [first] = pass.manifest.segments.map((s) => s.publicSignals);
+      expect(first.inputs.encoding).to.equal("commitment");
+      const inputCommitment = BigInt(proved.segments[0].publicSignals[first.inputs.offset]);
+      const score = BigInt(proved.outputs[0]);
+      const links = [BigInt(proved.segments[0].publicSignals[first.outputs.offset])];
+      const proofs = proved.segments.map((p) => asProof(p.calldata));
+      // Not attested: refused; attested for alice: her claim mints, bob's (same score and commitment) does not.
+      await expect(humanity.claim(NO_PROOF, score, inputCommitment, alice.address)).to.be.revertedWithCustomError(humanity, "InvalidProof");
+      await model.attest(proofs, links, statement({ outputs: [score], inputCommitment, bindings: [BigInt(alice.address)] }));
+      await expect(humanity.claim(NO_PROOF, score, inputCommitment, bob.address)).to.be.revertedWithCustomError(humanity, "InvalidProof");
+      await expect(humanity.claim(NO_PROOF, score + 1n, inputCommitment, alice.address)).to.be.revertedWithCustomError(humanity, "InvalidProof");
+      await expect(humanity.claim(NO_PROOF, score, inputCommitment, alice.address)).to.emit(humanity, "PassClaimed");
+      expect(await humanity.hasPass(alice.address)).to.equal(true);
+      // The attest's calldata and the public signals carry the commitment, never the quantized embedding.
+      const q = chainInputs(pass.dir, pass.manifest, { x: [EMBEDDING] });
+      const published = new Set(proved.segments.flatMap((p) => p.publicSignals.map((v) => BigInt(v))));
+      for (const v of q.filter((x) => x > 1n)) expect(published.has(v)).to.equal(false);
+    });
+  });
 });
+

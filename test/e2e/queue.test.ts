@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { ChildProcess, spawn } from "child_process";
 import fs from "fs";
 import os from "os";
+import net from "net";
 import path from "path";
 import { Queue } from "bullmq";
 import { deepMlpOnnx } from "../../src/examples/models/deep_mlp";
@@ -12,6 +13,7 @@ import { LocalRedis, startLocalRedis } from "../../src/queue/redis-server";
 import { compileChainDistributed } from "../../src/queue/setup";
 import { publishDir, readSet } from "../../src/queue/store";
 import { RunningWorker, startWorker } from "../../src/queue/worker";
+import { rejectsWith } from "./helpers";
 
 /**
  * Issue 20: a chain's segments proven by workers pulling jobs from BullMQ on a real redis-server (started here,
@@ -74,6 +76,12 @@ describe("distributed proving (BullMQ on Redis)", function () {
     const proofs = [...a.proved.values(), ...b.proved.values()];
     expect(proofs).to.deep.equal([1, 1, 1]);
     for (const s of [0, 1, 2]) expect(stages).to.include.members([`${s}:witness`, `${s}:prove`]);
+    // On one filesystem the store and the workers' caches hold hard links, not copies, of the chain's files.
+    const id = publishDir(path.join(tmp, "store"), compiled.dir);
+    const key = path.join(compiled.dir, "seg0", "model.zkey");
+    const cached = [path.join(tmp, "cache-A", id, "seg0", "model.zkey"), path.join(tmp, "cache-B", id, "seg0", "model.zkey")].filter((f) => fs.existsSync(f));
+    expect(cached.length).to.be.greaterThan(0);
+    for (const f of [path.join(tmp, "store", "blobs", readSet(path.join(tmp, "store"), id).files["seg0/model.zkey"]), ...cached]) expect(fs.statSync(f).ino).to.equal(fs.statSync(key).ino);
     // Witness and proof are separate jobs: three of each, each done once.
     expect(a.done.witness + b.done.witness).to.equal(3);
     expect(a.done.prove + b.done.prove).to.equal(3);
@@ -99,6 +107,8 @@ describe("distributed proving (BullMQ on Redis)", function () {
     const blob = path.join(store, "blobs", set.files["seg1/model.zkey"]);
     const bytes = fs.readFileSync(blob);
     bytes[bytes.length >> 1] ^= 0xff;
+    // A new file in the blob's place: the blob is a hard link of the chain's own key, which must stay intact.
+    fs.rmSync(blob);
     fs.writeFileSync(blob, bytes);
     await startWorker({ redis: redis.url, store, cacheDir: path.join(tmp, "cache-C"), name: "C", isolate: false }).then((w) => workers.push(w));
     let err: Error | undefined;
@@ -220,5 +230,16 @@ describe("distributed proving (BullMQ on Redis)", function () {
     // Compiled again: up to date, no job.
     const again = await compileChainDistributed({ ...opts, store: path.join(tmp, "store"), redis: redis.url });
     expect([again.cached, again.jobs.length]).to.deep.equal([true, 0]);
+  });
+
+  it("says in one line that Redis does not answer, instead of waiting for it", async () => {
+    const server = net.createServer();
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as net.AddressInfo).port;
+    await new Promise((r) => server.close(r)); // a port nobody listens on
+    const url = `redis://127.0.0.1:${port}`;
+    const refused = new RegExp(`^cannot reach Redis at redis://127\\.0\\.0\\.1:${port}: .*ECONNREFUSED.*; start one \\(redis-server\\) or pass --redis <url>$`);
+    await rejectsWith(startWorker({ redis: url, store: path.join(tmp, "store"), cacheDir: path.join(tmp, "cache-x") }), refused);
+    await rejectsWith(proveDistributed(input(7), { chainDir: compiled.dir, store: path.join(tmp, "store"), redis: url }), refused);
   });
 });
