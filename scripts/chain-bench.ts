@@ -77,7 +77,6 @@ async function withWorkers<T>(n: number, tag: string, redis: string, store: stri
   }
 }
 
-const mib = (x: number) => Math.round(x);
 const s1 = (ms: number) => Math.round(ms / 100) / 10;
 
 async function main() {

@@ -22,6 +22,13 @@ export interface TaskSpec {
 
 const MODEL: TaskArgSpec = { name: "model", description: "Model name", kind: "required" };
 
+/** --distributed and the queue it needs: `what` the workers do for a chained model, `store` how they use the store. */
+const distributedArgs = (what: string, store: string): TaskArgSpec[] => [
+  { name: "distributed", description: `A chained model (zkml.models.<name>.segments): ${what}`, kind: "flag" },
+  { name: "redis", description: "With --distributed: the queue's Redis URL, e.g. redis://127.0.0.1:6379", kind: "optional" },
+  { name: "store", description: `With --distributed: the shared artifact store directory the workers ${store}`, kind: "optional" },
+];
+
 export const TASKS: readonly TaskSpec[] = [
   {
     name: "zkml:compile",
@@ -38,9 +45,7 @@ export const TASKS: readonly TaskSpec[] = [
       { name: "force", description: "Rebuild even when nothing changed", kind: "flag" },
       { name: "noSolidity", description: "Do not run Hardhat's Solidity compile afterwards", kind: "flag" },
       { name: "snarkjsLog", description: "Show snarkjs progress lines", kind: "flag" },
-      { name: "distributed", description: "A chained model (zkml.models.<name>.segments): build and key its segments as setup jobs on the queue's workers", kind: "flag" },
-      { name: "redis", description: "With --distributed: the queue's Redis URL, e.g. redis://127.0.0.1:6379", kind: "optional" },
-      { name: "store", description: "With --distributed: the shared artifact store directory the workers read and write", kind: "optional" },
+      ...distributedArgs("build and key its segments as setup jobs on the queue's workers", "read and write"),
     ],
   },
   {
@@ -57,9 +62,7 @@ export const TASKS: readonly TaskSpec[] = [
       { name: "salt", description: "Salt of a salted input commitment (visibility.inputSalt), a field element", kind: "optional" },
       { name: "prover", description: 'Proving system: "native" or "snarkjs" (default: zkml.prover, else "native", which falls back to snarkjs when its addon is not built)', kind: "optional" },
       { name: "noReference", description: "Skip the onnxruntime comparison", kind: "flag" },
-      { name: "distributed", description: "A chained model (zkml.models.<name>.segments): prove its segments through the queue's workers", kind: "flag" },
-      { name: "redis", description: "With --distributed: the queue's Redis URL, e.g. redis://127.0.0.1:6379", kind: "optional" },
-      { name: "store", description: "With --distributed: the shared artifact store directory the workers read", kind: "optional" },
+      ...distributedArgs("prove its segments through the queue's workers", "read"),
     ],
   },
   {

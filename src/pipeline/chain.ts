@@ -17,7 +17,7 @@ import { COMMITMENT_TAG, commitValues } from "../privacy/commitment";
 import { modelWitnessInput, SignalLayout } from "../privacy/layout";
 import { describeVisibility, PUBLIC_VISIBILITY, Visibility } from "../privacy/visibility";
 import { evaluateQuantized, quantizeModel, QuantizedModel } from "../quantize";
-import { BYTES_PER_CONSTRAINT, estimateGraph } from "../quantize/estimate";
+import { defaultMaxConstraints, estimateGraph } from "../quantize/estimate";
 import { IntervalDomain } from "../quantize/interval";
 import { runGraph } from "../quantize/run";
 import { inputRange, signedRange, signedWidth } from "../numeric/fixed-point";
@@ -103,7 +103,7 @@ export interface SegmentSettings {
 
 /** The per-segment constraint limit a setting asks for (undefined for explicit cuts). */
 export function segmentConstraintLimit(settings: SegmentSettings): number | undefined {
-  if (settings.maxMemoryMiB !== undefined) return Math.floor((settings.maxMemoryMiB * 2 ** 20) / BYTES_PER_CONSTRAINT);
+  if (settings.maxMemoryMiB !== undefined) return defaultMaxConstraints(settings.maxMemoryMiB * 2 ** 20);
   return settings.maxConstraints;
 }
 

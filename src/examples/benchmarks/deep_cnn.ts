@@ -14,13 +14,9 @@
 // the activations by orders of magnitude. The scaling is plain float arithmetic on fixed inputs, so the
 // file is byte-identical on every run; the model is for measuring circuits, not for classifying digits.
 // Writes <outDir>/deep_cnn/{network.onnx, input.json, calibration.json}.
-import fs from "fs";
-import path from "path";
-import * as ort from "onnxruntime-node";
 import { encodeModel, InitializerSpec, NodeSpec } from "../../onnx/writer";
-import { writeDirAtomically } from "../../pipeline/files";
 import { mulberry32 } from "../../util/prng";
-import { ezklInputJson } from "../mlp";
+import { writeImageBenchmark } from "./image-benchmark";
 import { strokeImages } from "./mnist_cnn";
 
 export const NAME = "deep_cnn";
@@ -113,26 +109,5 @@ export function deepCnnOnnx(seed = WEIGHT_SEED): Buffer {
 /** Writes <outDir>/deep_cnn/ atomically, once onnxruntime runs the model on every image; returns the directory. */
 export async function build(outDir: string): Promise<string> {
   const images = deepCnnImages();
-  const files: Record<string, string | Buffer> = {
-    "network.onnx": deepCnnOnnx(),
-    "input.json": ezklInputJson(images.slice(0, 1)),
-    // An array of input objects, as zkml's `calibration` setting reads it: one image each.
-    "calibration.json": `[\n${images.slice(1).map((img) => ezklInputJson([img]).trimEnd()).join(",\n")}\n]\n`,
-  };
-  const dest = path.join(outDir, NAME);
-  await writeDirAtomically(dest, async (dir) => {
-    for (const [f, data] of Object.entries(files)) fs.writeFileSync(path.join(dir, f), data);
-    const session = await ort.InferenceSession.create(path.join(dir, "network.onnx"));
-    try {
-      for (const img of images) {
-        const out = await session.run({ input: new ort.Tensor("float32", Float32Array.from(img), [1, 1, SIDE, SIDE]) });
-        const logits = Array.from(out.output.data as Float32Array);
-        if (logits.length !== 10 || !logits.every(Number.isFinite)) throw new Error(`onnxruntime gave [${logits}] for a benchmark image`);
-      }
-    } finally {
-      await session.release();
-    }
-  });
-  for (const f of Object.keys(files)) console.log(`  wrote ${path.relative(process.cwd(), path.join(dest, f))} (${fs.statSync(path.join(dest, f)).size} bytes)`);
-  return dest;
+  return writeImageBenchmark(outDir, NAME, deepCnnOnnx(), images, SIDE);
 }

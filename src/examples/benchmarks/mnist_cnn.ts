@@ -5,13 +5,9 @@
 // 8 * 5 * 5 = 200 values. The weights are He-uniform from a fixed seed and the BatchNorm statistics are drawn
 // around (mean 0, var 1), so the file is byte-identical on every run; the model is for measuring circuits,
 // not for classifying digits. Writes <outDir>/mnist_cnn/{network.onnx, input.json, calibration.json}.
-import fs from "fs";
-import path from "path";
-import * as ort from "onnxruntime-node";
 import { encodeModel, InitializerSpec, NodeSpec } from "../../onnx/writer";
-import { writeDirAtomically } from "../../pipeline/files";
 import { mulberry32 } from "../../util/prng";
-import { ezklInputJson } from "../mlp";
+import { writeImageBenchmark } from "./image-benchmark";
 
 export const NAME = "mnist_cnn";
 const SIDE = 28;
@@ -85,26 +81,5 @@ export function mnistCnnOnnx(seed = 21): Buffer {
 export async function build(outDir: string): Promise<string> {
   const rand = mulberry32(2021);
   const images = Array.from({ length: 1 + N_CALIBRATION }, () => strokeImage(rand));
-  const files: Record<string, string | Buffer> = {
-    "network.onnx": mnistCnnOnnx(),
-    "input.json": ezklInputJson(images.slice(0, 1)),
-    // An array of input objects, as zkml's `calibration` setting reads it: one image each.
-    "calibration.json": `[\n${images.slice(1).map((img) => ezklInputJson([img]).trimEnd()).join(",\n")}\n]\n`,
-  };
-  const dest = path.join(outDir, NAME);
-  await writeDirAtomically(dest, async (dir) => {
-    for (const [f, data] of Object.entries(files)) fs.writeFileSync(path.join(dir, f), data);
-    const session = await ort.InferenceSession.create(path.join(dir, "network.onnx"));
-    try {
-      for (const img of images) {
-        const out = await session.run({ input: new ort.Tensor("float32", Float32Array.from(img), [1, 1, SIDE, SIDE]) });
-        const logits = Array.from(out.output.data as Float32Array);
-        if (logits.length !== 10 || !logits.every(Number.isFinite)) throw new Error(`onnxruntime gave [${logits}] for a benchmark image`);
-      }
-    } finally {
-      await session.release();
-    }
-  });
-  for (const f of Object.keys(files)) console.log(`  wrote ${path.relative(process.cwd(), path.join(dest, f))} (${fs.statSync(path.join(dest, f)).size} bytes)`);
-  return dest;
+  return writeImageBenchmark(outDir, NAME, mnistCnnOnnx(), images, SIDE);
 }
